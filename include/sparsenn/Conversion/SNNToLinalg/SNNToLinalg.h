@@ -1,0 +1,24 @@
+//===- SNNToLinalg.h - Lower snn to linalg on tensors -----------*- C++ -*-===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_CONVERSION_SNNTOLINALG_SNNTOLINALG_H
+#define SPARSENN_CONVERSION_SNNTOLINALG_SNNTOLINALG_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+
+#define GEN_PASS_DECL_CONVERTSNNTOLINALGPASS
+#include "sparsenn/Conversion/Passes.h.inc"
+
+namespace snn {
+/// Adds the patterns that lower every snn op to linalg on tensors.
+void populateSNNToLinalgPatterns(RewritePatternSet &patterns);
+} // namespace snn
+} // namespace mlir
+
+#endif // SPARSENN_CONVERSION_SNNTOLINALG_SNNTOLINALG_H

@@ -1,0 +1,25 @@
+//===- Passes.h - Transformations of the snn dialect ------------*- C++ -*-===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_DIALECT_SNN_TRANSFORMS_PASSES_H
+#define SPARSENN_DIALECT_SNN_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::snn {
+
+#define GEN_PASS_DECL
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h.inc"
+
+} // namespace mlir::snn
+
+#endif // SPARSENN_DIALECT_SNN_TRANSFORMS_PASSES_H

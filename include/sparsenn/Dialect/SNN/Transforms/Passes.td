@@ -1,0 +1,80 @@
+//===- Passes.td - Transformations of the snn dialect ------*- tablegen -*-===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_DIALECT_SNN_TRANSFORMS_PASSES_TD
+#define SPARSENN_DIALECT_SNN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SNNPackWeightsPass : Pass<"snn-pack-weights", "ModuleOp"> {
+  let summary = "Pack constant sparse weights into their format's buffers at "
+                "compile time";
+  let description = [{
+    Finds constant weights that carry a `#sparse_tensor.encoding`, either an
+    `arith.constant` of a sparse tensor type or a `sparse_tensor.convert` of a
+    dense constant, and replaces each with the buffers of its format
+    (positions and coordinates per level, then values), each a
+    `dense_resource` blob, joined by `sparse_tensor.assemble`. The sparse
+    tensor is then built at function entry without a copy: nothing is
+    converted per call.
+
+    Works for every level type the sparsifier knows: dense, compressed
+    (unique or not), loose_compressed, singleton and `structured[n, m]`, with
+    any dimToLvl map (permutations such as CSC, blocks such as BSR), and for
+    every position/coordinate width. A weight that does not fit its encoding
+    (a 2:4 encoding on a weight with three nonzeros in a group of four, a
+    position that overflows `posWidth`) is an error at the weight's location.
+
+    ```mlir
+    %w = arith.constant dense_resource<w0> : tensor<256x784xf32, #CSR>
+    // becomes
+    %pos = arith.constant dense_resource<w0_pos1> : tensor<257xindex>
+    %crd = arith.constant dense_resource<w0_crd1> : tensor<20070xindex>
+    %val = arith.constant dense_resource<w0_values> : tensor<20070xf32>
+    %w = sparse_tensor.assemble (%pos, %crd), %val : ... to tensor<256x784xf32, #CSR>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::sparse_tensor::SparseTensorDialect"
+  ];
+}
+
+def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {
+  let summary = "Reject IR that upstream's sparsifier is known to crash on or "
+                "miscompile";
+  let description = [{
+    Runs on linalg + sparse_tensor IR just before the sparsifier and turns the
+    combinations it cannot take (see docs/Legality.md) into diagnostics at the
+    offending op, instead of a crash or a wrong result:
+
+    - an snn op left unlowered;
+    - a `batch` level (fails with the runtime library);
+    - an array-of-structs COO on a public function's argument or result
+      (breaks `--sparse-assembler`; use `singleton(soa)`);
+    - a `linalg` convolution whose filter has a block map or a
+      `structured[n, m]` level (crashes the sparsifier);
+    - an `arith.maximumf`/`minimumf` directly on a sparse operand in a
+      `linalg.generic` (fails to legalize; use `sparse_tensor.unary`);
+    - a sparse tensor returned from a public function when
+      `allow-sparse-results` is false (the runner cannot read it back).
+  }];
+  let options = [
+    Option<"allowSparseResults", "allow-sparse-results", "bool", "true",
+           "Accept public functions that return sparse tensors">
+  ];
+}
+
+def SNNExportEntryPointsPass : Pass<"snn-export-entry-points", "ModuleOp"> {
+  let summary = "Give every public function the C interface";
+  let description = [{
+    Marks every public function definition with `llvm.emit_c_interface`, so
+    the JIT and AOT objects expose `_mlir_ciface_NAME` taking memref
+    descriptors (the entry-point ABI of docs/ABI.md).
+  }];
+}
+
+#endif // SPARSENN_DIALECT_SNN_TRANSFORMS_PASSES_TD

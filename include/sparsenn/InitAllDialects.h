@@ -1,0 +1,20 @@
+//===- InitAllDialects.h - Register SparseNN's dialects ---------*- C++ -*-===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_INITALLDIALECTS_H
+#define SPARSENN_INITALLDIALECTS_H
+
+#include "sparsenn/Dialect/SNN/IR/SNNDialect.h"
+#include "mlir/IR/DialectRegistry.h"
+
+namespace sparsenn {
+/// Adds SparseNN's own dialects to `registry`.
+inline void registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mlir::snn::SNNDialect>();
+}
+} // namespace sparsenn
+
+#endif // SPARSENN_INITALLDIALECTS_H

@@ -1,0 +1,59 @@
+//===- Pipelines.h - SparseNN's compilation pipelines -----------*- C++ -*-===//
+//
+// Part of SparseNN. Each target is one pipeline: a C++ function taking a plain
+// options struct, registered with PassPipelineRegistration.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_PIPELINES_PIPELINES_H
+#define SPARSENN_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::snn {
+
+/// Options of `sparsenn-cpu-pipeline`.
+struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+  PassOptions::Option<int> vectorLength{
+      *this, "vl",
+      llvm::cl::desc(
+          "Vector length (f32 lanes) of the sparse loops. -1 (the default) "
+          "picks it from the host CPU's features: 16 with AVX-512F, 8 with "
+          "AVX2, 4 otherwise; 0 turns vectorization off"),
+      llvm::cl::init(-1)};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("OpenMP threads for the outer dense loops (the batch "
+                     "loop of a layer). 1 (the default) is sequential; "
+                     "running the result then needs libomp"),
+      llvm::cl::init(1)};
+  PassOptions::Option<bool> enableRuntimeLibrary{
+      *this, "enable-runtime-library",
+      llvm::cl::desc("Let sparse tensor ops call MLIR's sparse runtime "
+                     "library (libmlir_c_runner_utils) instead of generating "
+                     "direct code (default false: direct code, no runtime)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> packWeights{
+      *this, "pack-weights",
+      llvm::cl::desc("Pack constant sparse weights into their format's "
+                     "buffers at compile time (snn-pack-weights; default "
+                     "true). Off, they are converted at run time"),
+      llvm::cl::init(true)};
+};
+
+/// The vector length the host CPU's features support for f32: 16 with
+/// AVX-512F, 8 with AVX2, 4 otherwise.
+unsigned getHostVectorLength();
+
+/// snn -> linalg -> legality check -> upstream sparsifier -> LLVM dialect.
+/// Public functions are exported with the C interface and take sparse
+/// arguments as their format's buffers (--sparse-assembler).
+void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
+
+/// Registers `sparsenn-cpu-pipeline`.
+void registerPipelines();
+
+} // namespace mlir::snn
+
+#endif // SPARSENN_PIPELINES_PIPELINES_H

@@ -1,0 +1,30 @@
+# -*- Python -*-
+# lit configuration of SparseNN's integration tests: they JIT-run compiled
+# code with sparse-runner and compare the numbers with NumPy.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "SPARSENN-INTEGRATION"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.sparsenn_obj_root, "integration_test")
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "lib",
+                   "Inputs"]
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.add_tool_substitutions(
+    [ToolSubst("sparse-opt", unresolved="fatal"),
+     ToolSubst("sparse-runner", unresolved="fatal")],
+    [config.sparsenn_tools_dir])
+# Debian's NumPy lives under /usr/bin/python3, pinned at configure time.
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(
+    ("%snncheck", config.python_executable + " " +
+     os.path.join(config.test_source_root, "lib", "snncheck.py") +
+     " --runner " + os.path.join(config.sparsenn_tools_dir, "sparse-runner")))

@@ -1,0 +1,509 @@
+//===- SNNToLinalg.cpp - Lower snn layers to linalg on tensors ------------===//
+//
+// Part of SparseNN. Weight encodings are kept so that upstream's sparsifier
+// generates the sparse kernels; element-wise ops on sparse tensors go through
+// sparse_tensor.unary/binary so only stored elements are visited.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Conversion/SNNToLinalg/SNNToLinalg.h"
+#include "sparsenn/Dialect/SNN/IR/SNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir {
+#define GEN_PASS_DEF_CONVERTSNNTOLINALGPASS
+#include "sparsenn/Conversion/Passes.h.inc"
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::snn;
+using sparse_tensor::getSparseTensorEncoding;
+using utils::IteratorType;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static bool isSparse(Value v) {
+  return getSparseTensorEncoding(v.getType()) != nullptr;
+}
+
+/// Returns `v` as a dense tensor, converting a sparse one.
+static Value toDense(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!getSparseTensorEncoding(type))
+    return v;
+  auto dense = RankedTensorType::get(type.getShape(), type.getElementType());
+  return sparse_tensor::ConvertOp::create(b, loc, dense, v);
+}
+
+/// Creates an empty tensor of `type`; each dynamic dimension d takes its size
+/// from dimension `srcDims[d]` of `src`.
+static Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                         Value src, ArrayRef<int64_t> srcDims) {
+  SmallVector<Value> dynSizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynSizes.push_back(tensor::DimOp::create(b, loc, src, srcDims[d]));
+  return tensor::EmptyOp::create(b, loc, type, dynSizes);
+}
+
+/// The identity mapping of result dims to source dims.
+static SmallVector<int64_t> identityDims(int64_t rank) {
+  return llvm::to_vector(llvm::seq<int64_t>(0, rank));
+}
+
+static Value zeroFilled(OpBuilder &b, Location loc, Value empty) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
+
+/// Casts `v` to `type` when the two differ only in static information.
+static Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
+  if (v.getType() == type)
+    return v;
+  return tensor::CastOp::create(b, loc, type, v);
+}
+
+/// A scalar function applied element-wise: builds f(x) at the insertion point.
+using ScalarFn = function_ref<Value(OpBuilder &, Location, Value)>;
+
+/// Applies `fn` element-wise to `input`. On a sparse input the body is a
+/// `sparse_tensor.unary` whose present region computes `fn`; its absent
+/// region yields `fn(0)` unless `fn(0) == 0` (`zeroPreserving`).
+static Value mapElementwise(OpBuilder &b, Location loc, Value input,
+                            RankedTensorType resultType, ScalarFn fn,
+                            bool zeroPreserving) {
+  int64_t rank = resultType.getRank();
+  Value init = emptyTensor(b, loc, resultType, input, identityDims(rank));
+  bool sparseIn = isSparse(input);
+  // A dense result of a sparse input is only written where the input has
+  // values (or everywhere, when the absent region yields): start from 0.
+  if (sparseIn && !getSparseTensorEncoding(resultType))
+    init = zeroFilled(b, loc, init);
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  SmallVector<IteratorType> iters(rank, IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, ValueRange{input}, ValueRange{init},
+      ArrayRef<AffineMap>{id, id}, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        if (!sparseIn) {
+          linalg::YieldOp::create(nb, nloc, fn(nb, nloc, args[0]));
+          return;
+        }
+        Type f32 = nb.getF32Type();
+        auto unary = sparse_tensor::UnaryOp::create(nb, nloc, f32, args[0]);
+        {
+          OpBuilder::InsertionGuard guard(nb);
+          nb.createBlock(&unary.getPresentRegion(), {}, {f32}, {nloc});
+          Value v = unary.getPresentRegion().front().getArgument(0);
+          sparse_tensor::YieldOp::create(nb, nloc, fn(nb, nloc, v));
+          if (!zeroPreserving) {
+            nb.createBlock(&unary.getAbsentRegion());
+            Value zero = arith::ConstantOp::create(nb, nloc,
+                                                   nb.getF32FloatAttr(0.0f));
+            sparse_tensor::YieldOp::create(nb, nloc, fn(nb, nloc, zero));
+          }
+        }
+        linalg::YieldOp::create(nb, nloc, unary.getResult());
+      });
+  return generic.getResult(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// y[b, o] = bias[o] + sum_i x[b, i] * W[o, i]; inputs of rank > 2 are
+/// collapsed to [B, IN] and the result expanded back.
+struct LinearOpLowering : OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    int64_t rank = xType.getRank();
+    int64_t in = xType.getShape().back();
+    int64_t out = wType.getDimSize(0);
+
+    // [..., IN] -> [B, IN].
+    if (rank != 2) {
+      SmallVector<ReassociationIndices> reassoc;
+      if (rank > 1)
+        reassoc.push_back(llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)));
+      reassoc.push_back({rank - 1});
+      int64_t batch = 1;
+      for (int64_t d : xType.getShape().drop_back())
+        batch = ShapedType::isDynamic(d) || ShapedType::isDynamic(batch)
+                    ? ShapedType::kDynamic
+                    : batch * d;
+      if (rank == 1) {
+        // A single vector [IN] is a batch of one.
+        x = tensor::ExpandShapeOp::create(
+            rewriter, loc, RankedTensorType::get({1, in}, rewriter.getF32Type()),
+            x, ArrayRef<ReassociationIndices>{{0, 1}});
+      } else {
+        x = tensor::CollapseShapeOp::create(
+            rewriter, loc,
+            RankedTensorType::get({batch, in}, rewriter.getF32Type()), x,
+            reassoc);
+      }
+    }
+    auto flatType = RankedTensorType::get(
+        {cast<RankedTensorType>(x.getType()).getDimSize(0), out},
+        rewriter.getF32Type());
+    Value init = emptyTensor(rewriter, loc, flatType, x, {0, 1});
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr d0, d1, d2;
+    bindDims(ctx, d0, d1, d2);
+    if (Value bias = op.getBias()) {
+      // Broadcast the bias into the accumulator.
+      auto bcast = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{flatType}, ValueRange{bias},
+          ValueRange{init},
+          ArrayRef<AffineMap>{AffineMap::get(2, 0, {d1}, ctx),
+                              AffineMap::get(2, 0, {d0, d1}, ctx)},
+          ArrayRef<IteratorType>{IteratorType::parallel,
+                                 IteratorType::parallel},
+          [](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(b, l, args[0]);
+          });
+      init = bcast.getResult(0);
+    } else {
+      init = zeroFilled(rewriter, loc, init);
+    }
+    auto matmul = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{flatType}, ValueRange{x, op.getWeight()},
+        ValueRange{init},
+        ArrayRef<AffineMap>{AffineMap::get(3, 0, {d0, d2}, ctx),
+                            AffineMap::get(3, 0, {d1, d2}, ctx),
+                            AffineMap::get(3, 0, {d0, d1}, ctx)},
+        ArrayRef<IteratorType>{IteratorType::parallel, IteratorType::parallel,
+                               IteratorType::reduction},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
+          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, args[2], mul).getResult());
+        });
+    Value result = matmul.getResult(0);
+
+    // [B, OUT] -> [..., OUT] when the result keeps the leading dims.
+    auto resultType = op.getType();
+    if (resultType.getRank() != 2) {
+      SmallVector<ReassociationIndices> reassoc;
+      int64_t r = resultType.getRank();
+      if (r > 1)
+        reassoc.push_back(llvm::to_vector(llvm::seq<int64_t>(0, r - 1)));
+      reassoc.push_back({r - 1});
+      if (r == 1)
+        reassoc = {{0, 1}};
+      SmallVector<OpFoldResult> outShape;
+      for (int64_t d = 0; d + 1 < r; ++d) {
+        if (ShapedType::isDynamic(resultType.getDimSize(d)))
+          outShape.push_back(
+              tensor::DimOp::create(rewriter, loc, op.getInput(), d)
+                  .getResult());
+        else
+          outShape.push_back(rewriter.getIndexAttr(resultType.getDimSize(d)));
+      }
+      outShape.push_back(rewriter.getIndexAttr(out));
+      if (r == 1) {
+        result = tensor::CollapseShapeOp::create(rewriter, loc, resultType,
+                                                 result, reassoc);
+      } else {
+        result = tensor::ExpandShapeOp::create(rewriter, loc, resultType,
+                                               result, reassoc, outShape);
+      }
+    }
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, resultType));
+    return success();
+  }
+};
+
+struct MatmulOpLowering : OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    auto accType = RankedTensorType::get(
+        {lhsType.getDimSize(0), rhsType.getDimSize(1)}, rewriter.getF32Type());
+    // Dynamic M comes from lhs; a dynamic N from rhs.
+    SmallVector<Value> dynSizes;
+    if (accType.isDynamicDim(0))
+      dynSizes.push_back(tensor::DimOp::create(rewriter, loc, op.getLhs(), 0));
+    if (accType.isDynamicDim(1))
+      dynSizes.push_back(tensor::DimOp::create(rewriter, loc, op.getRhs(), 1));
+    Value init = zeroFilled(
+        rewriter, loc, tensor::EmptyOp::create(rewriter, loc, accType, dynSizes));
+    auto matmul = linalg::MatmulOp::create(
+        rewriter, loc, ValueRange{op.getLhs(), op.getRhs()}, ValueRange{init});
+    rewriter.replaceOp(
+        op, castTo(rewriter, loc, matmul.getResult(0), op.getType()));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+struct UnaryOpLowering : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  static Value compute(OpBuilder &b, Location loc, Value x);
+  static constexpr bool kZeroPreserving = true;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, mapElementwise(rewriter, op.getLoc(),
+                                          op.getInput(), op.getType(),
+                                          compute, zeroPreserving(op)));
+    return success();
+  }
+  static bool zeroPreserving(OpTy);
+};
+
+template <>
+Value UnaryOpLowering<ReluOp>::compute(OpBuilder &b, Location loc, Value x) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  return arith::MaximumFOp::create(b, loc, x, zero);
+}
+template <> bool UnaryOpLowering<ReluOp>::zeroPreserving(ReluOp) {
+  return true;
+}
+
+template <>
+Value UnaryOpLowering<SigmoidOp>::compute(OpBuilder &b, Location loc,
+                                          Value x) {
+  Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f));
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, e));
+}
+template <> bool UnaryOpLowering<SigmoidOp>::zeroPreserving(SigmoidOp) {
+  return false;
+}
+
+template <>
+Value UnaryOpLowering<TanhOp>::compute(OpBuilder &b, Location loc, Value x) {
+  return math::TanhOp::create(b, loc, x);
+}
+template <> bool UnaryOpLowering<TanhOp>::zeroPreserving(TanhOp) {
+  return true;
+}
+
+/// lhs + rhs with NumPy broadcasting of rhs. Equal-shaped operands of which
+/// one is sparse use sparse_tensor.binary; broadcast operands are made dense.
+struct AddOpLowering : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AddOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value lhs = op.getLhs(), rhs = op.getRhs();
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    auto resultType = op.getType();
+    int64_t rank = lhsType.getRank();
+    bool broadcast = lhsType.getShape() != rhsType.getShape();
+    if (broadcast) {
+      lhs = toDense(rewriter, loc, lhs);
+      rhs = toDense(rewriter, loc, rhs);
+    }
+    bool sparse = isSparse(lhs) || isSparse(rhs);
+
+    // rhs dims align with lhs's trailing dims; size-1 dims broadcast.
+    SmallVector<AffineExpr> rhsExprs;
+    int64_t offset = rank - rhsType.getRank();
+    for (int64_t d = 0; d < rhsType.getRank(); ++d)
+      rhsExprs.push_back(rhsType.getDimSize(d) == 1 &&
+                                 lhsType.getDimSize(d + offset) != 1
+                             ? getAffineConstantExpr(0, ctx)
+                             : getAffineDimExpr(d + offset, ctx));
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap rhsMap = AffineMap::get(rank, 0, rhsExprs, ctx);
+
+    Value init = emptyTensor(rewriter, loc, resultType, lhs, identityDims(rank));
+    if (sparse && !getSparseTensorEncoding(resultType))
+      init = zeroFilled(rewriter, loc, init);
+    SmallVector<IteratorType> iters(rank, IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType}, ValueRange{lhs, rhs},
+        ValueRange{init}, ArrayRef<AffineMap>{id, rhsMap, id}, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          if (!sparse) {
+            linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, args[0], args[1]).getResult());
+            return;
+          }
+          Type f32 = b.getF32Type();
+          auto binary =
+              sparse_tensor::BinaryOp::create(b, l, f32, args[0], args[1]);
+          binary.setLeftIdentity(true);
+          binary.setRightIdentity(true);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            Block *overlap = b.createBlock(&binary.getOverlapRegion(), {},
+                                           {f32, f32}, {l, l});
+            sparse_tensor::YieldOp::create(
+                b, l,
+                arith::AddFOp::create(b, l, overlap->getArgument(0),
+                                      overlap->getArgument(1)));
+          }
+          linalg::YieldOp::create(b, l, binary.getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// exp(x - max) / sum(exp(x - max)) along the axis, in three generics.
+struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(SoftmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = toDense(rewriter, loc, op.getInput());
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
+    int64_t axis = op.getNormalizedAxis();
+
+    SmallVector<int64_t> reducedShape, reducedDims;
+    SmallVector<AffineExpr> reducedExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis)
+        continue;
+      reducedShape.push_back(type.getDimSize(d));
+      reducedDims.push_back(d);
+      reducedExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap reducedMap = AffineMap::get(rank, 0, reducedExprs, ctx);
+    SmallVector<IteratorType> reduceIters(rank, IteratorType::parallel);
+    reduceIters[axis] = IteratorType::reduction;
+    SmallVector<IteratorType> parallelIters(rank, IteratorType::parallel);
+
+    auto filled = [&](float value) {
+      Value c = arith::ConstantOp::create(rewriter, loc,
+                                          rewriter.getF32FloatAttr(value));
+      Value e = emptyTensor(rewriter, loc, reducedType, x, reducedDims);
+      return linalg::FillOp::create(rewriter, loc, c, e).getResult(0);
+    };
+    Value max =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{reducedType}, ValueRange{x},
+            ValueRange{filled(-std::numeric_limits<float>::infinity())},
+            ArrayRef<AffineMap>{id, reducedMap}, reduceIters,
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, arith::MaximumFOp::create(b, l, args[0], args[1]).getResult());
+            })
+            .getResult(0);
+    auto expShifted = [](OpBuilder &b, Location l, Value v, Value m) {
+      return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, v, m));
+    };
+    Value sum =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{reducedType}, ValueRange{x, max},
+            ValueRange{filled(0.0f)},
+            ArrayRef<AffineMap>{id, reducedMap, reducedMap}, reduceIters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value e = expShifted(b, l, args[0], args[1]);
+              linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, args[2], e).getResult());
+            })
+            .getResult(0);
+    auto resultType = op.getType();
+    Value init = emptyTensor(rewriter, loc,
+                             RankedTensorType::get(type.getShape(),
+                                                   type.getElementType()),
+                             x, identityDims(rank));
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{init.getType()}, ValueRange{x, max, sum},
+            ValueRange{init},
+            ArrayRef<AffineMap>{id, reducedMap, reducedMap, id}, parallelIters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value e = expShifted(b, l, args[0], args[1]);
+              linalg::YieldOp::create(b, l, arith::DivFOp::create(b, l, e, args[2]).getResult());
+            })
+            .getResult(0);
+    if (getSparseTensorEncoding(resultType))
+      result = sparse_tensor::ConvertOp::create(rewriter, loc, resultType,
+                                                result);
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, resultType));
+    return success();
+  }
+};
+
+struct FlattenOpLowering : OpRewritePattern<FlattenOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(FlattenOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = toDense(rewriter, loc, op.getInput());
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    int64_t start = op.getStartDimAttr().getInt() < 0 ? op.getStartDimAttr().getInt() + rank
+                                         : op.getStartDimAttr().getInt();
+    int64_t end = op.getEndDimAttr().getInt() < 0 ? op.getEndDimAttr().getInt() + rank : op.getEndDimAttr().getInt();
+    SmallVector<ReassociationIndices> reassoc;
+    for (int64_t d = 0; d < start; ++d)
+      reassoc.push_back({d});
+    reassoc.push_back(llvm::to_vector(llvm::seq<int64_t>(start, end + 1)));
+    for (int64_t d = end + 1; d < rank; ++d)
+      reassoc.push_back({d});
+    auto resultType = op.getType();
+    auto denseResult = RankedTensorType::get(resultType.getShape(),
+                                             resultType.getElementType());
+    Value result = x;
+    if (start != end)
+      result = tensor::CollapseShapeOp::create(rewriter, loc, x, reassoc);
+    result = castTo(rewriter, loc, result, denseResult);
+    if (getSparseTensorEncoding(resultType))
+      result = sparse_tensor::ConvertOp::create(rewriter, loc, resultType,
+                                                result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ConvertSNNToLinalgPass
+    : impl::ConvertSNNToLinalgPassBase<ConvertSNNToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    populateSNNToLinalgPatterns(patterns);
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<SNNDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::snn::populateSNNToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<LinearOpLowering, MatmulOpLowering, UnaryOpLowering<ReluOp>,
+               UnaryOpLowering<SigmoidOp>, UnaryOpLowering<TanhOp>,
+               AddOpLowering, SoftmaxOpLowering, FlattenOpLowering>(
+      patterns.getContext());
+}

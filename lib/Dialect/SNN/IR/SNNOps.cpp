@@ -1,0 +1,281 @@
+//===- SNNOps.cpp - Operations of the snn dialect -------------------------===//
+//
+// Part of SparseNN. Verifiers say what is wrong in a user's words: they name
+// the operand and both shapes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Dialect/SNN/IR/SNNOps.h"
+
+#include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::snn;
+using sparse_tensor::getSparseTensorEncoding;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static bool compatibleDim(int64_t a, int64_t b) {
+  return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+}
+
+static bool compatibleShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip_equal(a, b))
+    if (!compatibleDim(x, y))
+      return false;
+  return true;
+}
+
+/// Prints a shape as `[2, ?, 4]`.
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(shape, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << "?";
+    else
+      os << d;
+  });
+  os << "]";
+  return s;
+}
+
+static RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// Every snn operand and result is a tensor of f32.
+static LogicalResult verifyF32(Operation *op, StringRef name, Type type) {
+  auto t = cast<RankedTensorType>(type);
+  if (!t.getElementType().isF32())
+    return op->emitOpError() << "'" << name
+                             << "' must have element type f32, got " << t;
+  return success();
+}
+
+static LogicalResult verifyAllF32(Operation *op) {
+  for (OpOperand &operand : op->getOpOperands())
+    if (failed(verifyF32(
+            op,
+            "operand #" + std::to_string(operand.getOperandNumber()),
+            operand.get().getType())))
+      return failure();
+  return verifyF32(op, "result", op->getResult(0).getType());
+}
+
+/// Activations (inputs, biases, results of layers) are dense.
+static LogicalResult verifyDense(Operation *op, StringRef name, Type type) {
+  if (getSparseTensorEncoding(type))
+    return op->emitOpError()
+           << "'" << name
+           << "' must be dense (only weights carry a sparse encoding), got "
+           << type;
+  return success();
+}
+
+static LogicalResult verifyResultShape(Operation *op,
+                                       ArrayRef<int64_t> expected) {
+  auto result = tensorType(op->getResult(0));
+  if (!compatibleShapes(result.getShape(), expected))
+    return op->emitOpError()
+           << "result shape " << shapeStr(result.getShape())
+           << " does not match the expected shape " << shapeStr(expected)
+           << " (result type " << result << ")";
+  return success();
+}
+
+/// Checks that `pattern` does not contradict the encoding of `weight`.
+static LogicalResult verifyPattern(Operation *op, PatternAttr pattern,
+                                   Value weight) {
+  if (!pattern)
+    return success();
+  auto enc = getSparseTensorEncoding(weight.getType());
+  if (!enc)
+    return success();
+  for (sparse_tensor::LevelType lt : enc.getLvlTypes()) {
+    if (!sparse_tensor::isNOutOfMLT(lt))
+      continue;
+    if (pattern.getKind() != PatternKind::NM ||
+        pattern.getN() != static_cast<int64_t>(lt.getN()) ||
+        pattern.getM() != static_cast<int64_t>(lt.getM()))
+      return op->emitOpError()
+             << "weight_pattern " << pattern
+             << " contradicts the weight's encoding, whose level is "
+                "structured["
+             << lt.getN() << ", " << lt.getM() << "] (weight type "
+             << weight.getType() << ")";
+  }
+  if (pattern.getKind() == PatternKind::Block && enc.getDimToLvl() &&
+      sparse_tensor::isBlockSparsity(enc.getDimToLvl())) {
+    SmallVector<unsigned> block =
+        sparse_tensor::getBlockSize(enc.getDimToLvl());
+    if (block.size() != 2 || block[0] != pattern.getSizes()[0] ||
+        block[1] != pattern.getSizes()[1])
+      return op->emitOpError()
+             << "weight_pattern " << pattern
+             << " contradicts the weight's block encoding (weight type "
+             << weight.getType() << ")";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  if (failed(verifyAllF32(*this)))
+    return failure();
+  auto input = tensorType(getInput());
+  auto weight = tensorType(getWeight());
+  if (failed(verifyDense(*this, "input", input)) ||
+      failed(verifyDense(*this, "result", getType())))
+    return failure();
+  if (input.getRank() < 1)
+    return emitOpError() << "'input' must have rank >= 1 ([..., IN]), got "
+                         << input;
+  if (weight.getRank() != 2)
+    return emitOpError() << "'weight' must be 2-D [OUT, IN], got " << weight;
+  int64_t in = input.getShape().back();
+  int64_t out = weight.getDimSize(0);
+  if (!compatibleDim(in, weight.getDimSize(1)))
+    return emitOpError() << "'input' " << shapeStr(input.getShape())
+                         << " has IN = " << in << " but 'weight' [OUT, IN] "
+                         << shapeStr(weight.getShape())
+                         << " has IN = " << weight.getDimSize(1);
+  if (Value bias = getBias()) {
+    auto biasType = tensorType(bias);
+    if (failed(verifyDense(*this, "bias", biasType)))
+      return failure();
+    if (biasType.getRank() != 1 || !compatibleDim(biasType.getDimSize(0), out))
+      return emitOpError() << "'bias' must be [OUT] = " << shapeStr({out})
+                           << " for 'weight' " << shapeStr(weight.getShape())
+                           << ", got " << shapeStr(biasType.getShape());
+  }
+  // The result is [..., OUT], or [B, OUT] with the leading dims flattened.
+  auto result = getType();
+  SmallVector<int64_t> expected(input.getShape());
+  expected.back() = out;
+  if (result.getRank() == 2 && input.getRank() > 2) {
+    int64_t b = 1;
+    for (int64_t d : input.getShape().drop_back())
+      b = ShapedType::isDynamic(d) || ShapedType::isDynamic(b)
+              ? ShapedType::kDynamic
+              : b * d;
+    expected = {b, out};
+  }
+  if (failed(verifyResultShape(*this, expected)))
+    return failure();
+  return verifyPattern(*this, getWeightPatternAttr(), getWeight());
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  if (failed(verifyAllF32(*this)) ||
+      failed(verifyDense(*this, "result", getType())))
+    return failure();
+  auto lhs = tensorType(getLhs());
+  auto rhs = tensorType(getRhs());
+  if (lhs.getRank() != 2 || rhs.getRank() != 2)
+    return emitOpError() << "'lhs' [M, K] and 'rhs' [K, N] must be 2-D, got "
+                         << shapeStr(lhs.getShape()) << " and "
+                         << shapeStr(rhs.getShape());
+  if (!compatibleDim(lhs.getDimSize(1), rhs.getDimSize(0)))
+    return emitOpError() << "'lhs' " << shapeStr(lhs.getShape()) << " has K = "
+                         << lhs.getDimSize(1) << " but 'rhs' "
+                         << shapeStr(rhs.getShape())
+                         << " has K = " << rhs.getDimSize(0);
+  bool lhsSparse = getSparseTensorEncoding(lhs) != nullptr;
+  bool rhsSparse = getSparseTensorEncoding(rhs) != nullptr;
+  if (lhsSparse && rhsSparse)
+    return emitOpError() << "at most one of 'lhs' and 'rhs' may be sparse, got "
+                         << lhs << " and " << rhs;
+  if (failed(verifyResultShape(*this, {lhs.getDimSize(0), rhs.getDimSize(1)})))
+    return failure();
+  return verifyPattern(*this, getWeightPatternAttr(),
+                       rhsSparse ? getRhs() : getLhs());
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyUnary(Operation *op) {
+  if (failed(verifyAllF32(op)))
+    return failure();
+  return verifyResultShape(op, tensorType(op->getOperand(0)).getShape());
+}
+
+LogicalResult ReluOp::verify() { return verifyUnary(*this); }
+LogicalResult SigmoidOp::verify() { return verifyUnary(*this); }
+LogicalResult TanhOp::verify() { return verifyUnary(*this); }
+
+LogicalResult AddOp::verify() {
+  if (failed(verifyAllF32(*this)))
+    return failure();
+  auto lhs = tensorType(getLhs());
+  auto rhs = tensorType(getRhs());
+  bool ok = rhs.getRank() <= lhs.getRank();
+  for (int64_t i = 1; ok && i <= rhs.getRank(); ++i) {
+    int64_t r = rhs.getShape()[rhs.getRank() - i];
+    int64_t l = lhs.getShape()[lhs.getRank() - i];
+    ok = r == 1 || compatibleDim(r, l);
+  }
+  if (!ok)
+    return emitOpError() << "'rhs' " << shapeStr(rhs.getShape())
+                         << " does not broadcast to 'lhs' "
+                         << shapeStr(lhs.getShape())
+                         << " (NumPy rules: trailing dims equal or 1)";
+  return verifyResultShape(*this, lhs.getShape());
+}
+
+int64_t SoftmaxOp::getNormalizedAxis() {
+  int64_t rank = getInput().getType().getRank();
+  int64_t axis = getAxisAttr().getInt();
+  return axis < 0 ? axis + rank : axis;
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (failed(verifyUnary(*this)))
+    return failure();
+  int64_t rank = getInput().getType().getRank();
+  int64_t axis = getNormalizedAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << getAxisAttr().getInt() << " is out of range for "
+                         << "'input' of rank " << rank;
+  return success();
+}
+
+LogicalResult FlattenOp::verify() {
+  if (failed(verifyAllF32(*this)))
+    return failure();
+  auto input = tensorType(getInput());
+  int64_t rank = input.getRank();
+  int64_t start = getStartDimAttr().getInt() < 0 ? getStartDimAttr().getInt() + rank : getStartDimAttr().getInt();
+  int64_t end = getEndDimAttr().getInt() < 0 ? getEndDimAttr().getInt() + rank : getEndDimAttr().getInt();
+  if (start < 0 || start >= rank || end < 0 || end >= rank || start > end)
+    return emitOpError() << "start_dim " << getStartDimAttr().getInt() << " and end_dim "
+                         << getEndDimAttr().getInt() << " do not name a dimension range of "
+                         << "'input' " << shapeStr(input.getShape());
+  SmallVector<int64_t> expected(input.getShape().take_front(start));
+  int64_t size = 1;
+  for (int64_t d : input.getShape().slice(start, end - start + 1))
+    size = ShapedType::isDynamic(d) || ShapedType::isDynamic(size)
+               ? ShapedType::kDynamic
+               : size * d;
+  expected.push_back(size);
+  llvm::append_range(expected, input.getShape().drop_front(end + 1));
+  return verifyResultShape(*this, expected);
+}
+
+#define GET_OP_CLASSES
+#include "sparsenn/Dialect/SNN/IR/SNNOps.cpp.inc"

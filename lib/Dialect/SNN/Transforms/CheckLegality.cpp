@@ -1,0 +1,119 @@
+//===- CheckLegality.cpp - Reject IR the sparsifier cannot take -----------===//
+//
+// Part of SparseNN. Upstream's sparsifier in Debian's MLIR 22 (built without
+// assertions) crashes or miscompiles on some valid IR; this pass turns the
+// known cases into diagnostics at the offending op. See docs/Legality.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Dialect/SNN/IR/SNNDialect.h"
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
+
+namespace mlir::snn {
+#define GEN_PASS_DEF_SNNCHECKLEGALITYPASS
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h.inc"
+} // namespace mlir::snn
+
+using namespace mlir;
+using namespace mlir::sparse_tensor;
+
+static bool hasBatchLevel(SparseTensorEncodingAttr enc) {
+  return llvm::any_of(enc.getLvlTypes(),
+                      [](LevelType lt) { return isBatchLT(lt); });
+}
+
+static bool isAoSCOO(Type type) {
+  auto enc = getSparseTensorEncoding(type);
+  if (!enc)
+    return false;
+  return SparseTensorType(cast<RankedTensorType>(type)).getAoSCOOStart() <
+         enc.getLvlRank();
+}
+
+namespace {
+struct SNNCheckLegalityPass
+    : snn::impl::SNNCheckLegalityPassBase<SNNCheckLegalityPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    bool failed = false;
+    auto fail = [&](Operation *op) {
+      failed = true;
+      return op->emitError();
+    };
+    getOperation().walk([&](Operation *op) {
+      if (isa<snn::SNNDialect>(op->getDialect())) {
+        fail(op) << "'" << op->getName()
+                 << "' was not lowered; run convert-snn-to-linalg first";
+        return;
+      }
+      for (Type t : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),
+                                       llvm::to_vector(op->getResultTypes())))
+        if (auto enc = getSparseTensorEncoding(t); enc && hasBatchLevel(enc)) {
+          fail(op) << "sparse encodings with a 'batch' level are not "
+                      "supported by this MLIR's sparsifier: "
+                   << t;
+          return;
+        }
+      if (auto func = dyn_cast<func::FuncOp>(op)) {
+        if (!func.isPublic() || func.isExternal())
+          return;
+        FunctionType ft = func.getFunctionType();
+        for (Type t : llvm::concat<const Type>(ft.getInputs(), ft.getResults()))
+          if (isAoSCOO(t))
+            fail(op) << "public function '" << func.getSymName()
+                     << "' takes or returns an array-of-structs COO tensor ("
+                     << t
+                     << "), which --sparse-assembler rejects; use "
+                        "singleton(soa) levels";
+        if (!allowSparseResults)
+          for (Type t : ft.getResults())
+            if (getSparseTensorEncoding(t))
+              fail(op) << "public function '" << func.getSymName()
+                       << "' returns a sparse tensor (" << t
+                       << "); return a dense one (sparse_tensor.convert)";
+        return;
+      }
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+      if (!linalgOp)
+        return;
+      if (linalg::isaConvolutionOpInterface(linalgOp)) {
+        for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
+          auto enc = getSparseTensorEncoding(operand->get().getType());
+          if (!enc)
+            continue;
+          bool structured = llvm::any_of(
+              enc.getLvlTypes(), [](LevelType lt) { return isNOutOfMLT(lt); });
+          if (structured || !enc.isPermutation())
+            fail(op) << "a convolution with a block or structured[n, m] "
+                        "sparse filter crashes the sparsifier; lower the "
+                        "convolution through im2col with a 2-D weight";
+        }
+      }
+      // max/min directly on a sparse operand's element fails to legalize.
+      if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+        Block &body = generic.getRegion().front();
+        for (OpOperand &operand : generic->getOpOperands()) {
+          if (!getSparseTensorEncoding(operand.get().getType()))
+            continue;
+          BlockArgument arg = body.getArgument(operand.getOperandNumber());
+          for (Operation *user : arg.getUsers())
+            if (isa<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+                    arith::MinNumFOp>(user))
+              fail(user) << "'" << user->getName()
+                         << "' on an element of a sparse tensor cannot be "
+                            "sparsified; wrap it in sparse_tensor.unary (as "
+                            "snn.relu does)";
+        }
+      }
+    });
+    if (failed)
+      signalPassFailure();
+  }
+};
+} // namespace

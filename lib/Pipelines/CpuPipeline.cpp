@@ -1,0 +1,110 @@
+//===- CpuPipeline.cpp - The CPU pipeline: snn to LLVM --------------------===//
+//
+// Part of SparseNN. Follows upstream's buildSparsifier, adding what it lacks:
+// the snn front half, a legality check before the sparsifier, OpenMP threads
+// (buildSparsifier has no hook for convert-scf-to-openmp) and a vector length
+// taken from the host CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Pipelines/Pipelines.h"
+#include "sparsenn/Conversion/Passes.h"
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SparseTensor/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+unsigned snn::getHostVectorLength() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 16;
+  if (features.lookup("avx2"))
+    return 8;
+  return 4;
+}
+
+void snn::buildCpuPipeline(OpPassManager &pm,
+                           const CpuPipelineOptions &options) {
+  // Front half: snn -> linalg + sparse_tensor on tensors.
+  if (options.packWeights)
+    pm.addPass(createSNNPackWeightsPass());
+  pm.addPass(createConvertSNNToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createSNNCheckLegalityPass());
+
+  // Public functions take sparse arguments as their format's buffers and get
+  // the C interface.
+  pm.addPass(createSparseAssembler());
+  pm.addPass(createSNNExportEntryPointsPass());
+
+  // Upstream's sparsifier.
+  pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  unsigned vl = options.vectorLength < 0 ? getHostVectorLength()
+                                         : options.vectorLength;
+  bool parallel = options.threads > 1;
+  SparseParallelizationStrategy parallelization =
+      parallel ? SparseParallelizationStrategy::kDenseOuterLoop
+               : SparseParallelizationStrategy::kNone;
+  SparsificationOptions sparsificationOptions(
+      parallelization, SparseEmitStrategy::kFunctional,
+      options.enableRuntimeLibrary);
+  pm.addPass(createSparsificationAndBufferizationPass(
+      getBufferizationOptionsForSparsification(
+          /*analysisOnly=*/false),
+      sparsificationOptions, /*createSparseDeallocs=*/true,
+      options.enableRuntimeLibrary, /*enableBufferInitialization=*/false, vl,
+      /*enableVLAVectorization=*/false, /*enableSIMDIndex32=*/false,
+      /*enableGPULibgen=*/false, SparseEmitStrategy::kFunctional,
+      parallelization));
+  pm.addPass(createStorageSpecifierToLLVMPass());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+
+  // To the LLVM dialect. With threads, scf.parallel becomes OpenMP before the
+  // memref lowering; convert-scf-to-cf must come after finalize-memref-to-llvm
+  // then, or OpenMP's alloca_scope ends up with several blocks.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
+  pm.addNestedPass<func::FuncOp>(memref::createExpandReallocPass());
+  if (parallel) {
+    ConvertSCFToOpenMPPassOptions ompOptions;
+    ompOptions.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(ompOptions));
+  }
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
+  pm.addNestedPass<func::FuncOp>(createConvertComplexToStandardPass());
+  pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertComplexToLibm());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertComplexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  if (parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void snn::registerPipelines() {
+  PassPipelineRegistration<CpuPipelineOptions>(
+      "sparsenn-cpu-pipeline",
+      "Compile snn (or linalg + sparse_tensor) IR for the host CPU down to "
+      "the LLVM dialect: pack weights, lower snn to linalg, check legality, "
+      "sparsify with vectors and OpenMP threads, lower to LLVM",
+      buildCpuPipeline);
+}

@@ -1,0 +1,699 @@
+//===- sparse-runner.cpp - JIT-compile and run a SparseNN function --------===//
+//
+// Part of SparseNN. Compiles snn (or linalg + sparse_tensor) IR with the CPU
+// pipeline, JIT-runs one function on inputs from .npy / .mtx files or inline
+// literals, and prints or saves its results. Every user error is a one-line
+// message and exit code 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn-runtime/IO.h"
+#include "sparsenn/Dialect/SNN/Utils/SparsePacking.h"
+#include "sparsenn/InitAllDialects.h"
+#include "sparsenn/InitAllPasses.h"
+#include "sparsenn/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory runnerCat("sparse-runner options");
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<input .mlir or .mlirbc file>"),
+                                      cl::init("-"), cl::cat(runnerCat));
+static cl::opt<std::string>
+    entryName("entry",
+              cl::desc("Public function to run (any name, main included; "
+                       "default: main)"),
+              cl::init("main"), cl::cat(runnerCat));
+static cl::list<std::string> inputs(
+    "input",
+    cl::desc("One per argument, in order: @file.npy (NumPy .npy v1/v2, "
+             "little-endian, C order, f32/f64/i32/i64), @file.mtx (Matrix "
+             "Market coordinate real/integer/pattern, general/symmetric; into "
+             "a sparse-encoded or dense 2-D argument), or an inline literal "
+             "such as 2x3xf32=1,2,3,4,5,6 (nan, inf, -inf allowed; f32=1.5 for "
+             "a 0-D tensor)"),
+    cl::cat(runnerCat));
+static cl::list<std::string>
+    outputs("output",
+            cl::desc("Write the results to .npy files, one @file.npy per "
+                     "result in order, instead of printing them"),
+            cl::cat(runnerCat));
+static cl::opt<unsigned> benchmark(
+    "benchmark",
+    cl::desc("After one warm-up call, time N calls and print the JIT time "
+             "and the min/median call time (default 0: run once)"),
+    cl::init(0), cl::cat(runnerCat));
+static cl::opt<int> vectorLength(
+    "vl",
+    cl::desc("Vector length of sparse loops: -1 (default) from the host CPU, "
+             "0 off"),
+    cl::init(-1), cl::cat(runnerCat));
+static cl::opt<unsigned>
+    threads("num-threads",
+            cl::desc("OpenMP threads for the outer dense loops (default 1)"),
+            cl::init(1), cl::cat(runnerCat));
+static cl::opt<bool> enableRuntimeLibrary(
+    "enable-runtime-library",
+    cl::desc("Use MLIR's sparse runtime library instead of direct code "
+             "(default false)"),
+    cl::init(false), cl::cat(runnerCat));
+static cl::opt<bool> quiet("quiet",
+                           cl::desc("Do not print results (with --benchmark)"),
+                           cl::init(false), cl::cat(runnerCat));
+
+namespace {
+
+/// A failure whose message has been printed.
+struct UserError {};
+
+[[noreturn]] void fatal(const llvm::Twine &message) {
+  llvm::errs() << "sparse-runner: error: " << message << "\n";
+  llvm::errs().flush();
+  std::exit(1);
+}
+
+std::string typeStr(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+std::optional<snn_dtype> dtypeOf(Type t) {
+  if (t.isF32())
+    return SNN_DTYPE_F32;
+  if (t.isF64())
+    return SNN_DTYPE_F64;
+  if (t.isInteger(32))
+    return SNN_DTYPE_I32;
+  if (t.isInteger(64))
+    return SNN_DTYPE_I64;
+  return std::nullopt;
+}
+
+/// An owned array plus a C-ABI memref descriptor pointing at it.
+struct Buffer {
+  snn_array array{};
+  std::vector<int64_t> descriptor;
+
+  Buffer() = default;
+  Buffer(const Buffer &) = delete;
+  Buffer(Buffer &&other) noexcept
+      : array(other.array), descriptor(std::move(other.descriptor)) {
+    other.array.data = nullptr;
+  }
+  ~Buffer() { snn_array_free(&array); }
+
+  /// {allocated, aligned, offset, sizes..., strides...}
+  void makeDescriptor() {
+    int r = array.rank;
+    descriptor.assign(3 + 2 * r, 0);
+    std::memcpy(&descriptor[0], &array.data, sizeof(void *));
+    std::memcpy(&descriptor[1], &array.data, sizeof(void *));
+    int64_t stride = 1;
+    for (int d = r - 1; d >= 0; --d) {
+      descriptor[3 + d] = array.shape[d];
+      descriptor[3 + r + d] = stride;
+      stride *= array.shape[d];
+    }
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Inputs
+//===----------------------------------------------------------------------===//
+
+/// Parses `2x3xf32=1,2,...` (or `f32=1` for a 0-D tensor).
+Buffer parseLiteral(const std::string &spec, unsigned index) {
+  auto bad = [&](const llvm::Twine &why) -> Buffer {
+    fatal("input #" + llvm::Twine(index) + " '" + spec +
+          "': " + why);
+  };
+  size_t eq = spec.find('=');
+  if (eq == std::string::npos)
+    return bad("expected @file.npy, @file.mtx or a literal like "
+               "2x3xf32=1,2,3,4,5,6");
+  llvm::SmallVector<llvm::StringRef> parts;
+  llvm::StringRef(spec).take_front(eq).split(parts, 'x');
+  llvm::StringRef dtypeName = parts.pop_back_val();
+  snn_dtype dtype;
+  if (dtypeName == "f32")
+    dtype = SNN_DTYPE_F32;
+  else if (dtypeName == "f64")
+    dtype = SNN_DTYPE_F64;
+  else if (dtypeName == "i32")
+    dtype = SNN_DTYPE_I32;
+  else if (dtypeName == "i64")
+    dtype = SNN_DTYPE_I64;
+  else
+    return bad("unknown element type '" + dtypeName +
+               "' (expected f32, f64, i32 or i64)");
+  if (parts.size() > SNN_MAX_RANK)
+    return bad("rank above " + llvm::Twine(SNN_MAX_RANK));
+  int64_t shape[SNN_MAX_RANK];
+  for (auto [d, p] : llvm::enumerate(parts))
+    if (p.getAsInteger(10, shape[d]) || shape[d] < 0)
+      return bad("bad dimension '" + p + "'");
+  Buffer buf;
+  char err[512];
+  if (snn_array_alloc(&buf.array, dtype, parts.size(), shape, err,
+                      sizeof(err)))
+    return bad(err);
+  llvm::SmallVector<llvm::StringRef> values;
+  llvm::StringRef body = llvm::StringRef(spec).drop_front(eq + 1);
+  if (!body.trim().empty())
+    body.split(values, ',');
+  if (static_cast<int64_t>(values.size()) != buf.array.num_elements)
+    return bad("the shape holds " + llvm::Twine(buf.array.num_elements) +
+               " values but " + llvm::Twine(values.size()) + " are given");
+  for (auto [i, text] : llvm::enumerate(values)) {
+    std::string t = text.trim().str();
+    char *end = nullptr;
+    errno = 0;
+    if (dtype == SNN_DTYPE_F32 || dtype == SNN_DTYPE_F64) {
+      double v = std::strtod(t.c_str(), &end);
+      if (t.empty() || *end)
+        return bad("'" + t + "' is not a number");
+      if (dtype == SNN_DTYPE_F32)
+        static_cast<float *>(buf.array.data)[i] = static_cast<float>(v);
+      else
+        static_cast<double *>(buf.array.data)[i] = v;
+    } else {
+      long long v = std::strtoll(t.c_str(), &end, 10);
+      if (t.empty() || *end || errno == ERANGE)
+        return bad("'" + t + "' is not an integer");
+      if (dtype == SNN_DTYPE_I32) {
+        if (v < INT32_MIN || v > INT32_MAX)
+          return bad("'" + t + "' does not fit in i32");
+        static_cast<int32_t *>(buf.array.data)[i] = static_cast<int32_t>(v);
+      } else {
+        static_cast<int64_t *>(buf.array.data)[i] = v;
+      }
+    }
+  }
+  return buf;
+}
+
+/// Reads one input spec as a dense array (.npy or literal).
+Buffer readDense(const std::string &spec, unsigned index) {
+  if (spec.empty() || spec[0] != '@')
+    return parseLiteral(spec, index);
+  Buffer buf;
+  char err[512];
+  if (snn_npy_read(spec.c_str() + 1, &buf.array, err, sizeof(err)))
+    fatal("input #" + llvm::Twine(index) + ": " + err);
+  return buf;
+}
+
+bool isMtx(const std::string &spec) {
+  return spec.size() > 4 && spec[0] == '@' &&
+         llvm::StringRef(spec).ends_with_insensitive(".mtx");
+}
+
+std::string shapeStr(const snn_array &a) {
+  std::string s;
+  for (int d = 0; d < a.rank; ++d)
+    s += std::to_string(a.shape[d]) + "x";
+  return s + snn_dtype_name(a.dtype);
+}
+
+/// Checks a dense array against the argument type.
+void checkAgainst(const snn_array &a, RankedTensorType type, unsigned index,
+                  const std::string &spec) {
+  std::optional<snn_dtype> want = dtypeOf(type.getElementType());
+  if (!want)
+    fatal("argument #" + llvm::Twine(index) + " has element type " +
+          typeStr(type.getElementType()) +
+          ", which sparse-runner cannot feed (f32, f64, i32, i64 only)");
+  bool ok = *want == a.dtype && a.rank == type.getRank();
+  for (int d = 0; ok && d < a.rank; ++d)
+    ok = type.isDynamicDim(d) || type.getDimSize(d) == a.shape[d];
+  if (!ok)
+    fatal("input #" + llvm::Twine(index) + " (" + spec + ") is " +
+          shapeStr(a) + " but argument #" + llvm::Twine(index) + " is " +
+          typeStr(type));
+}
+
+/// The nonzeros of a dense array, as COO entries of doubles.
+std::vector<snn::CooEntry> nonzerosOf(const snn_array &a) {
+  std::vector<snn::CooEntry> entries;
+  for (int64_t i = 0; i < a.num_elements; ++i) {
+    double v = a.dtype == SNN_DTYPE_F32
+                   ? static_cast<const float *>(a.data)[i]
+                   : static_cast<const double *>(a.data)[i];
+    if (v == 0.0)
+      continue;
+    snn::CooEntry e;
+    e.coords.resize(a.rank);
+    int64_t rest = i;
+    for (int d = a.rank - 1; d >= 0; --d) {
+      e.coords[d] = rest % a.shape[d];
+      rest /= a.shape[d];
+    }
+    e.value = v;
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+/// Reads a Matrix Market file into a dense 2-D array of `type`.
+Buffer mtxToDense(const snn_coo &coo, RankedTensorType type) {
+  Buffer buf;
+  char err[512];
+  int64_t shape[2] = {coo.rows, coo.cols};
+  snn_dtype dtype = *dtypeOf(type.getElementType());
+  if (snn_array_alloc(&buf.array, dtype, 2, shape, err, sizeof(err)))
+    fatal(err);
+  for (int64_t k = 0; k < coo.nnz; ++k) {
+    int64_t at = coo.row_indices[k] * coo.cols + coo.col_indices[k];
+    switch (dtype) {
+    case SNN_DTYPE_F32:
+      static_cast<float *>(buf.array.data)[at] += coo.values[k];
+      break;
+    case SNN_DTYPE_F64:
+      static_cast<double *>(buf.array.data)[at] += coo.values[k];
+      break;
+    case SNN_DTYPE_I32:
+      static_cast<int32_t *>(buf.array.data)[at] += coo.values[k];
+      break;
+    case SNN_DTYPE_I64:
+      static_cast<int64_t *>(buf.array.data)[at] += coo.values[k];
+      break;
+    }
+  }
+  return buf;
+}
+
+/// A 1-D buffer of `data` converted to `dtype`.
+template <typename T>
+Buffer vectorBuffer(const std::vector<T> &data, snn_dtype dtype) {
+  Buffer buf;
+  char err[512];
+  int64_t n = data.size();
+  if (snn_array_alloc(&buf.array, dtype, 1, &n, err, sizeof(err)))
+    fatal(err);
+  for (int64_t i = 0; i < n; ++i) {
+    switch (dtype) {
+    case SNN_DTYPE_F32:
+      static_cast<float *>(buf.array.data)[i] = data[i];
+      break;
+    case SNN_DTYPE_F64:
+      static_cast<double *>(buf.array.data)[i] = data[i];
+      break;
+    case SNN_DTYPE_I32:
+      static_cast<int32_t *>(buf.array.data)[i] = data[i];
+      break;
+    case SNN_DTYPE_I64:
+      static_cast<int64_t *>(buf.array.data)[i] = data[i];
+      break;
+    }
+  }
+  buf.makeDescriptor();
+  return buf;
+}
+
+/// Loads input `index` for an argument of `type`: dense arguments take one
+/// buffer; sparse ones take their format's buffers (--sparse-assembler).
+void loadInput(const std::string &spec, unsigned index, RankedTensorType type,
+               std::vector<Buffer> &buffers) {
+  auto enc = sparse_tensor::getSparseTensorEncoding(type);
+  std::optional<snn_coo> coo;
+  if (isMtx(spec)) {
+    if (type.getRank() != 2)
+      fatal("input #" + llvm::Twine(index) + " (" + spec +
+            ") is a matrix but argument #" + llvm::Twine(index) + " is " +
+            typeStr(type));
+    coo.emplace();
+    char err[512];
+    if (snn_mtx_read(spec.c_str() + 1, &*coo, err, sizeof(err)))
+      fatal("input #" + llvm::Twine(index) + ": " + err);
+    if ((!type.isDynamicDim(0) && type.getDimSize(0) != coo->rows) ||
+        (!type.isDynamicDim(1) && type.getDimSize(1) != coo->cols) ||
+        !dtypeOf(type.getElementType())) {
+      std::string got = std::to_string(coo->rows) + "x" +
+                        std::to_string(coo->cols);
+      snn_coo_free(&*coo);
+      fatal("input #" + llvm::Twine(index) + " (" + spec + ") is a " + got +
+            " matrix but argument #" + llvm::Twine(index) + " is " +
+            typeStr(type));
+    }
+  }
+  if (!enc) {
+    if (coo) {
+      buffers.push_back(mtxToDense(*coo, type));
+      snn_coo_free(&*coo);
+    } else {
+      buffers.push_back(readDense(spec, index));
+      checkAgainst(buffers.back().array, type, index, spec);
+    }
+    buffers.back().makeDescriptor();
+    return;
+  }
+
+  // Sparse argument: collect nonzeros, pack into the encoding's buffers.
+  if (!type.hasStaticShape())
+    fatal("argument #" + llvm::Twine(index) + " (" + typeStr(type) +
+          ") is sparse with a dynamic shape; sparse arguments need a static "
+          "shape");
+  if (!type.getElementType().isF32() && !type.getElementType().isF64())
+    fatal("argument #" + llvm::Twine(index) +
+          ": sparse arguments must hold f32 or f64");
+  std::vector<snn::CooEntry> entries;
+  if (coo) {
+    for (int64_t k = 0; k < coo->nnz; ++k)
+      entries.push_back({{static_cast<uint64_t>(coo->row_indices[k]),
+                          static_cast<uint64_t>(coo->col_indices[k])},
+                         coo->values[k]});
+    snn_coo_free(&*coo);
+  } else {
+    Buffer dense = readDense(spec, index);
+    checkAgainst(dense.array, type, index, spec);
+    entries = nonzerosOf(dense.array);
+  }
+  sparse_tensor::SparseTensorType stt(type);
+  snn::PackedSparseTensor packed;
+  std::string error;
+  if (failed(snn::packSparseTensor(stt, std::move(entries), packed, error)))
+    fatal("input #" + llvm::Twine(index) + " (" + spec + ") does not fit " +
+          typeStr(type) + ": " + error);
+  for (auto &level : packed.levelBuffers)
+    buffers.push_back(vectorBuffer(
+        level.data, level.bitWidth == 32 ? SNN_DTYPE_I32 : SNN_DTYPE_I64));
+  if (llvm::any_of(packed.levelBuffers,
+                   [](auto &l) { return l.bitWidth == 8 || l.bitWidth == 16; }))
+    fatal("argument #" + llvm::Twine(index) +
+          ": 8- and 16-bit sparse index widths are not supported as "
+          "arguments yet; use 32 or 64");
+  buffers.push_back(vectorBuffer(packed.values,
+                                 *dtypeOf(type.getElementType())));
+}
+
+//===----------------------------------------------------------------------===//
+// Results
+//===----------------------------------------------------------------------===//
+
+/// A view of a result memref descriptor.
+struct ResultView {
+  RankedTensorType type;
+  const int64_t *desc;
+
+  void *allocated() const { return reinterpret_cast<void *>(desc[0]); }
+  char *aligned() const { return reinterpret_cast<char *>(desc[1]); }
+  int64_t offset() const { return desc[2]; }
+  int64_t size(int d) const { return desc[3 + d]; }
+  int64_t stride(int d) const { return desc[3 + type.getRank() + d]; }
+
+  /// Copies the (possibly strided) result into a C-order array.
+  Buffer toArray() const {
+    Buffer buf;
+    char err[512];
+    int r = type.getRank();
+    int64_t shape[SNN_MAX_RANK];
+    for (int d = 0; d < r; ++d)
+      shape[d] = size(d);
+    snn_dtype dtype = *dtypeOf(type.getElementType());
+    if (snn_array_alloc(&buf.array, dtype, r, shape, err, sizeof(err)))
+      fatal(err);
+    size_t elt = snn_dtype_size(dtype);
+    std::vector<int64_t> idx(r, 0);
+    for (int64_t i = 0; i < buf.array.num_elements; ++i) {
+      int64_t at = offset();
+      for (int d = 0; d < r; ++d)
+        at += idx[d] * stride(d);
+      std::memcpy(static_cast<char *>(buf.array.data) + i * elt,
+                  aligned() + at * elt, elt);
+      for (int d = r - 1; d >= 0; --d) {
+        if (++idx[d] < shape[d])
+          break;
+        idx[d] = 0;
+      }
+    }
+    return buf;
+  }
+};
+
+void printArray(const snn_array &a, llvm::raw_ostream &os) {
+  for (int d = 0; d < a.rank; ++d)
+    os << a.shape[d] << "x";
+  os << snn_dtype_name(a.dtype) << "=";
+  char text[64];
+  for (int64_t i = 0; i < a.num_elements; ++i) {
+    if (i)
+      os << ",";
+    double v;
+    switch (a.dtype) {
+    case SNN_DTYPE_F32:
+    case SNN_DTYPE_F64:
+      v = a.dtype == SNN_DTYPE_F32 ? static_cast<const float *>(a.data)[i]
+                                   : static_cast<const double *>(a.data)[i];
+      if (std::isnan(v))
+        os << "nan";
+      else if (std::isinf(v))
+        os << (v < 0 ? "-inf" : "inf");
+      else {
+        snprintf(text, sizeof(text),
+                 a.dtype == SNN_DTYPE_F32 ? "%.9g" : "%.17g", v);
+        os << text;
+      }
+      break;
+    case SNN_DTYPE_I32:
+      os << static_cast<const int32_t *>(a.data)[i];
+      break;
+    case SNN_DTYPE_I64:
+      os << static_cast<const int64_t *>(a.data)[i];
+      break;
+    }
+  }
+  os << "\n";
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerAsmPrinterCLOptions();
+  cl::HideUnrelatedOptions({&runnerCat, &cl::getGeneralCategory()});
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "sparse-runner: JIT-compile a SparseNN module for the CPU and run one "
+      "function\n\n"
+      "  sparse-runner FILE.mlir --entry=NAME [--input=SPEC]... "
+      "[--output=@out.npy]... [--benchmark=N]\n\n"
+      "Results print to stdout as inline literals (2x3xf32=...), full "
+      "precision, one line per result.\n");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  sparsenn::registerAllDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  // Parse.
+  std::string errorMessage;
+  auto file = openInputFile(inputFile, &errorMessage);
+  if (!file)
+    fatal("cannot read '" + inputFile + "': " + errorMessage);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    fatal("cannot parse '" + inputFile + "' (see the diagnostics above)");
+
+  // The entry point, before the pipeline rewrites its signature.
+  auto func = module->lookupSymbol<func::FuncOp>(entryName);
+  if (!func || func.isExternal() || !func.isPublic()) {
+    std::string names;
+    for (auto f : module->getOps<func::FuncOp>())
+      if (f.isPublic() && !f.isExternal())
+        names += (names.empty() ? "" : ", ") + f.getSymName().str();
+    fatal("no public function named '" + entryName + "' in '" + inputFile +
+          "' (it has: " + (names.empty() ? "none" : names) + ")");
+  }
+  FunctionType ft = func.getFunctionType();
+  SmallVector<RankedTensorType> argTypes, resultTypes;
+  for (auto [i, t] : llvm::enumerate(ft.getInputs())) {
+    auto rt = dyn_cast<RankedTensorType>(t);
+    if (!rt || rt.getRank() > SNN_MAX_RANK)
+      fatal("argument #" + llvm::Twine(i) + " of '" + entryName + "' is " +
+            typeStr(t) + "; sparse-runner feeds ranked tensors only");
+    argTypes.push_back(rt);
+  }
+  for (auto [i, t] : llvm::enumerate(ft.getResults())) {
+    auto rt = dyn_cast<RankedTensorType>(t);
+    if (!rt || rt.getRank() > SNN_MAX_RANK || !dtypeOf(rt.getElementType()))
+      fatal("result #" + llvm::Twine(i) + " of '" + entryName + "' is " +
+            typeStr(t) +
+            "; sparse-runner reads back ranked tensors of f32/f64/i32/i64");
+    if (sparse_tensor::getSparseTensorEncoding(rt))
+      fatal("result #" + llvm::Twine(i) + " of '" + entryName +
+            "' is sparse (" + typeStr(t) +
+            "); return a dense tensor (sparse_tensor.convert) to run it");
+    resultTypes.push_back(rt);
+  }
+  if (inputs.size() != argTypes.size()) {
+    std::string sig;
+    for (auto t : argTypes)
+      sig += (sig.empty() ? "" : ", ") + typeStr(t);
+    fatal("'" + entryName + "' takes " + llvm::Twine(argTypes.size()) +
+          " argument(s) (" + sig + ") but " + llvm::Twine(inputs.size()) +
+          " --input given");
+  }
+  if (!outputs.empty() && outputs.size() != resultTypes.size())
+    fatal("'" + entryName + "' returns " + llvm::Twine(resultTypes.size()) +
+          " result(s) but " + llvm::Twine(outputs.size()) + " --output given");
+  for (const std::string &o : outputs)
+    if (o.size() < 2 || o[0] != '@')
+      fatal("--output '" + o + "' must be @file.npy");
+
+  // Inputs, before compiling, so bad files fail fast.
+  std::vector<Buffer> buffers;
+  for (auto [i, t] : llvm::enumerate(argTypes))
+    loadInput(inputs[i], i, t, buffers);
+
+  // Compile.
+  auto jitStart = std::chrono::steady_clock::now();
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    fatal("invalid pass manager options");
+  snn::CpuPipelineOptions options;
+  options.vectorLength = vectorLength;
+  options.threads = threads;
+  options.enableRuntimeLibrary = enableRuntimeLibrary;
+  snn::buildCpuPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    fatal("compilation failed (see the diagnostics above)");
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    fatal("cannot detect the host target: " +
+          llvm::toString(tmBuilder.takeError()));
+  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    fatal("cannot create a target machine: " + llvm::toString(tm.takeError()));
+  std::vector<StringRef> libs = {SPARSENN_C_RUNNER_UTILS};
+  if (threads > 1)
+    libs.push_back(SPARSENN_LIBOMP);
+  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.sharedLibPaths = libs;
+  auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
+  if (!engine)
+    fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));
+  (*engine)->initialize();
+  std::string cifaceName = "_mlir_ciface_" + entryName;
+  if (auto fn = (*engine)->lookupPacked(cifaceName); !fn) {
+    llvm::consumeError(fn.takeError());
+    fatal("the compiled module has no C entry point for '" + entryName + "'");
+  }
+  double jitMs = std::chrono::duration<double, std::milli>(
+                     std::chrono::steady_clock::now() - jitStart)
+                     .count();
+
+  // Arguments: a pointer to the results (when any), then one descriptor
+  // pointer per buffer.
+  std::vector<size_t> resultOffsets;
+  size_t resultWords = 0;
+  for (auto t : resultTypes) {
+    resultOffsets.push_back(resultWords);
+    resultWords += 3 + 2 * t.getRank();
+  }
+  std::vector<int64_t> results(std::max<size_t>(resultWords, 1));
+  std::vector<void *> pointers;
+  if (!resultTypes.empty())
+    pointers.push_back(results.data());
+  for (Buffer &b : buffers)
+    pointers.push_back(b.descriptor.data());
+  std::vector<void *> packedArgs;
+  for (void *&p : pointers)
+    packedArgs.push_back(&p);
+
+  auto call = [&]() {
+    if (llvm::Error err = (*engine)->invokePacked(cifaceName, packedArgs))
+      fatal("call failed: " + llvm::toString(std::move(err)));
+  };
+  // Frees result buffers the generated code allocated (not constants, which
+  // carry a dead sentinel, nor inputs passed through).
+  auto freeResults = [&]() {
+    for (size_t k = 0; k < resultTypes.size(); ++k) {
+      void *p = reinterpret_cast<void *>(results[resultOffsets[k]]);
+      bool isInput = llvm::any_of(
+          buffers, [&](const Buffer &b) { return b.array.data == p; });
+      if (p && p != reinterpret_cast<void *>(0xdeadbeef) && !isInput)
+        free(p);
+    }
+  };
+
+  call();
+  if (benchmark > 0) {
+    std::vector<double> times;
+    for (unsigned i = 0; i < benchmark; ++i) {
+      freeResults();
+      auto start = std::chrono::steady_clock::now();
+      call();
+      times.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
+    llvm::outs() << llvm::format("jit time: %.3f ms\n", jitMs);
+    llvm::outs() << llvm::format(
+        "call time: min %.6f ms, median %.6f ms over %u runs\n",
+        *std::min_element(times.begin(), times.end()), median(times),
+        static_cast<unsigned>(benchmark));
+  }
+
+  for (auto [k, t] : llvm::enumerate(resultTypes)) {
+    ResultView view{t, results.data() + resultOffsets[k]};
+    Buffer out = view.toArray();
+    if (!outputs.empty()) {
+      char err[512];
+      if (snn_npy_write(outputs[k].c_str() + 1, &out.array, err, sizeof(err)))
+        fatal(err);
+    } else if (!quiet) {
+      printArray(out.array, llvm::outs());
+    }
+  }
+  freeResults();
+  return 0;
+}
