@@ -40,7 +40,9 @@ void snn::buildCpuPipeline(OpPassManager &pm,
     pm.addPass(createSNNPackWeightsPass());
   pm.addPass(createConvertSNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createSNNCheckLegalityPass());
+  SNNCheckLegalityPassOptions legality;
+  legality.runtimeLibrary = options.enableRuntimeLibrary;
+  pm.addPass(createSNNCheckLegalityPass(legality));
 
   // Public functions take sparse arguments as their format's buffers and get
   // the C interface.

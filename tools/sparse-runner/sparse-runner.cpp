@@ -83,6 +83,11 @@ static cl::opt<bool> enableRuntimeLibrary(
     cl::desc("Use MLIR's sparse runtime library instead of direct code "
              "(default false)"),
     cl::init(false), cl::cat(runnerCat));
+static cl::opt<bool> packWeights(
+    "pack-weights",
+    cl::desc("Pack constant sparse weights at compile time (default true); "
+             "off, they are converted from dense at run time"),
+    cl::init(true), cl::cat(runnerCat));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print results (with --benchmark)"),
                            cl::init(false), cl::cat(runnerCat));
@@ -598,6 +603,7 @@ int main(int argc, char **argv) {
   options.vectorLength = vectorLength;
   options.threads = threads;
   options.enableRuntimeLibrary = enableRuntimeLibrary;
+  options.packWeights = packWeights;
   snn::buildCpuPipeline(pm, options);
   if (failed(pm.run(*module)))
     fatal("compilation failed (see the diagnostics above)");

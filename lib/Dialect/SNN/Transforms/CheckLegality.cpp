@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
 
 namespace mlir::snn {
@@ -34,6 +35,19 @@ static bool isAoSCOO(Type type) {
   return SparseTensorType(cast<RankedTensorType>(type)).getAoSCOOStart() <
          enc.getLvlRank();
 }
+
+/// Encodings whose assembly MLIR 22's sparse runtime library mishandles.
+static bool assembleBreaksRuntime(Type type) {
+  auto enc = getSparseTensorEncoding(type);
+  return enc && llvm::any_of(enc.getLvlTypes(), [](LevelType lt) {
+           return isSingletonLT(lt) || isNOutOfMLT(lt);
+         });
+}
+
+static constexpr const char *kRuntimeAssembleMessage =
+    " has a singleton or structured[n, m] level: assembling it from buffers "
+    "corrupts memory with the sparse runtime library of MLIR 22; compile with "
+    "direct code (enable-runtime-library=false, the default)";
 
 namespace {
 struct SNNCheckLegalityPass
@@ -71,12 +85,24 @@ struct SNNCheckLegalityPass
                      << t
                      << "), which --sparse-assembler rejects; use "
                         "singleton(soa) levels";
+        if (runtimeLibrary)
+          for (Type t : ft.getInputs())
+            if (assembleBreaksRuntime(t))
+              fail(op) << "public function '" << func.getSymName()
+                       << "' takes a sparse argument " << t
+                       << kRuntimeAssembleMessage;
         if (!allowSparseResults)
           for (Type t : ft.getResults())
             if (getSparseTensorEncoding(t))
               fail(op) << "public function '" << func.getSymName()
                        << "' returns a sparse tensor (" << t
                        << "); return a dense one (sparse_tensor.convert)";
+        return;
+      }
+      if (auto assemble = dyn_cast<AssembleOp>(op)) {
+        if (runtimeLibrary && assembleBreaksRuntime(assemble.getType()))
+          fail(op) << "the assembled tensor " << assemble.getType()
+                   << kRuntimeAssembleMessage;
         return;
       }
       auto linalgOp = dyn_cast<linalg::LinalgOp>(op);

@@ -60,9 +60,16 @@ def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {
     - an `arith.maximumf`/`minimumf` directly on a sparse operand in a
       `linalg.generic` (fails to legalize; use `sparse_tensor.unary`);
     - a sparse tensor returned from a public function when
-      `allow-sparse-results` is false (the runner cannot read it back).
+      `allow-sparse-results` is false (the runner cannot read it back);
+    - with `runtime-library`, a `sparse_tensor.assemble` (or a public
+      function's sparse argument, which `--sparse-assembler` assembles) of an
+      encoding with a singleton or `structured[n, m]` level: MLIR 22's
+      runtime library corrupts memory on it (measured: COO and 2:4 crash).
   }];
   let options = [
+    Option<"runtimeLibrary", "runtime-library", "bool", "false",
+           "Check for the sparse runtime library's limits too (set when the "
+           "sparsifier runs with enable-runtime-library)">,
     Option<"allowSparseResults", "allow-sparse-results", "bool", "true",
            "Accept public functions that return sparse tensors">
   ];

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Integration-test harness: builds snn programs with random pruned weights in
+a chosen storage format, runs them with sparse-runner, and compares the
+results with an independent NumPy reference.
+
+Each subcommand prints what it checked and exits non-zero on a mismatch.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+# Encodings of a 2-D weight, by format name.
+ENCODINGS = {
+    "dense": None,
+    "csr": "map = (d0, d1) -> (d0 : dense, d1 : compressed)",
+    "csr32": "map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32",
+    "csc": "map = (d0, d1) -> (d1 : dense, d0 : compressed)",
+    "coo": "map = (d0, d1) -> (d0 : compressed(nonunique), d1 : singleton(soa))",
+    "dcsr": "map = (d0, d1) -> (d0 : compressed, d1 : compressed)",
+    "bsr": "map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : compressed, i mod 4 : dense, j mod 4 : dense)",
+    "nv24": "map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4])",
+}
+
+
+def prune(w, fmt, sparsity, rng):
+    """Zeroes weights the way the format expects: 2:4 groups for nv24, 4x4
+    blocks for bsr, unstructured magnitude pruning otherwise."""
+    w = w.copy()
+    if fmt == "nv24":
+        g = w.reshape(w.shape[0], -1, 4)
+        order = np.argsort(np.abs(g), axis=2)
+        np.put_along_axis(g, order[:, :, :2], 0.0, axis=2)
+        return g.reshape(w.shape)
+    if fmt == "bsr":
+        r, c = w.shape
+        blocks = w.reshape(r // 4, 4, c // 4, 4)
+        keep = rng.random((r // 4, c // 4)) >= sparsity
+        return (blocks * keep[:, None, :, None]).reshape(r, c)
+    thresh = np.quantile(np.abs(w), sparsity) if sparsity > 0 else -1
+    w[np.abs(w) <= thresh] = 0.0
+    return w
+
+
+def hex_blob(a):
+    """A dense_resource blob: 4-byte alignment header, then the data."""
+    return "0x04000000" + np.ascontiguousarray(a, dtype="<f4").tobytes().hex().upper()
+
+
+def tensor(shape, enc=None):
+    dims = "x".join("?" if d is None else str(d) for d in shape)
+    return f"tensor<{dims}xf32{', #' + enc if enc else ''}>"
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.stderr.write(p.stdout + p.stderr)
+        sys.exit(f"FAIL: {' '.join(cmd)} exited with {p.returncode}")
+    return p.stdout
+
+
+def compare(name, got, want, rtol, atol):
+    if got.shape != want.shape:
+        sys.exit(f"FAIL {name}: shape {got.shape} != expected {want.shape}")
+    err = np.abs(got.astype(np.float64) - want.astype(np.float64))
+    bad = err > atol + rtol * np.abs(want)
+    nan_mismatch = np.isnan(got) != np.isnan(want)
+    if bad.any() or nan_mismatch.any():
+        i = np.unravel_index(np.argmax(np.where(np.isnan(err), np.inf, err)), err.shape)
+        sys.exit(f"FAIL {name}: max abs error {np.nanmax(err):.3g} at {i}: "
+                 f"got {got[i]} want {want[i]} (rtol {rtol}, atol {atol})")
+    print(f"ok {name}: max abs error {np.nanmax(err) if err.size else 0:.3g} "
+          f"(rtol {rtol}, atol {atol})")
+
+
+def cmd_mlp(args):
+    """An MLP of snn.linear (+ bias) and activations with weights in one
+    format, as packed constants or as arguments; checked against NumPy."""
+    rng = np.random.default_rng(args.seed)
+    sizes = [int(s) for s in args.layers.split(",")]
+    fmt = args.format
+    enc = ENCODINGS[fmt]
+    os.makedirs(args.workdir, exist_ok=True)
+    batch = args.batch
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    weights, biases = [], []
+    for i in range(len(sizes) - 1):
+        w = rng.standard_normal((sizes[i + 1], sizes[i])).astype(np.float32)
+        w = prune(w, fmt, args.sparsity, rng) / np.sqrt(sizes[i])
+        weights.append(w.astype(np.float32))
+        biases.append(rng.standard_normal(sizes[i + 1]).astype(np.float32))
+
+    lines = []
+    if enc:
+        lines.append(f"#W = #sparse_tensor.encoding<{{ {enc} }}>")
+    xdim = None if args.dynamic_batch else batch
+    params = [f"%x: {tensor([xdim, sizes[0]])}"]
+    inputs = [f"--input=@{args.workdir}/x.npy"]
+    np.save(f"{args.workdir}/x.npy", x)
+    body, blobs = [], []
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        wt = tensor(w.shape, "W" if enc else None)
+        if args.mode == "const":
+            body.append(f"  %w{i} = arith.constant dense_resource<w{i}> : {wt}")
+            blobs.append(f"      w{i}: \"{hex_blob(w)}\"")
+        else:
+            params.append(f"%w{i}: {wt}")
+            path = f"{args.workdir}/w{i}"
+            if args.mtx and i == 0:
+                r, c = np.nonzero(w)
+                with open(path + ".mtx", "w") as f:
+                    f.write("%%MatrixMarket matrix coordinate real general\n")
+                    f.write(f"{w.shape[0]} {w.shape[1]} {len(r)}\n")
+                    for rr, cc in zip(r, c):
+                        f.write(f"{rr + 1} {cc + 1} {w[rr, cc]!r}\n")
+                inputs.append(f"--input=@{path}.mtx")
+            else:
+                np.save(path + ".npy", w)
+                inputs.append(f"--input=@{path}.npy")
+        params.append(f"%b{i}: {tensor([b.shape[0]])}")
+        np.save(f"{args.workdir}/b{i}.npy", b)
+        inputs.append(f"--input=@{args.workdir}/b{i}.npy")
+    h = "%x"
+    hdim = xdim
+    for i, w in enumerate(weights):
+        wt = tensor(w.shape, "W" if enc else None)
+        in_t = tensor([hdim, w.shape[1]])
+        out_t = tensor([hdim, w.shape[0]])
+        body.append(f"  %l{i} = snn.linear {h}, %w{i} bias %b{i} : "
+                    f"({in_t}, {wt}, {tensor([w.shape[0]])}) -> {out_t}")
+        h = f"%l{i}"
+        if i + 1 < len(weights) or args.final_act:
+            act = args.act if i + 1 < len(weights) else args.final_act
+            body.append(f"  %a{i} = snn.{act} {h} : ({out_t}) -> {out_t}")
+            h = f"%a{i}"
+    out_t = tensor([hdim, sizes[-1]])
+    # Reorder params so that each layer's weight precedes its bias.
+    lines.append(f"func.func @{args.entry}({', '.join(params)}) -> {out_t} {{")
+    lines += body
+    lines.append(f"  return {h} : {out_t}")
+    lines.append("}")
+    if blobs:
+        lines.append("{-#\n  dialect_resources: {\n    builtin: {")
+        lines.append(",\n".join(blobs))
+        lines.append("    }\n  }\n#-}")
+    mlir = f"{args.workdir}/mlp.mlir"
+    with open(mlir, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+    run([args.runner, mlir, f"--entry={args.entry}", *inputs,
+         f"--output=@{args.workdir}/y.npy", *args.runner_arg])
+    got = np.load(f"{args.workdir}/y.npy")
+
+    # Reference: plain NumPy in float64.
+    ref = x.astype(np.float64)
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        ref = ref @ w.astype(np.float64).T + b
+        act = args.act if i + 1 < len(weights) else args.final_act
+        if act:
+            ref = ACTS[act](ref)
+    compare(f"mlp {fmt} {args.mode} {args.layers} batch {batch}", got, ref,
+            args.rtol, args.atol)
+
+
+def softmax(z, axis=-1):
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+ACTS = {
+    "relu": lambda z: np.maximum(z, 0),
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    "tanh": np.tanh,
+    "softmax": softmax,
+    None: lambda z: z,
+    "": lambda z: z,
+}
+
+
+def cmd_expr(args):
+    """Compares a saved result with a NumPy expression over saved inputs
+    (named a, b, c, ... in order); np, softmax and the activations are in
+    scope."""
+    scope = {"np": np, "softmax": softmax, "sigmoid": ACTS["sigmoid"],
+             "relu": ACTS["relu"]}
+    for name, path in zip("abcdefgh", args.inputs):
+        scope[name] = np.load(path).astype(np.float64)
+    want = np.asarray(eval(args.expr, scope))
+    got = np.load(args.got)
+    compare(args.expr, got, want, args.rtol, args.atol)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--runner", default="sparse-runner")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("mlp")
+    m.add_argument("--format", choices=ENCODINGS, required=True)
+    m.add_argument("--mode", choices=["const", "arg"], default="const")
+    m.add_argument("--mtx", action="store_true",
+                   help="pass the first weight as a Matrix Market file")
+    m.add_argument("--layers", default="64,128,32")
+    m.add_argument("--batch", type=int, default=8)
+    m.add_argument("--dynamic-batch", action="store_true")
+    m.add_argument("--sparsity", type=float, default=0.9)
+    m.add_argument("--act", default="relu")
+    m.add_argument("--final-act", default="")
+    m.add_argument("--entry", default="main")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--rtol", type=float, default=1e-4)
+    m.add_argument("--atol", type=float, default=1e-4)
+    m.add_argument("--workdir", required=True)
+    m.add_argument("--runner-arg", action="append", default=[],
+                   help="extra sparse-runner option (repeatable)")
+    e = sub.add_parser("expr")
+    e.add_argument("--got", required=True)
+    e.add_argument("--expr", required=True)
+    e.add_argument("--rtol", type=float, default=1e-5)
+    e.add_argument("--atol", type=float, default=1e-6)
+    e.add_argument("inputs", nargs="*")
+    args = p.parse_args()
+    {"mlp": cmd_mlp, "expr": cmd_expr}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
