@@ -88,6 +88,12 @@ static Value mapElementwise(OpBuilder &b, Location loc, Value input,
   // values (or everywhere, when the absent region yields): start from 0.
   if (sparseIn && !getSparseTensorEncoding(resultType))
     init = zeroFilled(b, loc, init);
+  // The absent region may only yield a value defined outside the generic.
+  Value absentValue;
+  if (sparseIn && !zeroPreserving) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    absentValue = fn(b, loc, zero);
+  }
   AffineMap id = b.getMultiDimIdentityMap(rank);
   SmallVector<IteratorType> iters(rank, IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
@@ -105,11 +111,9 @@ static Value mapElementwise(OpBuilder &b, Location loc, Value input,
           nb.createBlock(&unary.getPresentRegion(), {}, {f32}, {nloc});
           Value v = unary.getPresentRegion().front().getArgument(0);
           sparse_tensor::YieldOp::create(nb, nloc, fn(nb, nloc, v));
-          if (!zeroPreserving) {
+          if (absentValue) {
             nb.createBlock(&unary.getAbsentRegion());
-            Value zero = arith::ConstantOp::create(nb, nloc,
-                                                   nb.getF32FloatAttr(0.0f));
-            sparse_tensor::YieldOp::create(nb, nloc, fn(nb, nloc, zero));
+            sparse_tensor::YieldOp::create(nb, nloc, absentValue);
           }
         }
         linalg::YieldOp::create(nb, nloc, unary.getResult());

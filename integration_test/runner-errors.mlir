@@ -1,0 +1,58 @@
+// Every bad input gets a one-line error and exit code 1 (`not` fails on a
+// crash), never a crash or a wrong answer.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: not sparse-runner %s --entry=nope --input=2x4xf32=1,2,3,4,5,6,7,8 2>&1 | FileCheck %s --check-prefix=ENTRY
+// ENTRY: sparse-runner: error: no public function named 'nope' in '{{.*}}' (it has: main, nv)
+// RUN: not sparse-runner %s 2>&1 | FileCheck %s --check-prefix=COUNT
+// COUNT: error: 'main' takes 2 argument(s) (tensor<?x4xf32>, tensor<3x4xf32, #sparse{{.*}}>) but 0 --input given
+// RUN: not sparse-runner %s --input=2x5xf32=1,2,3,4,5,6,7,8,9,10 --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: error: input #0 (2x5xf32=1,2,3,4,5,6,7,8,9,10) is 2x5xf32 but argument #0 is tensor<?x4xf32>
+// RUN: not sparse-runner %s --input=2x4xf64=1,2,3,4,5,6,7,8 --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=DTYPE
+// DTYPE: error: input #0 (2x4xf64=1,2,3,4,5,6,7,8) is 2x4xf64 but argument #0 is tensor<?x4xf32>
+// RUN: not sparse-runner %s --input=2x4xf32=1,2,3 --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=LITCOUNT
+// LITCOUNT: error: input #0 '2x4xf32=1,2,3': the shape holds 8 values but 3 are given
+// RUN: not sparse-runner %s --input=2x4xf32=1,2,x,4,5,6,7,8 --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=LITNUM
+// LITNUM: error: input #0 '2x4xf32=1,2,x,4,5,6,7,8': 'x' is not a number
+// RUN: not sparse-runner %s --input=2x4xf16=1 --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=LITTYPE
+// LITTYPE: error: input #0 '2x4xf16=1': unknown element type 'f16'
+// RUN: not sparse-runner %s --input=@%t/missing.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: error: input #0: cannot open '{{.*}}missing.npy': No such file or directory
+// RUN: %python -c "import numpy as np; np.save('%t/x.npy', np.ones((2, 4), np.float32))"
+// RUN: head -c 140 %t/x.npy > %t/trunc.npy
+// RUN: not sparse-runner %s --input=@%t/trunc.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=TRUNC
+// TRUNC: error: input #0: '{{.*}}trunc.npy': the header promises 8 elements (32 bytes) but the file holds 12 bytes of data
+// RUN: %python -c "import numpy as np; np.save('%t/big.npy', np.ones((2, 4), '>f4'))"
+// RUN: not sparse-runner %s --input=@%t/big.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ENDIAN
+// ENDIAN: error: input #0: '{{.*}}big.npy': unsupported .npy dtype '>f4'
+// RUN: not sparse-runner %s --input=@%t/x.npy --input=@%S/Inputs/range.mtx 2>&1 | FileCheck %s --check-prefix=MTXRANGE
+// MTXRANGE: error: input #1: '{{.*}}range.mtx': line 3: index (4, 1) is outside the 1-based 3 x 4 matrix
+// RUN: not sparse-runner %s --input=@%t/x.npy --input=@%S/Inputs/count.mtx 2>&1 | FileCheck %s --check-prefix=MTXCOUNT
+// MTXCOUNT: error: input #1: '{{.*}}count.mtx': the size line promises 2 entries but the file has 1
+// RUN: not sparse-runner %s --input=@%t/x.npy --input=@%S/Inputs/shape.mtx 2>&1 | FileCheck %s --check-prefix=MTXSHAPE
+// MTXSHAPE: error: input #1 (@{{.*}}shape.mtx) is a 4x4 matrix but argument #1 is tensor<3x4xf32, #sparse
+// RUN: not sparse-runner %s --input=@%t/x.npy --input=@%S/Inputs/banner.mtx 2>&1 | FileCheck %s --check-prefix=MTXBANNER
+// MTXBANNER: error: input #1: '{{.*}}banner.mtx': line 1: expected '%%MatrixMarket matrix coordinate <field> <symmetry>'
+// RUN: not sparse-runner %s --entry=nv --input=2x4xf32=1,2,3,4,5,6,7,8 --input=3x4xf32=1,1,1,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=NM
+// NM: error: input #1 (3x4xf32=1,1,1,0,0,0,0,0,0,0,0,0) does not fit tensor<3x4xf32, #sparse{{.*}}>: weight is not 2:4 structured: a group of 4 (at level coordinates (0, 0, *)) has 3 nonzeros
+// RUN: not sparse-runner %s --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 --output=@%t/a.npy --output=@%t/b.npy 2>&1 | FileCheck %s --check-prefix=OUTS
+// OUTS: error: 'main' returns 1 result(s) but 2 --output given
+// RUN: not sparse-runner %t/missing.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
+// NOFILE: error: cannot read '{{.*}}missing.mlir'
+// RUN: printf 'func.func @main( {' > %t/bad.mlir
+// RUN: not sparse-runner %t/bad.mlir 2>&1 | FileCheck %s --check-prefix=PARSE
+// PARSE: error: cannot parse '{{.*}}bad.mlir'
+// RUN: not sparse-runner %s --num-threads=0 --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 --benchmark=-1 2>&1 | FileCheck %s --check-prefix=OPT
+// OPT: sparse-runner: for the --benchmark option: '-1' value invalid for uint argument!
+
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+
+func.func @main(%x: tensor<?x4xf32>, %w: tensor<3x4xf32, #CSR>) -> tensor<?x3xf32> {
+  %y = snn.linear %x, %w : (tensor<?x4xf32>, tensor<3x4xf32, #CSR>) -> tensor<?x3xf32>
+  return %y : tensor<?x3xf32>
+}
+
+func.func @nv(%x: tensor<2x4xf32>, %w: tensor<3x4xf32, #NV24>) -> tensor<2x3xf32> {
+  %y = snn.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32, #NV24>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
