@@ -99,6 +99,14 @@ struct SNNCheckLegalityPass
                        << "); return a dense one (sparse_tensor.convert)";
         return;
       }
+      if (auto cst = dyn_cast<arith::ConstantOp>(op)) {
+        if (getSparseTensorEncoding(cst.getType()))
+          fail(op) << "a constant of sparse type " << cst.getType()
+                   << " fails in the sparsifier; pack it with "
+                      "snn-pack-weights (the pipeline's pack-weights=true) "
+                      "or write a sparse_tensor.convert of a dense constant";
+        return;
+      }
       if (auto assemble = dyn_cast<AssembleOp>(op)) {
         if (runtimeLibrary && assembleBreaksRuntime(assemble.getType()))
           fail(op) << "the assembled tensor " << assemble.getType()

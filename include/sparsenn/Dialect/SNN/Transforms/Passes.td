@@ -52,6 +52,8 @@ def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {
     offending op, instead of a crash or a wrong result:
 
     - an snn op left unlowered;
+    - an `arith.constant` of a sparse tensor type (fails to legalize in the
+      sparsifier; `snn-pack-weights` turns it into buffers first);
     - a `batch` level (fails with the runtime library);
     - an array-of-structs COO on a public function's argument or result
       (breaks `--sparse-assembler`; use `singleton(soa)`);

@@ -1,0 +1,108 @@
+// RUN: sparse-opt %s --convert-snn-to-linalg --split-input-file | FileCheck %s
+
+// snn.linear: the bias is broadcast into the accumulator, then one generic
+// over (batch, out, in) reads the CSR weight as W[o, i].
+// CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @linear(
+// CHECK: %[[DIM:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x16xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%[[DIM]]) : tensor<?x8xf32>
+// CHECK: %[[B:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #[[ID2]]], iterator_types = ["parallel", "parallel"]} ins(%arg2 : tensor<8xf32>) outs(%[[E]] : tensor<?x8xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<?x16xf32>, tensor<8x16xf32, #sparse>) outs(%[[B]] : tensor<?x8xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: return %[[R]]
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #CSR>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
+  %0 = snn.linear %x, %w bias %b : (tensor<?x16xf32>, tensor<8x16xf32, #CSR>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @linear3d(
+// CHECK: %[[C:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x16xf32> into tensor<6x16xf32>
+// CHECK: linalg.fill
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[C]], %arg1 : tensor<6x16xf32>, tensor<8x16xf32>)
+// CHECK: tensor.expand_shape %[[R]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 8] : tensor<6x8xf32> into tensor<2x3x8xf32>
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @linear3d(%x: tensor<2x3x16xf32>, %w: tensor<8x16xf32>) -> tensor<2x3x8xf32> {
+  %0 = snn.linear %x, %w : (tensor<2x3x16xf32>, tensor<8x16xf32>) -> tensor<2x3x8xf32>
+  return %0 : tensor<2x3x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @matmul(
+// CHECK: %[[F:.*]] = linalg.fill
+// CHECK: linalg.matmul ins(%arg0, %arg1 : tensor<8x16xf32, #sparse>, tensor<16x4xf32>) outs(%[[F]] : tensor<8x4xf32>)
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @matmul(%a: tensor<8x16xf32, #CSR>, %b: tensor<16x4xf32>) -> tensor<8x4xf32> {
+  %0 = snn.matmul %a, %b : (tensor<8x16xf32, #CSR>, tensor<16x4xf32>) -> tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// -----
+
+// sigmoid(0) != 0: the absent region yields sigmoid(0), computed outside.
+// CHECK-LABEL: func.func @sparse_sigmoid(
+// CHECK: %[[F:.*]] = linalg.fill
+// CHECK: %[[S0:.*]] = arith.divf
+// CHECK: linalg.generic {{.*}} ins(%arg0 : tensor<8x16xf32, #sparse>) outs(%[[F]] : tensor<8x16xf32>)
+// CHECK: sparse_tensor.unary %{{.*}} : f32 to f32
+// CHECK: present = {
+// CHECK: math.exp
+// CHECK: sparse_tensor.yield
+// CHECK: absent = {
+// CHECK-NEXT: sparse_tensor.yield %[[S0]] : f32
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @sparse_sigmoid(%s: tensor<8x16xf32, #CSR>) -> tensor<8x16xf32> {
+  %0 = snn.sigmoid %s : (tensor<8x16xf32, #CSR>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @sparse_add(
+// CHECK: sparse_tensor.binary %{{.*}}, %{{.*}} : f32, f32 to f32
+// CHECK: overlap = {
+// CHECK: arith.addf
+// CHECK: left = identity
+// CHECK: right = identity
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @sparse_add(%s: tensor<8x16xf32, #CSR>, %d: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = snn.add %s, %d : (tensor<8x16xf32, #CSR>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @softmax(
+// CHECK: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: linalg.fill ins(%[[NINF]] : f32)
+// CHECK: iterator_types = ["parallel", "reduction"]
+// CHECK: arith.maximumf
+// CHECK: iterator_types = ["parallel", "reduction"]
+// CHECK: math.exp
+// CHECK: iterator_types = ["parallel", "parallel"]
+// CHECK: math.exp
+// CHECK: arith.divf
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @softmax(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %0 = snn.softmax %x : (tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @flatten(
+// CHECK: tensor.collapse_shape %arg0 {{\[\[}}0], [1, 2]] : tensor<?x4x4xf32> into tensor<?x16xf32>
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @flatten(%x: tensor<?x4x4xf32>) -> tensor<?x16xf32> {
+  %0 = snn.flatten %x : (tensor<?x4x4xf32>) -> tensor<?x16xf32>
+  return %0 : tensor<?x16xf32>
+}
+
