@@ -7,8 +7,8 @@
 #ifndef SPARSENN_INITALLDIALECTS_H
 #define SPARSENN_INITALLDIALECTS_H
 
-#include "sparsenn/Dialect/SNN/IR/SNNDialect.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "sparsenn/Dialect/SNN/IR/SNNDialect.h"
 
 namespace sparsenn {
 /// Adds SparseNN's own dialects to `registry`.

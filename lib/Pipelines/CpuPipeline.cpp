@@ -7,9 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsenn/Pipelines/Pipelines.h"
 #include "sparsenn/Conversion/Passes.h"
 #include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+#include "sparsenn/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -52,15 +52,15 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   // Upstream's sparsifier.
   pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
-  unsigned vl = options.vectorLength < 0 ? getHostVectorLength()
-                                         : options.vectorLength;
+  unsigned vl =
+      options.vectorLength < 0 ? getHostVectorLength() : options.vectorLength;
   bool parallel = options.threads > 1;
   SparseParallelizationStrategy parallelization =
       parallel ? SparseParallelizationStrategy::kDenseOuterLoop
                : SparseParallelizationStrategy::kNone;
-  SparsificationOptions sparsificationOptions(
-      parallelization, SparseEmitStrategy::kFunctional,
-      options.enableRuntimeLibrary);
+  SparsificationOptions sparsificationOptions(parallelization,
+                                              SparseEmitStrategy::kFunctional,
+                                              options.enableRuntimeLibrary);
   pm.addPass(createSparsificationAndBufferizationPass(
       getBufferizationOptionsForSparsification(
           /*analysisOnly=*/false),

@@ -309,7 +309,8 @@ int snn_npy_write(const char *path, const snn_array *array, char *err,
   static const char *descrs[] = {"<f4", "<f8", "<i4", "<i8"};
   std::string shape = "(";
   for (int32_t d = 0; d < array->rank; ++d)
-    shape += std::to_string(array->shape[d]) + (array->rank == 1 ? "," : (d + 1 < array->rank ? ", " : ""));
+    shape += std::to_string(array->shape[d]) +
+             (array->rank == 1 ? "," : (d + 1 < array->rank ? ", " : ""));
   shape += ")";
   std::string header = std::string("{'descr': '") + descrs[array->dtype] +
                        "', 'fortran_order': False, 'shape': " + shape + ", }";
@@ -322,7 +323,14 @@ int snn_npy_write(const char *path, const snn_array *array, char *err,
     setError(err, errLen, "cannot write '%s': %s", path, strerror(errno));
     return -1;
   }
-  unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+  unsigned char pre[10] = {0x93,
+                           'N',
+                           'U',
+                           'M',
+                           'P',
+                           'Y',
+                           1,
+                           0,
                            static_cast<unsigned char>(header.size() & 0xff),
                            static_cast<unsigned char>(header.size() >> 8)};
   size_t bytes = array->num_elements * snn_dtype_size(array->dtype);
@@ -406,8 +414,8 @@ int snn_mtx_read(const char *path, snn_coo *out, char *err, size_t errLen) {
   if (rows < 0)
     return fail("missing the size line 'rows cols entries'");
   if (rows <= 0 || cols <= 0 || nnz < 0)
-    return fail("line %ld: invalid sizes %lld x %lld with %lld entries",
-                lineNo, rows, cols, nnz);
+    return fail("line %ld: invalid sizes %lld x %lld with %lld entries", lineNo,
+                rows, cols, nnz);
   if (symmetric && rows != cols)
     return fail("line %ld: a symmetric matrix must be square, got %lld x %lld",
                 lineNo, rows, cols);
@@ -459,8 +467,8 @@ int snn_mtx_read(const char *path, snn_coo *out, char *err, size_t errLen) {
     while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
       ++p;
     if (*p != '\0')
-      return fail("line %ld: unexpected text '%.20s' after the entry",
-                  lineNo, p);
+      return fail("line %ld: unexpected text '%.20s' after the entry", lineNo,
+                  p);
     ri.push_back(i - 1);
     ci.push_back(j - 1);
     vals.push_back(v);

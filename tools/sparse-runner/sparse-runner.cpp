@@ -157,8 +157,7 @@ struct Buffer {
 /// Parses `2x3xf32=1,2,...` (or `f32=1` for a 0-D tensor).
 Buffer parseLiteral(const std::string &spec, unsigned index) {
   auto bad = [&](const llvm::Twine &why) -> Buffer {
-    fatal("input #" + llvm::Twine(index) + " '" + spec +
-          "': " + why);
+    fatal("input #" + llvm::Twine(index) + " '" + spec + "': " + why);
   };
   size_t eq = spec.find('=');
   if (eq == std::string::npos)
@@ -187,8 +186,7 @@ Buffer parseLiteral(const std::string &spec, unsigned index) {
       return bad("bad dimension '" + p + "'");
   Buffer buf;
   char err[512];
-  if (snn_array_alloc(&buf.array, dtype, parts.size(), shape, err,
-                      sizeof(err)))
+  if (snn_array_alloc(&buf.array, dtype, parts.size(), shape, err, sizeof(err)))
     return bad(err);
   llvm::SmallVector<llvm::StringRef> values;
   llvm::StringRef body = llvm::StringRef(spec).drop_front(eq + 1);
@@ -260,9 +258,8 @@ void checkAgainst(const snn_array &a, RankedTensorType type, unsigned index,
   for (int d = 0; ok && d < a.rank; ++d)
     ok = type.isDynamicDim(d) || type.getDimSize(d) == a.shape[d];
   if (!ok)
-    fatal("input #" + llvm::Twine(index) + " (" + spec + ") is " +
-          shapeStr(a) + " but argument #" + llvm::Twine(index) + " is " +
-          typeStr(type));
+    fatal("input #" + llvm::Twine(index) + " (" + spec + ") is " + shapeStr(a) +
+          " but argument #" + llvm::Twine(index) + " is " + typeStr(type));
 }
 
 /// The nonzeros of a dense array, as COO entries of doubles.
@@ -361,8 +358,8 @@ void loadInput(const std::string &spec, unsigned index, RankedTensorType type,
     if ((!type.isDynamicDim(0) && type.getDimSize(0) != coo->rows) ||
         (!type.isDynamicDim(1) && type.getDimSize(1) != coo->cols) ||
         !dtypeOf(type.getElementType())) {
-      std::string got = std::to_string(coo->rows) + "x" +
-                        std::to_string(coo->cols);
+      std::string got =
+          std::to_string(coo->rows) + "x" + std::to_string(coo->cols);
       snn_coo_free(&*coo);
       fatal("input #" + llvm::Twine(index) + " (" + spec + ") is a " + got +
             " matrix but argument #" + llvm::Twine(index) + " is " +
@@ -415,8 +412,8 @@ void loadInput(const std::string &spec, unsigned index, RankedTensorType type,
     fatal("argument #" + llvm::Twine(index) +
           ": 8- and 16-bit sparse index widths are not supported as "
           "arguments yet; use 32 or 64");
-  buffers.push_back(vectorBuffer(packed.values,
-                                 *dtypeOf(type.getElementType())));
+  buffers.push_back(
+      vectorBuffer(packed.values, *dtypeOf(type.getElementType())));
 }
 
 //===----------------------------------------------------------------------===//

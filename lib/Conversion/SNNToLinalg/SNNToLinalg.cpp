@@ -156,8 +156,9 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
       if (rank == 1) {
         // A single vector [IN] is a batch of one.
         x = tensor::ExpandShapeOp::create(
-            rewriter, loc, RankedTensorType::get({1, in}, rewriter.getF32Type()),
-            x, ArrayRef<ReassociationIndices>{{0, 1}});
+            rewriter, loc,
+            RankedTensorType::get({1, in}, rewriter.getF32Type()), x,
+            ArrayRef<ReassociationIndices>{{0, 1}});
       } else {
         x = tensor::CollapseShapeOp::create(
             rewriter, loc,
@@ -198,7 +199,8 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
                                IteratorType::reduction},
         [](OpBuilder &b, Location l, ValueRange args) {
           Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, args[2], mul).getResult());
+          linalg::YieldOp::create(
+              b, l, arith::AddFOp::create(b, l, args[2], mul).getResult());
         });
     Value result = matmul.getResult(0);
 
@@ -251,8 +253,9 @@ struct MatmulOpLowering : OpRewritePattern<MatmulOp> {
       dynSizes.push_back(tensor::DimOp::create(rewriter, loc, op.getLhs(), 0));
     if (accType.isDynamicDim(1))
       dynSizes.push_back(tensor::DimOp::create(rewriter, loc, op.getRhs(), 1));
-    Value init = zeroFilled(
-        rewriter, loc, tensor::EmptyOp::create(rewriter, loc, accType, dynSizes));
+    Value init =
+        zeroFilled(rewriter, loc,
+                   tensor::EmptyOp::create(rewriter, loc, accType, dynSizes));
     auto matmul = linalg::MatmulOp::create(
         rewriter, loc, ValueRange{op.getLhs(), op.getRhs()}, ValueRange{init});
     rewriter.replaceOp(
@@ -265,8 +268,7 @@ struct MatmulOpLowering : OpRewritePattern<MatmulOp> {
 // Element-wise ops
 //===----------------------------------------------------------------------===//
 
-template <typename OpTy>
-struct UnaryOpLowering : OpRewritePattern<OpTy> {
+template <typename OpTy> struct UnaryOpLowering : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   static Value compute(OpBuilder &b, Location loc, Value x);
@@ -274,9 +276,9 @@ struct UnaryOpLowering : OpRewritePattern<OpTy> {
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, mapElementwise(rewriter, op.getLoc(),
-                                          op.getInput(), op.getType(),
-                                          compute, zeroPreserving(op)));
+    rewriter.replaceOp(op, mapElementwise(rewriter, op.getLoc(), op.getInput(),
+                                          op.getType(), compute,
+                                          zeroPreserving(op)));
     return success();
   }
   static bool zeroPreserving(OpTy);
@@ -292,8 +294,7 @@ template <> bool UnaryOpLowering<ReluOp>::zeroPreserving(ReluOp) {
 }
 
 template <>
-Value UnaryOpLowering<SigmoidOp>::compute(OpBuilder &b, Location loc,
-                                          Value x) {
+Value UnaryOpLowering<SigmoidOp>::compute(OpBuilder &b, Location loc, Value x) {
   Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f));
   Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
   return arith::DivFOp::create(b, loc, one,
@@ -343,7 +344,8 @@ struct AddOpLowering : OpRewritePattern<AddOp> {
     AffineMap id = rewriter.getMultiDimIdentityMap(rank);
     AffineMap rhsMap = AffineMap::get(rank, 0, rhsExprs, ctx);
 
-    Value init = emptyTensor(rewriter, loc, resultType, lhs, identityDims(rank));
+    Value init =
+        emptyTensor(rewriter, loc, resultType, lhs, identityDims(rank));
     if (sparse && !getSparseTensorEncoding(resultType))
       init = zeroFilled(rewriter, loc, init);
     SmallVector<IteratorType> iters(rank, IteratorType::parallel);
@@ -352,7 +354,9 @@ struct AddOpLowering : OpRewritePattern<AddOp> {
         ValueRange{init}, ArrayRef<AffineMap>{id, rhsMap, id}, iters,
         [&](OpBuilder &b, Location l, ValueRange args) {
           if (!sparse) {
-            linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, args[0], args[1]).getResult());
+            linalg::YieldOp::create(
+                b, l,
+                arith::AddFOp::create(b, l, args[0], args[1]).getResult());
             return;
           }
           Type f32 = b.getF32Type();
@@ -398,7 +402,8 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
       reducedDims.push_back(d);
       reducedExprs.push_back(getAffineDimExpr(d, ctx));
     }
-    auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
+    auto reducedType =
+        RankedTensorType::get(reducedShape, type.getElementType());
     AffineMap id = rewriter.getMultiDimIdentityMap(rank);
     AffineMap reducedMap = AffineMap::get(rank, 0, reducedExprs, ctx);
     SmallVector<IteratorType> reduceIters(rank, IteratorType::parallel);
@@ -411,15 +416,17 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
       Value e = emptyTensor(rewriter, loc, reducedType, x, reducedDims);
       return linalg::FillOp::create(rewriter, loc, c, e).getResult(0);
     };
-    Value max =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{reducedType}, ValueRange{x},
-            ValueRange{filled(-std::numeric_limits<float>::infinity())},
-            ArrayRef<AffineMap>{id, reducedMap}, reduceIters,
-            [](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l, arith::MaximumFOp::create(b, l, args[0], args[1]).getResult());
-            })
-            .getResult(0);
+    Value max = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{reducedType}, ValueRange{x},
+                    ValueRange{filled(-std::numeric_limits<float>::infinity())},
+                    ArrayRef<AffineMap>{id, reducedMap}, reduceIters,
+                    [](OpBuilder &b, Location l, ValueRange args) {
+                      linalg::YieldOp::create(
+                          b, l,
+                          arith::MaximumFOp::create(b, l, args[0], args[1])
+                              .getResult());
+                    })
+                    .getResult(0);
     auto expShifted = [](OpBuilder &b, Location l, Value v, Value m) {
       return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, v, m));
     };
@@ -430,14 +437,15 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
             ArrayRef<AffineMap>{id, reducedMap, reducedMap}, reduceIters,
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value e = expShifted(b, l, args[0], args[1]);
-              linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, args[2], e).getResult());
+              linalg::YieldOp::create(
+                  b, l, arith::AddFOp::create(b, l, args[2], e).getResult());
             })
             .getResult(0);
     auto resultType = op.getType();
-    Value init = emptyTensor(rewriter, loc,
-                             RankedTensorType::get(type.getShape(),
-                                                   type.getElementType()),
-                             x, identityDims(rank));
+    Value init = emptyTensor(
+        rewriter, loc,
+        RankedTensorType::get(type.getShape(), type.getElementType()), x,
+        identityDims(rank));
     Value result =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{init.getType()}, ValueRange{x, max, sum},
@@ -445,12 +453,13 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
             ArrayRef<AffineMap>{id, reducedMap, reducedMap, id}, parallelIters,
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value e = expShifted(b, l, args[0], args[1]);
-              linalg::YieldOp::create(b, l, arith::DivFOp::create(b, l, e, args[2]).getResult());
+              linalg::YieldOp::create(
+                  b, l, arith::DivFOp::create(b, l, e, args[2]).getResult());
             })
             .getResult(0);
     if (getSparseTensorEncoding(resultType))
-      result = sparse_tensor::ConvertOp::create(rewriter, loc, resultType,
-                                                result);
+      result =
+          sparse_tensor::ConvertOp::create(rewriter, loc, resultType, result);
     rewriter.replaceOp(op, castTo(rewriter, loc, result, resultType));
     return success();
   }
@@ -464,9 +473,12 @@ struct FlattenOpLowering : OpRewritePattern<FlattenOp> {
     Location loc = op.getLoc();
     Value x = toDense(rewriter, loc, op.getInput());
     int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
-    int64_t start = op.getStartDimAttr().getInt() < 0 ? op.getStartDimAttr().getInt() + rank
-                                         : op.getStartDimAttr().getInt();
-    int64_t end = op.getEndDimAttr().getInt() < 0 ? op.getEndDimAttr().getInt() + rank : op.getEndDimAttr().getInt();
+    int64_t start = op.getStartDimAttr().getInt() < 0
+                        ? op.getStartDimAttr().getInt() + rank
+                        : op.getStartDimAttr().getInt();
+    int64_t end = op.getEndDimAttr().getInt() < 0
+                      ? op.getEndDimAttr().getInt() + rank
+                      : op.getEndDimAttr().getInt();
     SmallVector<ReassociationIndices> reassoc;
     for (int64_t d = 0; d < start; ++d)
       reassoc.push_back({d});
@@ -481,8 +493,8 @@ struct FlattenOpLowering : OpRewritePattern<FlattenOp> {
       result = tensor::CollapseShapeOp::create(rewriter, loc, x, reassoc);
     result = castTo(rewriter, loc, result, denseResult);
     if (getSparseTensorEncoding(resultType))
-      result = sparse_tensor::ConvertOp::create(rewriter, loc, resultType,
-                                                result);
+      result =
+          sparse_tensor::ConvertOp::create(rewriter, loc, resultType, result);
     rewriter.replaceOp(op, result);
     return success();
   }

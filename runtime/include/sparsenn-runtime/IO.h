@@ -1,4 +1,5 @@
-/*===- IO.h - SparseNN runtime: .npy and Matrix Market files -------*- C -*-===*\
+/*===- IO.h - SparseNN runtime: .npy and Matrix Market files -------*- C
+-*-===*\
 |*                                                                            *|
 |* Part of SparseNN. C ABI, no MLIR/LLVM dependency. Every reader validates   *|
 |* its input completely: a malformed, truncated or lying file is an error     *|

@@ -89,10 +89,9 @@ void PatternAttr::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
-LogicalResult
-PatternAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                    PatternKind kind, ArrayRef<int64_t> sizes,
-                    FloatAttr sparsityAttr) {
+LogicalResult PatternAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  PatternKind kind, ArrayRef<int64_t> sizes,
+                                  FloatAttr sparsityAttr) {
   std::optional<double> sparsity;
   if (sparsityAttr)
     sparsity = sparsityAttr.getValueAsDouble();

@@ -54,16 +54,15 @@ static RankedTensorType tensorType(Value v) {
 static LogicalResult verifyF32(Operation *op, StringRef name, Type type) {
   auto t = cast<RankedTensorType>(type);
   if (!t.getElementType().isF32())
-    return op->emitOpError() << "'" << name
-                             << "' must have element type f32, got " << t;
+    return op->emitOpError()
+           << "'" << name << "' must have element type f32, got " << t;
   return success();
 }
 
 static LogicalResult verifyAllF32(Operation *op) {
   for (OpOperand &operand : op->getOpOperands())
     if (failed(verifyF32(
-            op,
-            "operand #" + std::to_string(operand.getOperandNumber()),
+            op, "operand #" + std::to_string(operand.getOperandNumber()),
             operand.get().getType())))
       return failure();
   return verifyF32(op, "result", op->getResult(0).getType());
@@ -190,8 +189,8 @@ LogicalResult MatmulOp::verify() {
                          << shapeStr(lhs.getShape()) << " and "
                          << shapeStr(rhs.getShape());
   if (!compatibleDim(lhs.getDimSize(1), rhs.getDimSize(0)))
-    return emitOpError() << "'lhs' " << shapeStr(lhs.getShape()) << " has K = "
-                         << lhs.getDimSize(1) << " but 'rhs' "
+    return emitOpError() << "'lhs' " << shapeStr(lhs.getShape())
+                         << " has K = " << lhs.getDimSize(1) << " but 'rhs' "
                          << shapeStr(rhs.getShape())
                          << " has K = " << rhs.getDimSize(0);
   bool lhsSparse = getSparseTensorEncoding(lhs) != nullptr;
@@ -250,7 +249,8 @@ LogicalResult SoftmaxOp::verify() {
   int64_t rank = getInput().getType().getRank();
   int64_t axis = getNormalizedAxis();
   if (axis < 0 || axis >= rank)
-    return emitOpError() << "axis " << getAxisAttr().getInt() << " is out of range for "
+    return emitOpError() << "axis " << getAxisAttr().getInt()
+                         << " is out of range for "
                          << "'input' of rank " << rank;
   return success();
 }
@@ -260,11 +260,15 @@ LogicalResult FlattenOp::verify() {
     return failure();
   auto input = tensorType(getInput());
   int64_t rank = input.getRank();
-  int64_t start = getStartDimAttr().getInt() < 0 ? getStartDimAttr().getInt() + rank : getStartDimAttr().getInt();
-  int64_t end = getEndDimAttr().getInt() < 0 ? getEndDimAttr().getInt() + rank : getEndDimAttr().getInt();
+  int64_t start = getStartDimAttr().getInt() < 0
+                      ? getStartDimAttr().getInt() + rank
+                      : getStartDimAttr().getInt();
+  int64_t end = getEndDimAttr().getInt() < 0 ? getEndDimAttr().getInt() + rank
+                                             : getEndDimAttr().getInt();
   if (start < 0 || start >= rank || end < 0 || end >= rank || start > end)
-    return emitOpError() << "start_dim " << getStartDimAttr().getInt() << " and end_dim "
-                         << getEndDimAttr().getInt() << " do not name a dimension range of "
+    return emitOpError() << "start_dim " << getStartDimAttr().getInt()
+                         << " and end_dim " << getEndDimAttr().getInt()
+                         << " do not name a dimension range of "
                          << "'input' " << shapeStr(input.getShape());
   SmallVector<int64_t> expected(input.getShape().take_front(start));
   int64_t size = 1;

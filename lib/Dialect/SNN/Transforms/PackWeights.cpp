@@ -119,8 +119,8 @@ static LogicalResult readNonzeros(Attribute attr, ArrayRef<int64_t> shape,
 template <typename T, typename Src>
 static Value blobConstant(OpBuilder &b, Location loc, Type eltType,
                           const std::vector<Src> &data, StringRef name) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(data.size())},
-                                    eltType);
+  auto type =
+      RankedTensorType::get({static_cast<int64_t>(data.size())}, eltType);
   if (data.empty())
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
@@ -137,9 +137,10 @@ static Value materialize(OpBuilder &b, Location loc, SparseTensorType stt,
   SmallVector<Value> levels;
   for (const auto &buf : packed.levelBuffers) {
     std::string name =
-        (base + (buf.kind == PackedSparseTensor::LevelBuffer::Kind::Positions
-                     ? "_pos"
-                     : "_crd") +
+        (base +
+         (buf.kind == PackedSparseTensor::LevelBuffer::Kind::Positions
+              ? "_pos"
+              : "_crd") +
          std::to_string(buf.level))
             .str();
     Type elt = buf.bitWidth ? Type(b.getIntegerType(buf.bitWidth))
@@ -198,10 +199,9 @@ struct SNNPackWeightsPass
       std::vector<CooEntry> entries;
       std::string error;
       PackedSparseTensor packed;
-      if (mlir::failed(readNonzeros(attr, stt.getDimShape(), entries,
-                                    error)) ||
-          mlir::failed(packSparseTensor(stt, std::move(entries), packed,
-                                        error))) {
+      if (mlir::failed(readNonzeros(attr, stt.getDimShape(), entries, error)) ||
+          mlir::failed(
+              packSparseTensor(stt, std::move(entries), packed, error))) {
         op->emitError() << "cannot pack this weight into "
                         << stt.getRankedTensorType() << ": " << error;
         failed = true;
@@ -210,8 +210,8 @@ struct SNNPackWeightsPass
       OpBuilder b(op);
       Value assembled =
           materialize(b, op->getLoc(), stt, packed, baseName(attr));
-      Operation *src = isa<ConvertOp>(op) ? op->getOperand(0).getDefiningOp()
-                                          : nullptr;
+      Operation *src =
+          isa<ConvertOp>(op) ? op->getOperand(0).getDefiningOp() : nullptr;
       op->getResult(0).replaceAllUsesWith(assembled);
       op->erase();
       if (src && src->use_empty())

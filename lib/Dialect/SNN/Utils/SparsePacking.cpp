@@ -37,7 +37,9 @@ public:
         posBuf[l] = packed.levelBuffers.size();
         packed.levelBuffers.push_back(
             {PackedSparseTensor::LevelBuffer::Kind::Positions,
-             static_cast<unsigned>(l), stt.getPosWidth(), {}});
+             static_cast<unsigned>(l),
+             stt.getPosWidth(),
+             {}});
         if (stt.isCompressedLvl(l))
           packed.levelBuffers.back().data.push_back(0);
       }
@@ -45,7 +47,9 @@ public:
         crdBuf[l] = packed.levelBuffers.size();
         packed.levelBuffers.push_back(
             {PackedSparseTensor::LevelBuffer::Kind::Coordinates,
-             static_cast<unsigned>(l), stt.getCrdWidth(), {}});
+             static_cast<unsigned>(l),
+             stt.getCrdWidth(),
+             {}});
       }
     }
   }
@@ -60,18 +64,17 @@ public:
       uint64_t limit = (uint64_t(1) << width) - 1;
       for (uint64_t v : buf.data)
         if (v > limit) {
-          error = std::string(buf.kind ==
-                                      PackedSparseTensor::LevelBuffer::Kind::
-                                          Positions
-                                  ? "position "
-                                  : "coordinate ") +
-                  std::to_string(v) + " of level " +
-                  std::to_string(buf.level) + " does not fit in " +
-                  std::to_string(width) + " bits (" +
-                  (buf.kind == PackedSparseTensor::LevelBuffer::Kind::Positions
-                       ? "posWidth"
-                       : "crdWidth") +
-                  "); use a wider one";
+          error =
+              std::string(
+                  buf.kind == PackedSparseTensor::LevelBuffer::Kind::Positions
+                      ? "position "
+                      : "coordinate ") +
+              std::to_string(v) + " of level " + std::to_string(buf.level) +
+              " does not fit in " + std::to_string(width) + " bits (" +
+              (buf.kind == PackedSparseTensor::LevelBuffer::Kind::Positions
+                   ? "posWidth"
+                   : "crdWidth") +
+              "); use a wider one";
           return failure();
         }
     }
@@ -128,11 +131,10 @@ private:
       uint64_t n = lt.getN(), m = lt.getM();
       auto &crd = packed.levelBuffers[crdBuf[l]].data;
       if (hi - lo > n) {
-        error = "weight is not " + std::to_string(n) + ":" +
-                std::to_string(m) + " structured: a group of " +
-                std::to_string(m) + " (at level coordinates " +
-                coordsStr(entries[lo].coords, l) + ") has " +
-                std::to_string(hi - lo) + " nonzeros";
+        error = "weight is not " + std::to_string(n) + ":" + std::to_string(m) +
+                " structured: a group of " + std::to_string(m) +
+                " (at level coordinates " + coordsStr(entries[lo].coords, l) +
+                ") has " + std::to_string(hi - lo) + " nonzeros";
         return failure();
       }
       // Exactly n slots per group: the nonzeros, padded with explicit zeros
@@ -227,10 +229,9 @@ LogicalResult mlir::snn::packSparseTensor(SparseTensorType stt,
     entries.push_back(
         {SmallVector<uint64_t, 4>(lvl.begin(), lvl.end()), e.value});
   }
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const LvlEntry &a, const LvlEntry &b) {
-                     return a.coords < b.coords;
-                   });
+  std::stable_sort(
+      entries.begin(), entries.end(),
+      [](const LvlEntry &a, const LvlEntry &b) { return a.coords < b.coords; });
   // Sum duplicates (Matrix Market files may repeat a coordinate).
   size_t out = 0;
   for (size_t i = 0; i < entries.size(); ++i) {

@@ -1,4 +1,5 @@
-//===- SparsePacking.h - Pack tensors into sparse format buffers -*- C++ -*-===//
+//===- SparsePacking.h - Pack tensors into sparse format buffers -*- C++
+//-*-===//
 //
 // Part of SparseNN. One general packer, used by snn-pack-weights (constant
 // weights, at compile time) and by sparse-runner (sparse arguments read from
