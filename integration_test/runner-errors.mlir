@@ -41,7 +41,9 @@
 // RUN: printf 'func.func @main( {' > %t/bad.mlir
 // RUN: not sparse-runner %t/bad.mlir 2>&1 | FileCheck %s --check-prefix=PARSE
 // PARSE: error: cannot parse '{{.*}}bad.mlir'
-// RUN: not sparse-runner %s --num-threads=0 --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 --benchmark=-1 2>&1 | FileCheck %s --check-prefix=OPT
+// RUN: not sparse-runner %s --num-threads=0 --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=THREADS
+// THREADS: sparse-runner: error: --num-threads must be at least 1
+// RUN: not sparse-runner %s --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 --benchmark=-1 2>&1 | FileCheck %s --check-prefix=OPT
 // OPT: sparse-runner: for the --benchmark option: '-1' value invalid for uint argument!
 
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>

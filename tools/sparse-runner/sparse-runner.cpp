@@ -86,7 +86,7 @@ static cl::opt<bool> enableRuntimeLibrary(
 static cl::opt<bool> packWeights(
     "pack-weights",
     cl::desc("Pack constant sparse weights at compile time (default true); "
-             "off, they are converted from dense at run time"),
+             "off, a sparse_tensor.convert of a dense constant runs per call"),
     cl::init(true), cl::cat(runnerCat));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print results (with --benchmark)"),
@@ -510,7 +510,7 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
-  cl::HideUnrelatedOptions({&runnerCat, &cl::getGeneralCategory()});
+  cl::HideUnrelatedOptions(runnerCat);
   cl::ParseCommandLineOptions(
       argc, argv,
       "sparse-runner: JIT-compile a SparseNN module for the CPU and run one "
@@ -519,6 +519,11 @@ int main(int argc, char **argv) {
       "[--output=@out.npy]... [--benchmark=N]\n\n"
       "Results print to stdout as inline literals (2x3xf32=...), full "
       "precision, one line per result.\n");
+
+  if (threads == 0)
+    fatal("--num-threads must be at least 1");
+  if (vectorLength < -1)
+    fatal("--vl must be -1 (host CPU), 0 (off) or a positive vector length");
 
   DialectRegistry registry;
   registerAllDialects(registry);

@@ -38,7 +38,9 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "pack-weights",
       llvm::cl::desc("Pack constant sparse weights into their format's "
                      "buffers at compile time (snn-pack-weights; default "
-                     "true). Off, they are converted at run time"),
+                     "true). Off, a sparse_tensor.convert of a dense "
+                     "constant runs per call and a constant of sparse type "
+                     "is rejected by the legality check"),
       llvm::cl::init(true)};
 };
 

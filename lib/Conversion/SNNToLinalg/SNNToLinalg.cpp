@@ -72,6 +72,18 @@ static Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
   return tensor::CastOp::create(b, loc, type, v);
 }
 
+/// Gives the dense tensor `v` the op's `resultType`: a cast for static
+/// information, then a conversion when the result is sparse.
+static Value toResultType(OpBuilder &b, Location loc, Value v,
+                          RankedTensorType resultType) {
+  auto denseType =
+      RankedTensorType::get(resultType.getShape(), resultType.getElementType());
+  v = castTo(b, loc, v, denseType);
+  if (getSparseTensorEncoding(resultType))
+    v = sparse_tensor::ConvertOp::create(b, loc, resultType, v);
+  return v;
+}
+
 /// A scalar function applied element-wise: builds f(x) at the insertion point.
 using ScalarFn = function_ref<Value(OpBuilder &, Location, Value)>;
 
@@ -272,7 +284,6 @@ template <typename OpTy> struct UnaryOpLowering : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   static Value compute(OpBuilder &b, Location loc, Value x);
-  static constexpr bool kZeroPreserving = true;
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -457,10 +468,7 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
                   b, l, arith::DivFOp::create(b, l, e, args[2]).getResult());
             })
             .getResult(0);
-    if (getSparseTensorEncoding(resultType))
-      result =
-          sparse_tensor::ConvertOp::create(rewriter, loc, resultType, result);
-    rewriter.replaceOp(op, castTo(rewriter, loc, result, resultType));
+    rewriter.replaceOp(op, toResultType(rewriter, loc, result, resultType));
     return success();
   }
 };
@@ -473,29 +481,18 @@ struct FlattenOpLowering : OpRewritePattern<FlattenOp> {
     Location loc = op.getLoc();
     Value x = toDense(rewriter, loc, op.getInput());
     int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
-    int64_t start = op.getStartDimAttr().getInt() < 0
-                        ? op.getStartDimAttr().getInt() + rank
-                        : op.getStartDimAttr().getInt();
-    int64_t end = op.getEndDimAttr().getInt() < 0
-                      ? op.getEndDimAttr().getInt() + rank
-                      : op.getEndDimAttr().getInt();
+    int64_t start = op.getNormalizedStartDim();
+    int64_t end = op.getNormalizedEndDim();
     SmallVector<ReassociationIndices> reassoc;
     for (int64_t d = 0; d < start; ++d)
       reassoc.push_back({d});
     reassoc.push_back(llvm::to_vector(llvm::seq<int64_t>(start, end + 1)));
     for (int64_t d = end + 1; d < rank; ++d)
       reassoc.push_back({d});
-    auto resultType = op.getType();
-    auto denseResult = RankedTensorType::get(resultType.getShape(),
-                                             resultType.getElementType());
     Value result = x;
     if (start != end)
       result = tensor::CollapseShapeOp::create(rewriter, loc, x, reassoc);
-    result = castTo(rewriter, loc, result, denseResult);
-    if (getSparseTensorEncoding(resultType))
-      result =
-          sparse_tensor::ConvertOp::create(rewriter, loc, resultType, result);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, toResultType(rewriter, loc, result, op.getType()));
     return success();
   }
 };

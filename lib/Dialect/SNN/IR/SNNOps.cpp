@@ -237,10 +237,13 @@ LogicalResult AddOp::verify() {
   return verifyResultShape(*this, lhs.getShape());
 }
 
+/// Counts a negative dimension index from the end.
+static int64_t normalizeDim(int64_t dim, int64_t rank) {
+  return dim < 0 ? dim + rank : dim;
+}
+
 int64_t SoftmaxOp::getNormalizedAxis() {
-  int64_t rank = getInput().getType().getRank();
-  int64_t axis = getAxisAttr().getInt();
-  return axis < 0 ? axis + rank : axis;
+  return normalizeDim(getAxisAttr().getInt(), getInput().getType().getRank());
 }
 
 LogicalResult SoftmaxOp::verify() {
@@ -255,16 +258,22 @@ LogicalResult SoftmaxOp::verify() {
   return success();
 }
 
+int64_t FlattenOp::getNormalizedStartDim() {
+  return normalizeDim(getStartDimAttr().getInt(),
+                      getInput().getType().getRank());
+}
+
+int64_t FlattenOp::getNormalizedEndDim() {
+  return normalizeDim(getEndDimAttr().getInt(), getInput().getType().getRank());
+}
+
 LogicalResult FlattenOp::verify() {
   if (failed(verifyAllF32(*this)))
     return failure();
   auto input = tensorType(getInput());
   int64_t rank = input.getRank();
-  int64_t start = getStartDimAttr().getInt() < 0
-                      ? getStartDimAttr().getInt() + rank
-                      : getStartDimAttr().getInt();
-  int64_t end = getEndDimAttr().getInt() < 0 ? getEndDimAttr().getInt() + rank
-                                             : getEndDimAttr().getInt();
+  int64_t start = getNormalizedStartDim();
+  int64_t end = getNormalizedEndDim();
   if (start < 0 || start >= rank || end < 0 || end >= rank || start > end)
     return emitOpError() << "start_dim " << getStartDimAttr().getInt()
                          << " and end_dim " << getEndDimAttr().getInt()

@@ -151,6 +151,11 @@ def SNN_FlattenOp : SNN_Op<"flatten"> {
     $input attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// start_dim and end_dim as non-negative dimension indices.
+    int64_t getNormalizedStartDim();
+    int64_t getNormalizedEndDim();
+  }];
 }
 
 #endif // SPARSENN_DIALECT_SNN_IR_SNNOPS_TD
