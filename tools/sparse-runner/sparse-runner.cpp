@@ -404,14 +404,14 @@ void loadInput(const std::string &spec, unsigned index, RankedTensorType type,
   if (failed(snn::packSparseTensor(stt, std::move(entries), packed, error)))
     fatal("input #" + llvm::Twine(index) + " (" + spec + ") does not fit " +
           typeStr(type) + ": " + error);
-  for (auto &level : packed.levelBuffers)
-    buffers.push_back(vectorBuffer(
-        level.data, level.bitWidth == 32 ? SNN_DTYPE_I32 : SNN_DTYPE_I64));
   if (llvm::any_of(packed.levelBuffers,
                    [](auto &l) { return l.bitWidth == 8 || l.bitWidth == 16; }))
     fatal("argument #" + llvm::Twine(index) +
           ": 8- and 16-bit sparse index widths are not supported as "
           "arguments yet; use 32 or 64");
+  for (auto &level : packed.levelBuffers)
+    buffers.push_back(vectorBuffer(
+        level.data, level.bitWidth == 32 ? SNN_DTYPE_I32 : SNN_DTYPE_I64));
   buffers.push_back(
       vectorBuffer(packed.values, *dtypeOf(type.getElementType())));
 }

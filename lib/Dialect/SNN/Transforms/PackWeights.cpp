@@ -55,9 +55,6 @@ static LogicalResult readNonzeros(Attribute attr, ArrayRef<int64_t> shape,
       error = "weights must be f32 or f64";
       return failure();
     }
-    if (dense.isSplat()) {
-      // getValues iterates every element of a splat too.
-    }
     return success();
   }
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
