@@ -166,6 +166,132 @@ def cmd_mlp(args):
             args.rtol, args.atol)
 
 
+def conv2d_ref(x, w, b, stride, pad, dil, groups):
+    """Direct convolution: for every kernel tap, a strided slice of the
+    padded input times the weight tap (float64)."""
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    t, l, bo, r = pad
+    xp = np.zeros((n, c, h + t + bo, wd + l + r))
+    xp[:, :, t:t + h, l:l + wd] = x
+    oh = (h + t + bo - dil[0] * (kh - 1) - 1) // stride[0] + 1
+    ow = (wd + l + r - dil[1] * (kw - 1) - 1) // stride[1] + 1
+    y = np.zeros((n, o, oh, ow))
+    og = o // groups
+    for g in range(groups):
+        xs = xp[:, g * cg:(g + 1) * cg]
+        ws = w[g * og:(g + 1) * og]
+        for i in range(kh):
+            for j in range(kw):
+                patch = xs[:, :, i * dil[0]:i * dil[0] + stride[0] * (oh - 1) + 1:stride[0],
+                           j * dil[1]:j * dil[1] + stride[1] * (ow - 1) + 1:stride[1]]
+                y[:, g * og:(g + 1) * og] += np.einsum("nchw,oc->nohw", patch, ws[:, :, i, j])
+    if b is not None:
+        y += b[None, :, None, None]
+    return y
+
+
+def pool2d_ref(x, kind, kernel, stride, pad, ceil, include_pad):
+    """Pooling by explicit windows, as PyTorch defines it."""
+    n, c, h, w = x.shape
+    t, l, bo, r = pad
+
+    def out_size(i, k, s, lo, hi):
+        span = i + lo + hi - k
+        o = (-(-span // s) if ceil else span // s) + 1
+        if ceil and (o - 1) * s >= i + lo:
+            o -= 1
+        return o
+    oh, ow = out_size(h, kernel[0], stride[0], t, bo), out_size(w, kernel[1], stride[1], l, r)
+    y = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            hs, ws = i * stride[0] - t, j * stride[1] - l
+            he, we = min(hs + kernel[0], h + bo), min(ws + kernel[1], w + r)
+            pool = (he - hs) * (we - ws)
+            hs0, ws0, he0, we0 = max(hs, 0), max(ws, 0), min(he, h), min(we, w)
+            win = x[:, :, hs0:he0, ws0:we0]
+            if kind == "max":
+                y[:, :, i, j] = win.max(axis=(2, 3))
+            else:
+                div = pool if include_pad else (he0 - hs0) * (we0 - ws0)
+                y[:, :, i, j] = win.sum(axis=(2, 3)) / div
+    return y
+
+
+def cmd_conv(args):
+    """One snn.conv2d (+ bias) with its weight in a format, or one pooling
+    op, checked against a direct NumPy convolution / explicit windows."""
+    rng = np.random.default_rng(args.seed)
+    os.makedirs(args.workdir, exist_ok=True)
+    n, c, h, w = [int(v) for v in args.input.split("x")]
+    kh, kw = [int(v) for v in args.kernel.split("x")]
+    stride = [int(v) for v in args.stride.split(",")]
+    pad = [int(v) for v in args.pad.split(",")]
+    dil = [int(v) for v in args.dil.split(",")]
+    x = rng.standard_normal((n, c, h, w)).astype(np.float32)
+    np.save(f"{args.workdir}/x.npy", x)
+    xt = tensor([None if args.dynamic_batch else n, c, h, w])
+    lines = []
+    if args.op in ("maxpool", "avgpool"):
+        want = pool2d_ref(x.astype(np.float64), args.op[:3], (kh, kw), stride, pad,
+                          args.ceil, not args.exclude_pad)
+        attrs = (f"kernel = array<i64: {kh}, {kw}>, strides = array<i64: {stride[0]}, {stride[1]}>, "
+                 f"padding = array<i64: {', '.join(map(str, pad))}>, ceil_mode = {str(args.ceil).lower()}")
+        if args.op == "avgpool":
+            attrs += f", count_include_pad = {str(not args.exclude_pad).lower()}"
+        yt = tensor([None if args.dynamic_batch else n, c, want.shape[2], want.shape[3]])
+        lines += [f"func.func @main(%x: {xt}) -> {yt} {{",
+                  f"  %y = snn.{args.op}2d %x {{{attrs}}} : ({xt}) -> {yt}",
+                  f"  return %y : {yt}", "}"]
+        inputs = [f"--input=@{args.workdir}/x.npy"]
+    else:
+        g = args.groups
+        o = args.out
+        cg = c // g
+        wt4 = rng.standard_normal((o, cg, kh, kw)).astype(np.float32)
+        k = cg * kh * kw
+        w2 = wt4.reshape(o, k)
+        fmt = args.format
+        if fmt == "nv24":
+            kp = -(-k // 4) * 4
+            w2 = np.concatenate([w2, np.zeros((o, kp - k), np.float32)], axis=1)
+        w2 = prune(w2, fmt, args.sparsity, rng).astype(np.float32)
+        wt4 = w2[:, :k].reshape(o, cg, kh, kw)
+        b = rng.standard_normal(o).astype(np.float32)
+        want = conv2d_ref(x.astype(np.float64), wt4.astype(np.float64), b, stride, pad, dil, g)
+        enc = ENCODINGS[fmt]
+        if enc:
+            lines.append(f"#W = #sparse_tensor.encoding<{{ {enc} }}>")
+        if args.weight_4d:
+            wtype = tensor(wt4.shape)
+            wval = wt4
+        else:
+            wtype = tensor(w2.shape, "W" if enc else None)
+            wval = w2
+        yt = tensor([None if args.dynamic_batch else n, o, want.shape[2], want.shape[3]])
+        attrs = (f"strides = array<i64: {stride[0]}, {stride[1]}>, padding = array<i64: {', '.join(map(str, pad))}>, "
+                 f"dilations = array<i64: {dil[0]}, {dil[1]}>, groups = {g} : i64")
+        if not args.weight_4d:
+            attrs += f", kernel = array<i64: {kh}, {kw}>"
+        lines += [f"func.func @main(%x: {xt}, %b: {tensor([o])}) -> {yt} {{",
+                  f"  %w = arith.constant dense_resource<w> : {wtype}",
+                  f"  %y = snn.conv2d %x, %w bias %b {{{attrs}}} : ({xt}, {wtype}, {tensor([o])}) -> {yt}",
+                  f"  return %y : {yt}", "}",
+                  "{-#\n  dialect_resources: {\n    builtin: {",
+                  f"      w: \"{hex_blob(wval)}\"", "    }\n  }\n#-}"]
+        np.save(f"{args.workdir}/b.npy", b)
+        inputs = [f"--input=@{args.workdir}/x.npy", f"--input=@{args.workdir}/b.npy"]
+    mlir = f"{args.workdir}/conv.mlir"
+    with open(mlir, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    run([args.runner, mlir, *inputs, f"--output=@{args.workdir}/y.npy", *args.runner_arg])
+    got = np.load(f"{args.workdir}/y.npy")
+    desc = (f"{args.op} {args.format if args.op == 'conv' else ''} x {args.input} k {args.kernel} "
+            f"s {args.stride} p {args.pad} d {args.dil} g {args.groups}")
+    compare(desc, got, want, args.rtol, args.atol)
+
+
 def softmax(z, axis=-1):
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
@@ -216,6 +342,26 @@ def main():
     m.add_argument("--workdir", required=True)
     m.add_argument("--runner-arg", action="append", default=[],
                    help="extra sparse-runner option (repeatable)")
+    c = sub.add_parser("conv")
+    c.add_argument("--op", choices=["conv", "maxpool", "avgpool"], default="conv")
+    c.add_argument("--format", choices=ENCODINGS, default="dense")
+    c.add_argument("--input", default="2x4x8x8", help="NxCxHxW")
+    c.add_argument("--out", type=int, default=8, help="output channels")
+    c.add_argument("--kernel", default="3x3")
+    c.add_argument("--stride", default="1,1")
+    c.add_argument("--pad", default="0,0,0,0", help="top,left,bottom,right")
+    c.add_argument("--dil", default="1,1")
+    c.add_argument("--groups", type=int, default=1)
+    c.add_argument("--sparsity", type=float, default=0.7)
+    c.add_argument("--weight-4d", action="store_true")
+    c.add_argument("--dynamic-batch", action="store_true")
+    c.add_argument("--ceil", action="store_true")
+    c.add_argument("--exclude-pad", action="store_true")
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--rtol", type=float, default=1e-4)
+    c.add_argument("--atol", type=float, default=1e-4)
+    c.add_argument("--workdir", required=True)
+    c.add_argument("--runner-arg", action="append", default=[])
     e = sub.add_parser("expr")
     e.add_argument("--got", required=True)
     e.add_argument("--expr", required=True)
@@ -223,7 +369,7 @@ def main():
     e.add_argument("--atol", type=float, default=1e-6)
     e.add_argument("inputs", nargs="*")
     args = p.parse_args()
-    {"mlp": cmd_mlp, "expr": cmd_expr}[args.cmd](args)
+    {"mlp": cmd_mlp, "conv": cmd_conv, "expr": cmd_expr}[args.cmd](args)
 
 
 if __name__ == "__main__":

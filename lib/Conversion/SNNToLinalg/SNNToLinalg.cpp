@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn/Conversion/SNNToLinalg/SNNToLinalg.h"
+#include "LoweringUtils.h"
 #include "sparsenn/Dialect/SNN/IR/SNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -28,15 +29,17 @@ using sparse_tensor::getSparseTensorEncoding;
 using utils::IteratorType;
 
 //===----------------------------------------------------------------------===//
-// Helpers
+// Helpers (shared with the other lowering files through LoweringUtils.h)
 //===----------------------------------------------------------------------===//
 
-static bool isSparse(Value v) {
+namespace mlir::snn::detail {
+
+bool isSparse(Value v) {
   return getSparseTensorEncoding(v.getType()) != nullptr;
 }
 
 /// Returns `v` as a dense tensor, converting a sparse one.
-static Value toDense(OpBuilder &b, Location loc, Value v) {
+Value toDense(OpBuilder &b, Location loc, Value v) {
   auto type = cast<RankedTensorType>(v.getType());
   if (!getSparseTensorEncoding(type))
     return v;
@@ -46,8 +49,8 @@ static Value toDense(OpBuilder &b, Location loc, Value v) {
 
 /// Creates an empty tensor of `type`; each dynamic dimension d takes its size
 /// from dimension `srcDims[d]` of `src`.
-static Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
-                         Value src, ArrayRef<int64_t> srcDims) {
+Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type, Value src,
+                  ArrayRef<int64_t> srcDims) {
   SmallVector<Value> dynSizes;
   for (int64_t d = 0; d < type.getRank(); ++d)
     if (type.isDynamicDim(d))
@@ -56,17 +59,17 @@ static Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
 }
 
 /// The identity mapping of result dims to source dims.
-static SmallVector<int64_t> identityDims(int64_t rank) {
+SmallVector<int64_t> identityDims(int64_t rank) {
   return llvm::to_vector(llvm::seq<int64_t>(0, rank));
 }
 
-static Value zeroFilled(OpBuilder &b, Location loc, Value empty) {
+Value zeroFilled(OpBuilder &b, Location loc, Value empty) {
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
 }
 
 /// Casts `v` to `type` when the two differ only in static information.
-static Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
+Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
   if (v.getType() == type)
     return v;
   return tensor::CastOp::create(b, loc, type, v);
@@ -74,8 +77,8 @@ static Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
 
 /// Gives the dense tensor `v` the op's `resultType`: a cast for static
 /// information, then a conversion when the result is sparse.
-static Value toResultType(OpBuilder &b, Location loc, Value v,
-                          RankedTensorType resultType) {
+Value toResultType(OpBuilder &b, Location loc, Value v,
+                   RankedTensorType resultType) {
   auto denseType =
       RankedTensorType::get(resultType.getShape(), resultType.getElementType());
   v = castTo(b, loc, v, denseType);
@@ -83,6 +86,10 @@ static Value toResultType(OpBuilder &b, Location loc, Value v,
     v = sparse_tensor::ConvertOp::create(b, loc, resultType, v);
   return v;
 }
+
+} // namespace mlir::snn::detail
+
+using namespace mlir::snn::detail;
 
 /// A scalar function applied element-wise: builds f(x) at the insertion point.
 using ScalarFn = function_ref<Value(OpBuilder &, Location, Value)>;
@@ -519,4 +526,5 @@ void mlir::snn::populateSNNToLinalgPatterns(RewritePatternSet &patterns) {
                UnaryOpLowering<SigmoidOp>, UnaryOpLowering<TanhOp>,
                AddOpLowering, SoftmaxOpLowering, FlattenOpLowering>(
       patterns.getContext());
+  detail::populateConvPoolLoweringPatterns(patterns);
 }

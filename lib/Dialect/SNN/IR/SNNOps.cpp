@@ -205,6 +205,180 @@ LogicalResult MatmulOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+int64_t mlir::snn::getWindowedSize(int64_t in, int64_t kernel, int64_t stride,
+                                   int64_t padLo, int64_t padHi,
+                                   int64_t dilation, bool ceilMode) {
+  if (ShapedType::isDynamic(in))
+    return ShapedType::kDynamic;
+  int64_t span = in + padLo + padHi - dilation * (kernel - 1) - 1;
+  if (span < 0)
+    return 0;
+  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= in + padLo)
+    --out;
+  return out;
+}
+
+/// Checks an integer-list attribute's length and bounds.
+static LogicalResult verifyList(Operation *op, StringRef name,
+                                ArrayRef<int64_t> values, size_t size,
+                                int64_t min) {
+  if (values.size() != size ||
+      llvm::any_of(values, [&](int64_t v) { return v < min; }))
+    return op->emitOpError()
+           << "'" << name << "' must be " << size << " integers >= " << min
+           << ", got " << shapeStr(values);
+  return success();
+}
+
+/// The dense NCHW input of a convolution or pooling op: static C, H, W.
+static LogicalResult verifyNCHWInput(Operation *op, RankedTensorType input) {
+  if (failed(verifyDense(op, "input", input)) ||
+      failed(verifyDense(op, "result", op->getResult(0).getType())))
+    return failure();
+  if (input.getRank() != 4 || input.isDynamicDim(1) || input.isDynamicDim(2) ||
+      input.isDynamicDim(3))
+    return op->emitOpError()
+           << "'input' must be [N, C, H, W] with static C, H and W, got "
+           << input;
+  return success();
+}
+
+std::pair<int64_t, int64_t> Conv2DOp::getKernelSize() {
+  auto weight = getWeight().getType();
+  if (weight.getRank() == 4)
+    return {weight.getDimSize(2), weight.getDimSize(3)};
+  ArrayRef<int64_t> kernel = *getKernel();
+  return {kernel[0], kernel[1]};
+}
+
+int64_t Conv2DOp::getReductionSize() {
+  auto [kh, kw] = getKernelSize();
+  return getInput().getType().getDimSize(1) / getNumGroups() * kh * kw;
+}
+
+LogicalResult Conv2DOp::verify() {
+  if (failed(verifyAllF32(*this)))
+    return failure();
+  auto input = tensorType(getInput());
+  auto weight = tensorType(getWeight());
+  if (failed(verifyNCHWInput(*this, input)) ||
+      failed(verifyList(*this, "strides", getStrides(), 2, 1)) ||
+      failed(verifyList(*this, "dilations", getDilations(), 2, 1)) ||
+      failed(verifyList(*this, "padding", getPadding(), 4, 0)))
+    return failure();
+  int64_t groups = getNumGroups();
+  int64_t c = input.getDimSize(1);
+  if (groups < 1 || c % groups != 0)
+    return emitOpError() << "groups = " << groups
+                         << " must be >= 1 and divide the " << c
+                         << " input channels";
+  if (weight.getRank() == 4) {
+    if (getSparseTensorEncoding(weight))
+      return emitOpError()
+             << "a sparse conv weight must be given in the 2-D view "
+                "[O, C/groups*KH*KW] with 'kernel' (every 2-D format applies "
+                "to that view), got "
+             << weight;
+    if (weight.getDimSize(1) != c / groups)
+      return emitOpError() << "'weight' [O, C/groups, KH, KW] "
+                           << shapeStr(weight.getShape()) << " needs C/groups = "
+                           << c / groups << " for 'input' "
+                           << shapeStr(input.getShape()) << " and groups = "
+                           << groups;
+    if (getKernel() && *getKernel() != weight.getShape().drop_front(2))
+      return emitOpError() << "'kernel' " << shapeStr(*getKernel())
+                           << " contradicts the weight's "
+                           << shapeStr(weight.getShape().drop_front(2));
+  } else if (weight.getRank() == 2) {
+    if (!getKernel())
+      return emitOpError() << "a 2-D weight [O, C/groups*KH*KW] needs "
+                              "'kernel' = [KH, KW]";
+    if (failed(verifyList(*this, "kernel", *getKernel(), 2, 1)))
+      return failure();
+    int64_t k = getReductionSize();
+    int64_t expected = k;
+    if (auto enc = getSparseTensorEncoding(weight))
+      for (sparse_tensor::LevelType lt : enc.getLvlTypes())
+        if (sparse_tensor::isNOutOfMLT(lt))
+          expected = llvm::divideCeil(k, lt.getM()) * lt.getM();
+    if (weight.getDimSize(1) != expected)
+      return emitOpError() << "'weight' " << shapeStr(weight.getShape())
+                           << " must be [O, C/groups*KH*KW] = [O, " << expected
+                           << "] for 'input' " << shapeStr(input.getShape())
+                           << ", groups = " << groups << " and kernel "
+                           << shapeStr(*getKernel())
+                           << (expected != k ? " (padded to a multiple of m)"
+                                             : "");
+  } else {
+    return emitOpError() << "'weight' must be [O, C/groups, KH, KW] or "
+                            "[O, C/groups*KH*KW], got "
+                         << weight;
+  }
+  int64_t o = weight.getDimSize(0);
+  if (o % groups != 0)
+    return emitOpError() << "groups = " << groups << " must divide the " << o
+                         << " output channels";
+  if (Value bias = getBias()) {
+    auto biasType = tensorType(bias);
+    if (failed(verifyDense(*this, "bias", biasType)))
+      return failure();
+    if (biasType.getRank() != 1 || !compatibleDim(biasType.getDimSize(0), o))
+      return emitOpError() << "'bias' must be [O] = " << shapeStr({o})
+                           << ", got " << shapeStr(biasType.getShape());
+  }
+  auto [kh, kw] = getKernelSize();
+  ArrayRef<int64_t> s = getStrides(), p = getPadding(), d = getDilations();
+  int64_t oh = getWindowedSize(input.getDimSize(2), kh, s[0], p[0], p[2], d[0],
+                               /*ceilMode=*/false);
+  int64_t ow = getWindowedSize(input.getDimSize(3), kw, s[1], p[1], p[3], d[1],
+                               /*ceilMode=*/false);
+  if (oh < 1 || ow < 1)
+    return emitOpError() << "the dilated kernel [" << kh << ", " << kw
+                         << "] does not fit the padded input "
+                         << shapeStr(input.getShape());
+  if (failed(verifyResultShape(*this, {input.getDimSize(0), o, oh, ow})))
+    return failure();
+  return verifyPattern(*this, getWeightPatternAttr(), getWeight());
+}
+
+/// Shared by max and average pooling.
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op) {
+  if (failed(verifyAllF32(op)))
+    return failure();
+  auto input = tensorType(op.getInput());
+  SmallVector<int64_t> strides = op.getEffectiveStrides();
+  if (failed(verifyNCHWInput(op, input)) ||
+      failed(verifyList(op, "kernel", op.getKernel(), 2, 1)) ||
+      failed(verifyList(op, "strides", strides, 2, 1)) ||
+      failed(verifyList(op, "padding", op.getPadding(), 4, 0)))
+    return failure();
+  ArrayRef<int64_t> k = op.getKernel(), p = op.getPadding();
+  for (int i = 0; i < 4; ++i)
+    if (p[i] * 2 > k[i % 2])
+      return op.emitOpError()
+             << "padding " << shapeStr(p)
+             << " must be at most half the kernel " << shapeStr(k);
+  int64_t oh = snn::getWindowedSize(input.getDimSize(2), k[0], strides[0],
+                                    p[0], p[2], 1, op.getCeilMode());
+  int64_t ow = snn::getWindowedSize(input.getDimSize(3), k[1], strides[1],
+                                    p[1], p[3], 1, op.getCeilMode());
+  if (oh < 1 || ow < 1)
+    return op.emitOpError() << "the kernel " << shapeStr(k)
+                            << " does not fit the padded input "
+                            << shapeStr(input.getShape());
+  return verifyResultShape(
+      op, {input.getDimSize(0), input.getDimSize(1), oh, ow});
+}
+
+LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }
+LogicalResult AvgPool2DOp::verify() { return verifyPool(*this); }
+
+//===----------------------------------------------------------------------===//
 // Element-wise ops
 //===----------------------------------------------------------------------===//
 

@@ -129,6 +129,24 @@ struct SNNCheckLegalityPass
                         "convolution through im2col with a 2-D weight";
         }
       }
+      // Block or structured levels indexed by a compound affine expression
+      // (a grouped conv's g*Og + og row) crash the sparsifier.
+      for (OpOperand &operand : op->getOpOperands()) {
+        auto enc = getSparseTensorEncoding(operand.get().getType());
+        if (!enc ||
+            linalgOp.getMatchingIndexingMap(&operand).isProjectedPermutation())
+          continue;
+        bool blockOrNM = !enc.isPermutation() ||
+                         llvm::any_of(enc.getLvlTypes(), [](LevelType lt) {
+                           return isNOutOfMLT(lt);
+                         });
+        if (blockOrNM)
+          fail(op) << "a sparse operand with block or structured[n, m] "
+                      "levels indexed by a compound affine expression (such "
+                      "as the weight of a grouped convolution) crashes the "
+                      "sparsifier; use CSR, CSC, COO or DCSR there ("
+                   << operand.get().getType() << ")";
+      }
       // max/min directly on a sparse operand's element fails to legalize.
       if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
         Block &body = generic.getRegion().front();

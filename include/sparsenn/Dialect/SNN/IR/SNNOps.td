@@ -64,6 +64,111 @@ def SNN_MatmulOp : SNN_Op<"matmul"> {
   let hasVerifier = 1;
 }
 
+def SNN_Conv2DOp : SNN_Op<"conv2d"> {
+  let summary = "2-D convolution (NCHW), lowered through im2col";
+  let description = [{
+    `input` is `[N, C, H, W]`, the optional `bias` `[O]`, the result
+    `[N, O, OH, OW]` with `OH = (H + top + bottom - dil_h * (KH - 1) - 1) /
+    stride_h + 1` (likewise OW), as PyTorch's `nn.Conv2d`. `padding` is
+    `[top, left, bottom, right]`; `groups` divides C and O (depthwise:
+    `groups = C`).
+
+    The weight comes in one of two forms:
+    - `[O, C/groups, KH, KW]`, dense, as in PyTorch;
+    - the 2-D view `[O, C/groups * KH * KW]` (im2col order c, kh, kw) with
+      `kernel = array<i64: KH, KW>`. This is the form that carries a sparse
+      encoding: every 2-D format of `snn.linear` applies to it. For a
+      `structured[n, m]` encoding the second dimension is padded with zeros
+      to a multiple of m.
+
+    The lowering builds the im2col matrix of the (padded) input per group and
+    multiplies it by the 2-D weight, so a sparse weight is handled by the
+    same kernels as `snn.linear`.
+
+    ```mlir
+    %y = snn.conv2d %x, %w bias %b {kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>}
+        : (tensor<?x32x8x8xf32>, tensor<64x288xf32, #CSR>, tensor<64xf32>) -> tensor<?x64x8x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       Optional<AnyRankedTensor>:$bias,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$groups,
+                       OptionalAttr<DenseI64ArrayAttr>:$kernel,
+                       OptionalAttr<SNN_PatternAttr>:$weight_pattern);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// KH and KW, from the 4-D weight or the `kernel` attribute.
+    std::pair<int64_t, int64_t> getKernelSize();
+    int64_t getNumGroups() { return getGroupsAttr().getInt(); }
+    /// C/groups * KH * KW: the reduction length of the 2-D view, unpadded.
+    int64_t getReductionSize();
+  }];
+}
+
+class SNN_Pool2DOp<string mnemonic, string what> : SNN_Op<mnemonic> {
+  let summary = what # " pooling over KH x KW windows (NCHW)";
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The strides, which default to the kernel.
+    SmallVector<int64_t> getEffectiveStrides() {
+      if (std::optional<ArrayRef<int64_t>> s = getStrides())
+        return SmallVector<int64_t>(*s);
+      return SmallVector<int64_t>(getKernel());
+    }
+  }];
+}
+
+def SNN_MaxPool2DOp : SNN_Pool2DOp<"maxpool2d", "Max"> {
+  let description = [{
+    As PyTorch's `nn.MaxPool2d`: `kernel` [KH, KW], `strides` (default: the
+    kernel), `padding` [top, left, bottom, right] (padded elements never win),
+    `ceil_mode` (false). Output size `floor((H + top + bottom - KH) / s) + 1`
+    (ceil with `ceil_mode`, where the last window must start inside the input
+    or the top/left padding).
+
+    ```mlir
+    %y = snn.maxpool2d %x {kernel = array<i64: 2, 2>} : (tensor<?x64x8x8xf32>) -> tensor<?x64x4x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       DenseI64ArrayAttr:$kernel,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+}
+
+def SNN_AvgPool2DOp : SNN_Pool2DOp<"avgpool2d", "Average"> {
+  let description = [{
+    As PyTorch's `nn.AvgPool2d`, with the attributes of `snn.maxpool2d` plus
+    `count_include_pad` (true, PyTorch's default: padded zeros count in the
+    divisor; false divides by the number of input elements in the window, as
+    ONNX's default). Windows that ceil mode extends past the padding divide
+    by the part inside the padded input, as PyTorch does.
+
+    ```mlir
+    %y = snn.avgpool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x8x6x6xf32>) -> tensor<1x8x6x6xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       DenseI64ArrayAttr:$kernel,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       DefaultValuedAttr<BoolAttr, "true">:$count_include_pad);
+}
+
 //===----------------------------------------------------------------------===//
 // Element-wise ops
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,323 @@
+//===- ConvPoolLowering.cpp - Lower snn.conv2d and pooling to linalg ------===//
+//
+// Part of SparseNN. Convolutions go through im2col: the padded input becomes
+// a [G, N*OH*OW, C/G*KH*KW] matrix (order c, kh, kw) that multiplies the 2-D
+// weight [O, C/G*KH*KW], so every 2-D sparse format of snn.linear applies
+// (SNN_OPS.md). Pooling is a windowed reduction generic over the padded input;
+// average pooling divides by a compile-time constant map of window sizes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "sparsenn/Dialect/SNN/IR/SNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::snn;
+using namespace mlir::snn::detail;
+using utils::IteratorType;
+
+/// Pads the spatial dims of an NCHW tensor with `value`.
+static Value padSpatial(OpBuilder &b, Location loc, Value x, int64_t top,
+                        int64_t left, int64_t bottom, int64_t right,
+                        float value) {
+  if (!top && !left && !bottom && !right)
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += top + bottom;
+  shape[3] += left + right;
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(top), b.getIndexAttr(left)};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                    b.getIndexAttr(bottom),
+                                    b.getIndexAttr(right)};
+  Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+  return tensor::PadOp::create(b, loc, padded, x, low, high, pad);
+}
+
+namespace {
+
+struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type f32 = rewriter.getF32Type();
+    auto inputType = op.getInput().getType();
+    auto resultType = op.getType();
+    int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
+    int64_t groups = op.getNumGroups();
+    int64_t cg = c / groups;
+    auto [kh, kw] = op.getKernelSize();
+    ArrayRef<int64_t> s = op.getStrides(), p = op.getPadding(),
+                      d = op.getDilations();
+    int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
+    int64_t o = resultType.getDimSize(1), og = o / groups;
+    int64_t k = cg * kh * kw;
+
+    // The 2-D weight [O, K] (a 4-D dense weight is collapsed).
+    Value weight = op.getWeight();
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    if (weightType.getRank() == 4)
+      weight = tensor::CollapseShapeOp::create(
+          rewriter, loc, weight,
+          ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+    int64_t kPadded = cast<RankedTensorType>(weight.getType()).getDimSize(1);
+
+    // im2col: cols[g, n, oh, ow, c, kh, kw] =
+    //   x[n, g*Cg + c, oh*sh + kh*dh, ow*sw + kw*dw] of the padded input.
+    Value x =
+        padSpatial(rewriter, loc, op.getInput(), p[0], p[1], p[2], p[3], 0.0f);
+    SmallVector<AffineExpr> dims(7);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(dims));
+    AffineExpr dg = dims[0], dn = dims[1], doh = dims[2], dow = dims[3],
+               dc = dims[4], dkh = dims[5], dkw = dims[6];
+    auto colsType = RankedTensorType::get({groups, n, oh, ow, cg, kh, kw}, f32);
+    Value colsInit = emptyTensor(rewriter, loc, colsType, op.getInput(),
+                                 {-1, 0, -1, -1, -1, -1, -1});
+    Value cols =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{colsType}, ValueRange{x},
+            ValueRange{colsInit},
+            ArrayRef<AffineMap>{
+                AffineMap::get(7, 0,
+                               {dn, dg * cg + dc, doh * s[0] + dkh * d[0],
+                                dow * s[1] + dkw * d[1]},
+                               ctx),
+                rewriter.getMultiDimIdentityMap(7)},
+            SmallVector<IteratorType>(7, IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    int64_t rows =
+        ShapedType::isDynamic(n) ? ShapedType::kDynamic : n * oh * ow;
+    Value matrix = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({groups, rows, k}, f32), cols,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5, 6}});
+    if (kPadded != k) {
+      // N:M weights are padded along K to a multiple of M.
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getF32FloatAttr(0.0f));
+      SmallVector<OpFoldResult> low(3, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
+                                        rewriter.getIndexAttr(0),
+                                        rewriter.getIndexAttr(kPadded - k)};
+      matrix = tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get({groups, rows, kPadded}, f32),
+          matrix, low, high, zero);
+    }
+
+    // acc[g, p, og] = bias[g*Og + og] + sum_k matrix[g, p, k] * W[g*Og + og, k]
+    AffineExpr mg, mp, mo, mk;
+    bindDims(ctx, mg, mp, mo, mk);
+    AffineExpr row = groups == 1 ? mo : mg * og + mo;
+    auto accType = RankedTensorType::get({groups, rows, og}, f32);
+    SmallVector<Value> dynRows;
+    if (ShapedType::isDynamic(rows))
+      dynRows.push_back(tensor::DimOp::create(rewriter, loc, matrix, 1));
+    Value acc = tensor::EmptyOp::create(rewriter, loc, accType, dynRows);
+    if (Value bias = op.getBias()) {
+      AffineExpr bg, bp, bo;
+      bindDims(ctx, bg, bp, bo);
+      acc =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{accType}, ValueRange{bias},
+              ValueRange{acc},
+              ArrayRef<AffineMap>{
+                  AffineMap::get(3, 0, {groups == 1 ? bo : bg * og + bo}, ctx),
+                  rewriter.getMultiDimIdentityMap(3)},
+              SmallVector<IteratorType>(3, IteratorType::parallel),
+              [](OpBuilder &b, Location l, ValueRange args) {
+                linalg::YieldOp::create(b, l, args[0]);
+              })
+              .getResult(0);
+    } else {
+      acc = zeroFilled(rewriter, loc, acc);
+    }
+    Value product =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{accType}, ValueRange{matrix, weight},
+            ValueRange{acc},
+            ArrayRef<AffineMap>{AffineMap::get(4, 0, {mg, mp, mk}, ctx),
+                                AffineMap::get(4, 0, {row, mk}, ctx),
+                                AffineMap::get(4, 0, {mg, mp, mo}, ctx)},
+            ArrayRef<IteratorType>{
+                IteratorType::parallel, IteratorType::parallel,
+                IteratorType::parallel, IteratorType::reduction},
+            [](OpBuilder &b, Location l, ValueRange args) {
+              Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
+              linalg::YieldOp::create(
+                  b, l, arith::AddFOp::create(b, l, args[2], mul).getResult());
+            })
+            .getResult(0);
+
+    // [G, N*OH*OW, Og] -> [G, N, OH, OW, Og] -> [N, G, Og, OH, OW] -> NCHW.
+    SmallVector<OpFoldResult> expandedShape = {
+        rewriter.getIndexAttr(groups),
+        ShapedType::isDynamic(n)
+            ? OpFoldResult(
+                  tensor::DimOp::create(rewriter, loc, op.getInput(), 0)
+                      .getResult())
+            : OpFoldResult(rewriter.getIndexAttr(n)),
+        rewriter.getIndexAttr(oh), rewriter.getIndexAttr(ow),
+        rewriter.getIndexAttr(og)};
+    Value expanded = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({groups, n, oh, ow, og}, f32),
+        product, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}, {4}},
+        expandedShape);
+    auto nchwType = RankedTensorType::get({n, groups, og, oh, ow}, f32);
+    AffineExpr tn, tg, to, th, tw;
+    bindDims(ctx, tn, tg, to, th, tw);
+    Value transposed =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{nchwType}, ValueRange{expanded},
+            ValueRange{emptyTensor(rewriter, loc, nchwType, op.getInput(),
+                                   {0, -1, -1, -1, -1})},
+            ArrayRef<AffineMap>{AffineMap::get(5, 0, {tg, tn, th, tw, to}, ctx),
+                                rewriter.getMultiDimIdentityMap(5)},
+            SmallVector<IteratorType>(5, IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    Value result = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({n, o, oh, ow}, f32), transposed,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    rewriter.replaceOp(op, toResultType(rewriter, loc, result, resultType));
+    return success();
+  }
+};
+
+/// Max and average pooling: a reduction over (kh, kw) windows of the padded
+/// input, padded further at the bottom/right when ceil mode needs it.
+template <typename PoolOp> struct Pool2DOpLowering : OpRewritePattern<PoolOp> {
+  using OpRewritePattern<PoolOp>::OpRewritePattern;
+  static constexpr bool isMax = std::is_same_v<PoolOp, MaxPool2DOp>;
+
+  LogicalResult matchAndRewrite(PoolOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto inputType = op.getInput().getType();
+    auto resultType = op.getType();
+    ArrayRef<int64_t> k = op.getKernel(), p = op.getPadding();
+    SmallVector<int64_t> s = op.getEffectiveStrides();
+    int64_t h = inputType.getDimSize(2), w = inputType.getDimSize(3);
+    int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
+    // Extra bottom/right padding so that every (ceil-mode) window fits.
+    int64_t extraH =
+        std::max<int64_t>(0, (oh - 1) * s[0] + k[0] - (h + p[0] + p[2]));
+    int64_t extraW =
+        std::max<int64_t>(0, (ow - 1) * s[1] + k[1] - (w + p[1] + p[3]));
+    float padValue = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+    Value x = padSpatial(rewriter, loc, op.getInput(), p[0], p[1],
+                         p[2] + extraH, p[3] + extraW, padValue);
+
+    auto denseResult = RankedTensorType::get(resultType.getShape(),
+                                             resultType.getElementType());
+    Value init =
+        emptyTensor(rewriter, loc, denseResult, op.getInput(), identityDims(4));
+    Value initValue = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getF32FloatAttr(padValue));
+    init = linalg::FillOp::create(rewriter, loc, initValue, init).getResult(0);
+    SmallVector<AffineExpr> e(6);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
+    // A shape-only [KH, KW] operand gives the window loops their bounds.
+    Value window = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{k[0], k[1]}, rewriter.getF32Type());
+    Value pooled =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{denseResult}, ValueRange{x, window},
+            ValueRange{init},
+            ArrayRef<AffineMap>{
+                AffineMap::get(
+                    6, 0, {e[0], e[1], e[2] * s[0] + e[4], e[3] * s[1] + e[5]},
+                    ctx),
+                AffineMap::get(6, 0, {e[4], e[5]}, ctx),
+                AffineMap::get(6, 0, {e[0], e[1], e[2], e[3]}, ctx)},
+            ArrayRef<IteratorType>{
+                IteratorType::parallel, IteratorType::parallel,
+                IteratorType::parallel, IteratorType::parallel,
+                IteratorType::reduction, IteratorType::reduction},
+            [](OpBuilder &b, Location l, ValueRange args) {
+              Value r = isMax
+                            ? arith::MaximumFOp::create(b, l, args[0], args[2])
+                                  .getResult()
+                            : arith::AddFOp::create(b, l, args[0], args[2])
+                                  .getResult();
+              linalg::YieldOp::create(b, l, r);
+            })
+            .getResult(0);
+    if constexpr (!isMax)
+      pooled = divideByWindowSizes(rewriter, loc, op, pooled, h, w, oh, ow);
+    rewriter.replaceOp(op, toResultType(rewriter, loc, pooled, resultType));
+    return success();
+  }
+
+  /// Divides the window sums by PyTorch's divisors, a constant [OH, OW] map.
+  static Value divideByWindowSizes(PatternRewriter &rewriter, Location loc,
+                                   AvgPool2DOp op, Value sums, int64_t h,
+                                   int64_t w, int64_t oh, int64_t ow) {
+    ArrayRef<int64_t> k = op.getKernel(), p = op.getPadding();
+    SmallVector<int64_t> s = op.getEffectiveStrides();
+    bool includePad = op.getCountIncludePad();
+    auto span = [&](int64_t o, int64_t dim) {
+      int64_t in = dim == 0 ? h : w;
+      int64_t start = o * s[dim] - p[dim];
+      int64_t end = std::min(start + k[dim], in + p[dim + 2]);
+      int64_t padded = end - start;
+      int64_t inside = std::min(end, in) - std::max<int64_t>(start, 0);
+      return includePad ? padded : inside;
+    };
+    SmallVector<float> divisors;
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j)
+        divisors.push_back(static_cast<float>(span(i, 0) * span(j, 1)));
+    auto divType = RankedTensorType::get({oh, ow}, rewriter.getF32Type());
+    Value div = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(divType, ArrayRef<float>(divisors)));
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr dn, dc, dh, dw;
+    bindDims(ctx, dn, dc, dh, dw);
+    auto type = cast<RankedTensorType>(sums.getType());
+    return linalg::GenericOp::create(
+               rewriter, loc, TypeRange{type}, ValueRange{sums, div},
+               ValueRange{
+                   emptyTensor(rewriter, loc, type, sums, identityDims(4))},
+               ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(4),
+                                   AffineMap::get(4, 0, {dh, dw}, ctx),
+                                   rewriter.getMultiDimIdentityMap(4)},
+               SmallVector<IteratorType>(4, IteratorType::parallel),
+               [](OpBuilder &b, Location l, ValueRange args) {
+                 linalg::YieldOp::create(
+                     b, l,
+                     arith::DivFOp::create(b, l, args[0], args[1]).getResult());
+               })
+        .getResult(0);
+  }
+  static Value divideByWindowSizes(PatternRewriter &, Location, MaxPool2DOp,
+                                   Value sums, int64_t, int64_t, int64_t,
+                                   int64_t) {
+    return sums;
+  }
+};
+
+} // namespace
+
+void mlir::snn::detail::populateConvPoolLoweringPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<Conv2DOpLowering, Pool2DOpLowering<MaxPool2DOp>,
+               Pool2DOpLowering<AvgPool2DOp>>(patterns.getContext());
+}

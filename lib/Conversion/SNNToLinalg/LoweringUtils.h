@@ -1,0 +1,39 @@
+//===- LoweringUtils.h - Helpers shared by the snn lowerings ----*- C++ -*-===//
+//
+// Part of SparseNN. Private to lib/Conversion/SNNToLinalg.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_LIB_CONVERSION_SNNTOLINALG_LOWERINGUTILS_H
+#define SPARSENN_LIB_CONVERSION_SNNTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::snn::detail {
+
+bool isSparse(Value v);
+/// Returns `v` as a dense tensor, converting a sparse one.
+Value toDense(OpBuilder &b, Location loc, Value v);
+/// An empty tensor of `type`; each dynamic dimension d takes its size from
+/// dimension `srcDims[d]` of `src`.
+Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type, Value src,
+                  ArrayRef<int64_t> srcDims);
+/// [0, 1, ..., rank - 1].
+SmallVector<int64_t> identityDims(int64_t rank);
+/// `empty` filled with 0.
+Value zeroFilled(OpBuilder &b, Location loc, Value empty);
+/// Casts `v` to `type` when the two differ only in static information.
+Value castTo(OpBuilder &b, Location loc, Value v, Type type);
+/// Gives the dense tensor `v` the op's `resultType` (cast, then convert when
+/// the result is sparse).
+Value toResultType(OpBuilder &b, Location loc, Value v,
+                   RankedTensorType resultType);
+
+/// Adds the lowerings of snn.conv2d, snn.maxpool2d and snn.avgpool2d.
+void populateConvPoolLoweringPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::snn::detail
+
+#endif // SPARSENN_LIB_CONVERSION_SNNTOLINALG_LOWERINGUTILS_H
