@@ -35,7 +35,7 @@ def prune(w, fmt, sparsity, rng):
         order = np.argsort(np.abs(g), axis=2)
         np.put_along_axis(g, order[:, :, :2], 0.0, axis=2)
         return g.reshape(w.shape)
-    if fmt == "bsr":
+    if fmt == "bsr" and w.shape[0] % 4 == 0 and w.shape[1] % 4 == 0:
         r, c = w.shape
         blocks = w.reshape(r // 4, 4, c // 4, 4)
         keep = rng.random((r // 4, c // 4)) >= sparsity
@@ -292,6 +292,74 @@ def cmd_conv(args):
     compare(desc, got, want, args.rtol, args.atol)
 
 
+def cmd_cnn(args):
+    """conv3x3(1->32) - relu - conv3x3(32->64) - relu - maxpool2x2 - flatten -
+    linear(1024->10) on sklearn's 8x8 digits, every weight pruned and stored
+    in one format (2-D views for the convs), against NumPy."""
+    from sklearn.datasets import load_digits
+    rng = np.random.default_rng(args.seed)
+    os.makedirs(args.workdir, exist_ok=True)
+    fmt = args.format
+    enc = ENCODINGS[fmt]
+    x = (load_digits().data[:args.batch] / 16.0).astype(np.float32).reshape(-1, 1, 8, 8)
+    n = x.shape[0]
+    np.save(f"{args.workdir}/x.npy", x)
+
+    def conv_weight(o, c):
+        w = (rng.standard_normal((o, c * 9)) * np.sqrt(2 / (c * 9))).astype(np.float32)
+        if fmt == "nv24" and w.shape[1] % 4:
+            w = np.concatenate([w, np.zeros((o, 4 - w.shape[1] % 4), np.float32)], 1)
+        return prune(w, fmt, args.sparsity, rng).astype(np.float32)
+    w1, w2 = conv_weight(32, 1), conv_weight(64, 32)
+    w3 = prune((rng.standard_normal((10, 1024)) / 32).astype(np.float32), fmt, args.sparsity, rng)
+    b1, b2, b3 = (rng.standard_normal(k).astype(np.float32) * 0.1 for k in (32, 64, 10))
+
+    h = relu(conv2d_ref(x.astype(np.float64), w1[:, :9].reshape(32, 1, 3, 3), b1, (1, 1), (1, 1, 1, 1), (1, 1), 1))
+    h = relu(conv2d_ref(h, w2.reshape(64, 32, 3, 3), b2, (1, 1), (1, 1, 1, 1), (1, 1), 1))
+    h = pool2d_ref(h, "max", (2, 2), (2, 2), (0, 0, 0, 0), False, True)
+    want = h.reshape(n, -1) @ w3.T.astype(np.float64) + b3
+
+    # BSR needs both dims divisible by its 4x4 blocks: conv1's [32, 9] and the
+    # classifier's [10, 1024] weights stay dense in that case.
+    def W(a):
+        fits = fmt != "bsr" or (a.shape[0] % 4 == 0 and a.shape[1] % 4 == 0)
+        return tensor(a.shape, "W" if enc and fits else None)
+    pad = "padding = array<i64: 1, 1, 1, 1>, kernel = array<i64: 3, 3>"
+    lines = [f"#W = #sparse_tensor.encoding<{{ {enc} }}>"] if enc else []
+    lines += [
+        "func.func @cnn(%x: tensor<?x1x8x8xf32>) -> tensor<?x10xf32> {",
+        f"  %w1 = arith.constant dense_resource<w1> : {W(w1)}",
+        f"  %w2 = arith.constant dense_resource<w2> : {W(w2)}",
+        f"  %w3 = arith.constant dense_resource<w3> : {W(w3)}",
+        f"  %b1 = arith.constant dense_resource<b1> : tensor<32xf32>",
+        f"  %b2 = arith.constant dense_resource<b2> : tensor<64xf32>",
+        f"  %b3 = arith.constant dense_resource<b3> : tensor<10xf32>",
+        f"  %c1 = snn.conv2d %x, %w1 bias %b1 {{{pad}}} : (tensor<?x1x8x8xf32>, {W(w1)}, tensor<32xf32>) -> tensor<?x32x8x8xf32>",
+        "  %r1 = snn.relu %c1 : (tensor<?x32x8x8xf32>) -> tensor<?x32x8x8xf32>",
+        f"  %c2 = snn.conv2d %r1, %w2 bias %b2 {{{pad}}} : (tensor<?x32x8x8xf32>, {W(w2)}, tensor<64xf32>) -> tensor<?x64x8x8xf32>",
+        "  %r2 = snn.relu %c2 : (tensor<?x64x8x8xf32>) -> tensor<?x64x8x8xf32>",
+        "  %p = snn.maxpool2d %r2 {kernel = array<i64: 2, 2>} : (tensor<?x64x8x8xf32>) -> tensor<?x64x4x4xf32>",
+        "  %f = snn.flatten %p : (tensor<?x64x4x4xf32>) -> tensor<?x1024xf32>",
+        f"  %y = snn.linear %f, %w3 bias %b3 : (tensor<?x1024xf32>, {W(w3)}, tensor<10xf32>) -> tensor<?x10xf32>",
+        "  return %y : tensor<?x10xf32>",
+        "}",
+        "{-#\n  dialect_resources: {\n    builtin: {",
+        ",\n".join(f'      {k}: "{hex_blob(v)}"' for k, v in
+                   [("w1", w1), ("w2", w2), ("w3", w3), ("b1", b1), ("b2", b2), ("b3", b3)]),
+        "    }\n  }\n#-}"]
+    mlir = f"{args.workdir}/cnn.mlir"
+    with open(mlir, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    run([args.runner, mlir, "--entry=cnn", f"--input=@{args.workdir}/x.npy",
+         f"--output=@{args.workdir}/y.npy", *args.runner_arg])
+    compare(f"cnn {fmt} digits batch {n}", np.load(f"{args.workdir}/y.npy"), want,
+            args.rtol, args.atol)
+
+
+def relu(z):
+    return np.maximum(z, 0)
+
+
 def softmax(z, axis=-1):
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
@@ -362,6 +430,15 @@ def main():
     c.add_argument("--atol", type=float, default=1e-4)
     c.add_argument("--workdir", required=True)
     c.add_argument("--runner-arg", action="append", default=[])
+    m = sub.add_parser("cnn")
+    m.add_argument("--format", choices=ENCODINGS, required=True)
+    m.add_argument("--batch", type=int, default=16)
+    m.add_argument("--sparsity", type=float, default=0.7)
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--rtol", type=float, default=1e-4)
+    m.add_argument("--atol", type=float, default=1e-4)
+    m.add_argument("--workdir", required=True)
+    m.add_argument("--runner-arg", action="append", default=[])
     e = sub.add_parser("expr")
     e.add_argument("--got", required=True)
     e.add_argument("--expr", required=True)
@@ -369,7 +446,7 @@ def main():
     e.add_argument("--atol", type=float, default=1e-6)
     e.add_argument("inputs", nargs="*")
     args = p.parse_args()
-    {"mlp": cmd_mlp, "conv": cmd_conv, "expr": cmd_expr}[args.cmd](args)
+    {"mlp": cmd_mlp, "conv": cmd_conv, "cnn": cmd_cnn, "expr": cmd_expr}[args.cmd](args)
 
 
 if __name__ == "__main__":

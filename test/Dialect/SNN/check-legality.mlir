@@ -83,3 +83,21 @@ func.func @coo(%p: tensor<2xindex>, %i: tensor<1xindex>, %j: tensor<1xindex>, %v
   call @use(%t) : (tensor<2x2xf32, #COO>) -> ()
   return
 }
+
+// -----
+
+// A grouped conv's weight row g*Og + og on a BSR weight.
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : compressed, i mod 4 : dense, j mod 4 : dense) }>
+#cols = affine_map<(g, p, o, k) -> (g, p, k)>
+#w = affine_map<(g, p, o, k) -> (g * 4 + o, k)>
+#acc = affine_map<(g, p, o, k) -> (g, p, o)>
+func.func @grouped_bsr(%m: tensor<2x16x8xf32>, %wt: tensor<8x8xf32, #BSR>, %a: tensor<2x16x4xf32>) -> tensor<2x16x4xf32> {
+  // expected-error @+1 {{a sparse operand with block or structured[n, m] levels indexed by a compound affine expression (such as the weight of a grouped convolution) crashes the sparsifier}}
+  %0 = linalg.generic {indexing_maps = [#cols, #w, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%m, %wt : tensor<2x16x8xf32>, tensor<8x8xf32, #BSR>) outs(%a : tensor<2x16x4xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x16x4xf32>
+  return %0 : tensor<2x16x4xf32>
+}

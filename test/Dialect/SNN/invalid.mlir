@@ -219,3 +219,119 @@ func.func @flatten_result(%x: tensor<2x4x4xf32>) {
   %0 = snn.flatten %x : (tensor<2x4x4xf32>) -> tensor<2x15xf32>
   return
 }
+
+// -----
+
+func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{'weight' [O, C/groups, KH, KW] [4, 2, 3, 3] needs C/groups = 3 for 'input' [1, 3, 8, 8] and groups = 1}}
+  %0 = snn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_groups(%x: tensor<1x3x8x8xf32>, %w: tensor<4x1x3x3xf32>) {
+  // expected-error @+1 {{groups = 2 must be >= 1 and divide the 3 input channels}}
+  %0 = snn.conv2d %x, %w {groups = 2 : i64} : (tensor<1x3x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_result(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{result shape [1, 4, 8, 8] does not match the expected shape [1, 4, 6, 6]}}
+  %0 = snn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_strides(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'strides' must be 2 integers >= 1, got [0, 1]}}
+  %0 = snn.conv2d %x, %w {strides = array<i64: 0, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_padding(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'padding' must be 4 integers >= 0, got [1, 1]}}
+  %0 = snn.conv2d %x, %w {padding = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_kernel_too_big(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{the dilated kernel [3, 3] does not fit the padded input [1, 3, 2, 2]}}
+  %0 = snn.conv2d %x, %w : (tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @conv_2d_needs_kernel(%x: tensor<1x3x8x8xf32>, %w: tensor<4x27xf32, #CSR>) {
+  // expected-error @+1 {{a 2-D weight [O, C/groups*KH*KW] needs 'kernel' = [KH, KW]}}
+  %0 = snn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x27xf32, #CSR>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @conv_2d_width(%x: tensor<1x3x8x8xf32>, %w: tensor<4x28xf32, #CSR>) {
+  // expected-error @+1 {{'weight' [4, 28] must be [O, C/groups*KH*KW] = [O, 27] for 'input' [1, 3, 8, 8], groups = 1 and kernel [3, 3]}}
+  %0 = snn.conv2d %x, %w {kernel = array<i64: 3, 3>} : (tensor<1x3x8x8xf32>, tensor<4x28xf32, #CSR>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+func.func @conv_nm_padding(%x: tensor<1x1x8x8xf32>, %w: tensor<4x8xf32, #NV24>) {
+  // expected-error @+1 {{must be [O, C/groups*KH*KW] = [O, 12] for 'input' [1, 1, 8, 8], groups = 1 and kernel [3, 3] (padded to a multiple of m)}}
+  %0 = snn.conv2d %x, %w {kernel = array<i64: 3, 3>} : (tensor<1x1x8x8xf32>, tensor<4x8xf32, #NV24>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+#S4 = #sparse_tensor.encoding<{ map = (d0, d1, d2, d3) -> (d0 : dense, d1 : compressed, d2 : dense, d3 : dense) }>
+func.func @conv_sparse_4d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32, #S4>) {
+  // expected-error @+1 {{a sparse conv weight must be given in the 2-D view [O, C/groups*KH*KW] with 'kernel'}}
+  %0 = snn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32, #S4>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_input_rank(%x: tensor<3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'input' must be [N, C, H, W] with static C, H and W, got 'tensor<3x8x8xf32>'}}
+  %0 = snn.conv2d %x, %w : (tensor<3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @pool_result(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{result shape [1, 3, 3, 3] does not match the expected shape [1, 3, 4, 4]}}
+  %0 = snn.maxpool2d %x {kernel = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>) -> tensor<1x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @pool_padding(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{padding [2, 2, 2, 2] must be at most half the kernel [2, 2]}}
+  %0 = snn.avgpool2d %x {kernel = array<i64: 2, 2>, padding = array<i64: 2, 2, 2, 2>} : (tensor<1x3x8x8xf32>) -> tensor<1x3x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @pool_kernel(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{'kernel' must be 2 integers >= 1, got [2]}}
+  %0 = snn.maxpool2d %x {kernel = array<i64: 2>} : (tensor<1x3x8x8xf32>) -> tensor<1x3x4x4xf32>
+  return
+}

@@ -71,3 +71,22 @@ func.func @flatten(%x: tensor<?x4x4xf32>, %y: tensor<2x4x4xf32>) {
   %1 = snn.flatten %y {start_dim = 0 : i64, end_dim = 1 : i64} : (tensor<2x4x4xf32>) -> tensor<8x4xf32>
   return
 }
+
+// CHECK-LABEL: func @conv_pool
+// CHECK: snn.conv2d %{{.*}}, %{{.*}} bias %{{.*}} {padding = array<i64: 1, 1, 1, 1>} : (tensor<?x3x8x8xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<?x16x8x8xf32>
+// CHECK: snn.conv2d %{{.*}}, %{{.*}} {groups = 2 : i64, kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, weight_pattern = #snn.pattern<unstructured, sparsity = 0.8>} : (tensor<?x4x8x8xf32>, tensor<8x18xf32, #{{.*}}>) -> tensor<?x8x3x3xf32>
+// CHECK: snn.conv2d %{{.*}}, %{{.*}} {dilations = array<i64: 2, 2>, kernel = array<i64: 3, 3>, weight_pattern = #snn.pattern<nm = [2, 4]>} : (tensor<1x1x8x8xf32>, tensor<4x12xf32, #{{.*}}>) -> tensor<1x4x4x4xf32>
+// CHECK: snn.maxpool2d %{{.*}} {kernel = array<i64: 2, 2>} : (tensor<?x16x8x8xf32>) -> tensor<?x16x4x4xf32>
+// CHECK: snn.maxpool2d %{{.*}} {ceil_mode = true, kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x16x8x8xf32>) -> tensor<?x16x5x5xf32>
+// CHECK: snn.avgpool2d %{{.*}} {count_include_pad = false, kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32>
+func.func @conv_pool(%x: tensor<?x3x8x8xf32>, %w: tensor<16x3x3x3xf32>, %b: tensor<16xf32>,
+                     %x2: tensor<?x4x8x8xf32>, %w2: tensor<8x18xf32, #CSR>,
+                     %x3: tensor<1x1x8x8xf32>, %w3: tensor<4x12xf32, #NV24>) {
+  %0 = snn.conv2d %x, %w bias %b {padding = array<i64: 1, 1, 1, 1>} : (tensor<?x3x8x8xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<?x16x8x8xf32>
+  %1 = snn.conv2d %x2, %w2 {groups = 2 : i64, kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, weight_pattern = #snn.pattern<unstructured, sparsity = 0.8>} : (tensor<?x4x8x8xf32>, tensor<8x18xf32, #CSR>) -> tensor<?x8x3x3xf32>
+  %2 = snn.conv2d %x3, %w3 {kernel = array<i64: 3, 3>, dilations = array<i64: 2, 2>, weight_pattern = #snn.pattern<nm = [2, 4]>} : (tensor<1x1x8x8xf32>, tensor<4x12xf32, #NV24>) -> tensor<1x4x4x4xf32>
+  %3 = snn.maxpool2d %0 {kernel = array<i64: 2, 2>} : (tensor<?x16x8x8xf32>) -> tensor<?x16x4x4xf32>
+  %4 = snn.maxpool2d %0 {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>, ceil_mode = true} : (tensor<?x16x8x8xf32>) -> tensor<?x16x5x5xf32>
+  %5 = snn.avgpool2d %0 {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, count_include_pad = false} : (tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32>
+  return
+}
