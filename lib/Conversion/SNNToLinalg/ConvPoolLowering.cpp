@@ -74,70 +74,94 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
           ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
     int64_t kPadded = cast<RankedTensorType>(weight.getType()).getDimSize(1);
 
-    // im2col: cols[g, n, oh, ow, c, kh, kw] =
-    //   x[n, g*Cg + c, oh*sh + kh*dh, ow*sw + kw*dw] of the padded input.
-    Value x =
-        padSpatial(rewriter, loc, op.getInput(), p[0], p[1], p[2], p[3], 0.0f);
-    SmallVector<AffineExpr> dims(7);
-    bindDimsList(ctx, MutableArrayRef<AffineExpr>(dims));
-    AffineExpr dg = dims[0], dn = dims[1], doh = dims[2], dow = dims[3],
-               dc = dims[4], dkh = dims[5], dkw = dims[6];
-    auto colsType = RankedTensorType::get({groups, n, oh, ow, cg, kh, kw}, f32);
-    Value colsInit = emptyTensor(rewriter, loc, colsType, op.getInput(),
-                                 {-1, 0, -1, -1, -1, -1, -1});
-    Value cols =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{colsType}, ValueRange{x},
-            ValueRange{colsInit},
-            ArrayRef<AffineMap>{
-                AffineMap::get(7, 0,
-                               {dn, dg * cg + dc, doh * s[0] + dkh * d[0],
-                                dow * s[1] + dkw * d[1]},
-                               ctx),
-                rewriter.getMultiDimIdentityMap(7)},
-            SmallVector<IteratorType>(7, IteratorType::parallel),
-            [](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l, args[0]);
-            })
-            .getResult(0);
-    int64_t rows =
-        ShapedType::isDynamic(n) ? ShapedType::kDynamic : n * oh * ow;
-    Value matrix = tensor::CollapseShapeOp::create(
-        rewriter, loc, RankedTensorType::get({groups, rows, k}, f32), cols,
-        ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5, 6}});
+    // im2col, K-major per image: cols[n, g, c, kh, kw, oh, ow] =
+    //   x[n, g*Cg + c, oh*sh + kh*dh, ow*sw + kw*dw] of the padded input,
+    // seen as the matrix [N, G, K, OH*OW]. A 1x1, stride-1, unpadded conv
+    // needs no copy: the input already is that matrix.
+    int64_t q = oh * ow;
+    auto matrixType = RankedTensorType::get({n, groups, k, q}, f32);
+    Value matrix;
+    bool pointwise = kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 &&
+                     llvm::all_of(p, [](int64_t v) { return v == 0; });
+    if (pointwise) {
+      Value flatInput = tensor::CollapseShapeOp::create(
+          rewriter, loc, op.getInput(),
+          ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+      SmallVector<OpFoldResult> shape = {
+          ShapedType::isDynamic(n)
+              ? OpFoldResult(
+                    tensor::DimOp::create(rewriter, loc, op.getInput(), 0)
+                        .getResult())
+              : OpFoldResult(rewriter.getIndexAttr(n)),
+          rewriter.getIndexAttr(groups), rewriter.getIndexAttr(k),
+          rewriter.getIndexAttr(q)};
+      matrix = tensor::ExpandShapeOp::create(
+          rewriter, loc, matrixType, flatInput,
+          ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}}, shape);
+    } else {
+      Value x = padSpatial(rewriter, loc, op.getInput(), p[0], p[1], p[2], p[3],
+                           0.0f);
+      SmallVector<AffineExpr> dims(7);
+      bindDimsList(ctx, MutableArrayRef<AffineExpr>(dims));
+      AffineExpr dn = dims[0], dg = dims[1], dc = dims[2], dkh = dims[3],
+                 dkw = dims[4], doh = dims[5], dow = dims[6];
+      auto colsType =
+          RankedTensorType::get({n, groups, cg, kh, kw, oh, ow}, f32);
+      Value colsInit = emptyTensor(rewriter, loc, colsType, op.getInput(),
+                                   {0, -1, -1, -1, -1, -1, -1});
+      Value cols =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{colsType}, ValueRange{x},
+              ValueRange{colsInit},
+              ArrayRef<AffineMap>{
+                  AffineMap::get(7, 0,
+                                 {dn, dg * cg + dc, doh * s[0] + dkh * d[0],
+                                  dow * s[1] + dkw * d[1]},
+                                 ctx),
+                  rewriter.getMultiDimIdentityMap(7)},
+              SmallVector<IteratorType>(7, IteratorType::parallel),
+              [](OpBuilder &b, Location l, ValueRange args) {
+                linalg::YieldOp::create(b, l, args[0]);
+              })
+              .getResult(0);
+      matrix = tensor::CollapseShapeOp::create(
+          rewriter, loc, matrixType, cols,
+          ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3, 4}, {5, 6}});
+    }
     if (kPadded != k) {
       // N:M weights are padded along K to a multiple of M.
       Value zero = arith::ConstantOp::create(rewriter, loc,
                                              rewriter.getF32FloatAttr(0.0f));
-      SmallVector<OpFoldResult> low(3, rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
-                                        rewriter.getIndexAttr(0),
-                                        rewriter.getIndexAttr(kPadded - k)};
+      SmallVector<OpFoldResult> low(4, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> high(4, rewriter.getIndexAttr(0));
+      high[2] = rewriter.getIndexAttr(kPadded - k);
       matrix = tensor::PadOp::create(
-          rewriter, loc, RankedTensorType::get({groups, rows, kPadded}, f32),
+          rewriter, loc, RankedTensorType::get({n, groups, kPadded, q}, f32),
           matrix, low, high, zero);
     }
 
-    // acc[g, p, og] = bias[g*Og + og] + sum_k matrix[g, p, k] * W[g*Og + og, k]
-    AffineExpr mg, mp, mo, mk;
-    bindDims(ctx, mg, mp, mo, mk);
+    // acc[n, g, og, q] = bias[g*Og + og]
+    //                    + sum_k W[g*Og + og, k] * matrix[n, g, k, q]
+    // with loops (n, g, og, k, q): each stored weight scales a contiguous
+    // row of the image's im2col matrix (a vector FMA, no gathers), and the
+    // outermost loop is the image, safe to run in parallel.
+    AffineExpr mn, mg, mo, mk, mq;
+    bindDims(ctx, mn, mg, mo, mk, mq);
     AffineExpr row = groups == 1 ? mo : mg * og + mo;
-    auto accType = RankedTensorType::get({groups, rows, og}, f32);
-    SmallVector<Value> dynRows;
-    if (ShapedType::isDynamic(rows))
-      dynRows.push_back(tensor::DimOp::create(rewriter, loc, matrix, 1));
-    Value acc = tensor::EmptyOp::create(rewriter, loc, accType, dynRows);
+    auto accType = RankedTensorType::get({n, groups, og, q}, f32);
+    Value acc =
+        emptyTensor(rewriter, loc, accType, op.getInput(), {0, -1, -1, -1});
     if (Value bias = op.getBias()) {
-      AffineExpr bg, bp, bo;
-      bindDims(ctx, bg, bp, bo);
+      AffineExpr bn, bg, bo, bq;
+      bindDims(ctx, bn, bg, bo, bq);
       acc =
           linalg::GenericOp::create(
               rewriter, loc, TypeRange{accType}, ValueRange{bias},
               ValueRange{acc},
               ArrayRef<AffineMap>{
-                  AffineMap::get(3, 0, {groups == 1 ? bo : bg * og + bo}, ctx),
-                  rewriter.getMultiDimIdentityMap(3)},
-              SmallVector<IteratorType>(3, IteratorType::parallel),
+                  AffineMap::get(4, 0, {groups == 1 ? bo : bg * og + bo}, ctx),
+                  rewriter.getMultiDimIdentityMap(4)},
+              SmallVector<IteratorType>(4, IteratorType::parallel),
               [](OpBuilder &b, Location l, ValueRange args) {
                 linalg::YieldOp::create(b, l, args[0]);
               })
@@ -149,51 +173,31 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{accType}, ValueRange{matrix, weight},
             ValueRange{acc},
-            ArrayRef<AffineMap>{AffineMap::get(4, 0, {mg, mp, mk}, ctx),
-                                AffineMap::get(4, 0, {row, mk}, ctx),
-                                AffineMap::get(4, 0, {mg, mp, mo}, ctx)},
+            ArrayRef<AffineMap>{AffineMap::get(5, 0, {mn, mg, mk, mq}, ctx),
+                                AffineMap::get(5, 0, {row, mk}, ctx),
+                                AffineMap::get(5, 0, {mn, mg, mo, mq}, ctx)},
             ArrayRef<IteratorType>{
                 IteratorType::parallel, IteratorType::parallel,
-                IteratorType::parallel, IteratorType::reduction},
-            [](OpBuilder &b, Location l, ValueRange args) {
-              Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
-              linalg::YieldOp::create(
-                  b, l, arith::AddFOp::create(b, l, args[2], mul).getResult());
-            })
+                IteratorType::parallel, IteratorType::reduction,
+                IteratorType::parallel},
+            multiplyAccumulate)
             .getResult(0);
 
-    // [G, N*OH*OW, Og] -> [G, N, OH, OW, Og] -> [N, G, Og, OH, OW] -> NCHW.
-    SmallVector<OpFoldResult> expandedShape = {
-        rewriter.getIndexAttr(groups),
+    // [N, G, Og, OH*OW] is NCHW already: [N, O, OH*OW] -> [N, O, OH, OW].
+    Value flat = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({n, o, q}, f32), product,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+    SmallVector<OpFoldResult> nchwShape = {
         ShapedType::isDynamic(n)
             ? OpFoldResult(
                   tensor::DimOp::create(rewriter, loc, op.getInput(), 0)
                       .getResult())
             : OpFoldResult(rewriter.getIndexAttr(n)),
-        rewriter.getIndexAttr(oh), rewriter.getIndexAttr(ow),
-        rewriter.getIndexAttr(og)};
-    Value expanded = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get({groups, n, oh, ow, og}, f32),
-        product, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}, {4}},
-        expandedShape);
-    auto nchwType = RankedTensorType::get({n, groups, og, oh, ow}, f32);
-    AffineExpr tn, tg, to, th, tw;
-    bindDims(ctx, tn, tg, to, th, tw);
-    Value transposed =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{nchwType}, ValueRange{expanded},
-            ValueRange{emptyTensor(rewriter, loc, nchwType, op.getInput(),
-                                   {0, -1, -1, -1, -1})},
-            ArrayRef<AffineMap>{AffineMap::get(5, 0, {tg, tn, th, tw, to}, ctx),
-                                rewriter.getMultiDimIdentityMap(5)},
-            SmallVector<IteratorType>(5, IteratorType::parallel),
-            [](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l, args[0]);
-            })
-            .getResult(0);
-    Value result = tensor::CollapseShapeOp::create(
-        rewriter, loc, RankedTensorType::get({n, o, oh, ow}, f32), transposed,
-        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+        rewriter.getIndexAttr(o), rewriter.getIndexAttr(oh),
+        rewriter.getIndexAttr(ow)};
+    Value result = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({n, o, oh, ow}, f32), flat,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}}, nchwShape);
     rewriter.replaceOp(op, toResultType(rewriter, loc, result, resultType));
     return success();
   }

@@ -31,6 +31,10 @@ Value castTo(OpBuilder &b, Location loc, Value v, Type type);
 Value toResultType(OpBuilder &b, Location loc, Value v,
                    RankedTensorType resultType);
 
+/// The body of a multiply-accumulate generic: yields args[2] + args[0] *
+/// args[1].
+void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args);
+
 /// Adds the lowerings of snn.conv2d, snn.maxpool2d and snn.avgpool2d.
 void populateConvPoolLoweringPatterns(RewritePatternSet &patterns);
 

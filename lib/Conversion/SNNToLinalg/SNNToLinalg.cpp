@@ -144,12 +144,132 @@ static Value mapElementwise(OpBuilder &b, Location loc, Value input,
 // Layers
 //===----------------------------------------------------------------------===//
 
+namespace mlir::snn::detail {
+void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
+  Value mul = arith::MulFOp::create(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(
+      b, loc, arith::AddFOp::create(b, loc, args[2], mul).getResult());
+}
+} // namespace mlir::snn::detail
+
 namespace {
 
 /// y[b, o] = bias[o] + sum_i x[b, i] * W[o, i]; inputs of rank > 2 are
 /// collapsed to [B, IN] and the result expanded back.
 struct LinearOpLowering : OpRewritePattern<LinearOp> {
   using OpRewritePattern::OpRewritePattern;
+
+  /// Batches from this size on (and dynamic ones) use the batch-major form.
+  static constexpr int64_t kMinBatchMajor = 4;
+
+  /// The batch-major form iterates the weight's levels outermost. When the
+  /// first level stores the reduction dimension (CSC-like), that outer loop
+  /// is a reduction, which the sparsifier's dense-outer-loop parallelization
+  /// still splits across threads: a race (measured: wrong results with
+  /// threads = 2). Such weights use the row-major form, whose outer loop is
+  /// the batch.
+  static bool batchMajor(int64_t batch, Value weight) {
+    if (auto enc = sparse_tensor::getSparseTensorEncoding(weight.getType())) {
+      AffineMap dimToLvl = enc.getDimToLvl();
+      if (dimToLvl && dimToLvl.getNumResults() > 0 &&
+          dimToLvl.getResult(0).isFunctionOfDim(1))
+        return false;
+    }
+    return ShapedType::isDynamic(batch) || batch >= kMinBatchMajor;
+  }
+
+  /// The accumulator of `type` holding the bias broadcast along dimension
+  /// `biasDim` (or zeros); dynamic dims come from `src` per `srcDims`.
+  static Value biasInit(OpBuilder &b, Location loc, RankedTensorType type,
+                        Value bias, int64_t biasDim, Value src,
+                        ArrayRef<int64_t> srcDims) {
+    Value init = emptyTensor(b, loc, type, src, srcDims);
+    if (!bias)
+      return zeroFilled(b, loc, init);
+    MLIRContext *ctx = b.getContext();
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{type}, ValueRange{bias}, ValueRange{init},
+               ArrayRef<AffineMap>{
+                   AffineMap::get(2, 0, {getAffineDimExpr(biasDim, ctx)}, ctx),
+                   b.getMultiDimIdentityMap(2)},
+               ArrayRef<IteratorType>{IteratorType::parallel,
+                                      IteratorType::parallel},
+               [](OpBuilder &nb, Location l, ValueRange args) {
+                 linalg::YieldOp::create(nb, l, args[0]);
+               })
+        .getResult(0);
+  }
+
+  /// y[b, o] += x[b, i] * W[o, i] with loops (b, o, i): a sparse dot product
+  /// per output; best for a batch of one or two (SpMV).
+  static Value lowerRowMajor(OpBuilder &b, Location loc, Value x, Value weight,
+                             Value bias, int64_t out) {
+    MLIRContext *ctx = b.getContext();
+    auto type = RankedTensorType::get(
+        {cast<RankedTensorType>(x.getType()).getDimSize(0), out},
+        b.getF32Type());
+    Value init = biasInit(b, loc, type, bias, 1, x, {0, -1});
+    AffineExpr d0, d1, d2;
+    bindDims(ctx, d0, d1, d2);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{type}, ValueRange{x, weight}, ValueRange{init},
+               ArrayRef<AffineMap>{AffineMap::get(3, 0, {d0, d2}, ctx),
+                                   AffineMap::get(3, 0, {d1, d2}, ctx),
+                                   AffineMap::get(3, 0, {d0, d1}, ctx)},
+               ArrayRef<IteratorType>{IteratorType::parallel,
+                                      IteratorType::parallel,
+                                      IteratorType::reduction},
+               multiplyAccumulate)
+        .getResult(0);
+  }
+
+  /// yT[o, b] += W[o, i] * xT[i, b] with loops (o, i, b) between transposes:
+  /// each stored weight scales a contiguous row of xT into a contiguous row
+  /// of yT, so the inner loop is a vector FMA with no gathers.
+  static Value lowerBatchMajor(OpBuilder &b, Location loc, Value x,
+                               Value weight, Value bias, int64_t out) {
+    MLIRContext *ctx = b.getContext();
+    auto xType = cast<RankedTensorType>(x.getType());
+    int64_t batch = xType.getDimSize(0), in = xType.getDimSize(1);
+    Type f32 = b.getF32Type();
+    Value xT = transpose2D(b, loc, x, RankedTensorType::get({in, batch}, f32));
+    auto yTType = RankedTensorType::get({out, batch}, f32);
+    Value init = biasInit(b, loc, yTType, bias, 0, x, {-1, 0});
+    AffineExpr o, i, n;
+    bindDims(ctx, o, i, n);
+    Value yT =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{yTType}, ValueRange{xT, weight}, ValueRange{init},
+            ArrayRef<AffineMap>{AffineMap::get(3, 0, {i, n}, ctx),
+                                AffineMap::get(3, 0, {o, i}, ctx),
+                                AffineMap::get(3, 0, {o, n}, ctx)},
+            ArrayRef<IteratorType>{IteratorType::parallel,
+                                   IteratorType::reduction,
+                                   IteratorType::parallel},
+            multiplyAccumulate)
+            .getResult(0);
+    return transpose2D(b, loc, yT, RankedTensorType::get({batch, out}, f32));
+  }
+
+  /// The 2-D `src` transposed into `type`.
+  static Value transpose2D(OpBuilder &b, Location loc, Value src,
+                           RankedTensorType type) {
+    MLIRContext *ctx = b.getContext();
+    SmallVector<int64_t> dims = {1, 0}; // Result dim d is source dim 1 - d.
+    AffineExpr d0, d1;
+    bindDims(ctx, d0, d1);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{type}, ValueRange{src},
+               ValueRange{emptyTensor(b, loc, type, src, dims)},
+               ArrayRef<AffineMap>{AffineMap::get(2, 0, {d1, d0}, ctx),
+                                   b.getMultiDimIdentityMap(2)},
+               ArrayRef<IteratorType>{IteratorType::parallel,
+                                      IteratorType::parallel},
+               [](OpBuilder &nb, Location l, ValueRange args) {
+                 linalg::YieldOp::create(nb, l, args[0]);
+               })
+        .getResult(0);
+  }
 
   LogicalResult matchAndRewrite(LinearOp op,
                                 PatternRewriter &rewriter) const override {
@@ -185,43 +305,12 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
             reassoc);
       }
     }
-    auto flatType = RankedTensorType::get(
-        {cast<RankedTensorType>(x.getType()).getDimSize(0), out},
-        rewriter.getF32Type());
-    Value init = emptyTensor(rewriter, loc, flatType, x, {0, 1});
-    MLIRContext *ctx = rewriter.getContext();
-    AffineExpr d0, d1, d2;
-    bindDims(ctx, d0, d1, d2);
-    if (Value bias = op.getBias()) {
-      // Broadcast the bias into the accumulator.
-      auto bcast = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{flatType}, ValueRange{bias},
-          ValueRange{init},
-          ArrayRef<AffineMap>{AffineMap::get(2, 0, {d1}, ctx),
-                              AffineMap::get(2, 0, {d0, d1}, ctx)},
-          ArrayRef<IteratorType>{IteratorType::parallel,
-                                 IteratorType::parallel},
-          [](OpBuilder &b, Location l, ValueRange args) {
-            linalg::YieldOp::create(b, l, args[0]);
-          });
-      init = bcast.getResult(0);
-    } else {
-      init = zeroFilled(rewriter, loc, init);
-    }
-    auto matmul = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{flatType}, ValueRange{x, op.getWeight()},
-        ValueRange{init},
-        ArrayRef<AffineMap>{AffineMap::get(3, 0, {d0, d2}, ctx),
-                            AffineMap::get(3, 0, {d1, d2}, ctx),
-                            AffineMap::get(3, 0, {d0, d1}, ctx)},
-        ArrayRef<IteratorType>{IteratorType::parallel, IteratorType::parallel,
-                               IteratorType::reduction},
-        [](OpBuilder &b, Location l, ValueRange args) {
-          Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(
-              b, l, arith::AddFOp::create(b, l, args[2], mul).getResult());
-        });
-    Value result = matmul.getResult(0);
+    int64_t batch = cast<RankedTensorType>(x.getType()).getDimSize(0);
+    Value result = batchMajor(batch, op.getWeight())
+                       ? lowerBatchMajor(rewriter, loc, x, op.getWeight(),
+                                         op.getBias(), out)
+                       : lowerRowMajor(rewriter, loc, x, op.getWeight(),
+                                       op.getBias(), out);
 
     // [B, OUT] -> [..., OUT] when the result keeps the leading dims.
     auto resultType = op.getType();

@@ -1,23 +1,51 @@
 // RUN: sparse-opt %s --convert-snn-to-linalg --split-input-file | FileCheck %s
 
-// snn.linear: the bias is broadcast into the accumulator, then one generic
-// over (batch, out, in) reads the CSR weight as W[o, i].
-// CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1) -> (d1)>
+// snn.linear with a dynamic (or >= 4) batch, batch-major: x is transposed,
+// the bias broadcast along columns, one generic over (out, in, batch) reads
+// the CSR weight as W[o, i] with the batch innermost, and the result is
+// transposed back.
+// CHECK-DAG: #[[T:.*]] = affine_map<(d0, d1) -> (d1, d0)>
 // CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[XT:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[YT:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @linear(
+// CHECK: %[[X:.*]] = linalg.generic {indexing_maps = [#[[T]], #[[ID2]]]{{.*}} ins(%arg0 : tensor<?x16xf32>) outs(%{{.*}} : tensor<16x?xf32>)
+// CHECK: %[[B:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #[[ID2]]]{{.*}} ins(%arg2 : tensor<8xf32>) outs(%{{.*}} : tensor<8x?xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XT]], #[[W]], #[[YT]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[X]], %arg1 : tensor<16x?xf32>, tensor<8x16xf32, #sparse>) outs(%[[B]] : tensor<8x?xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[T]], #[[ID2]]]{{.*}} ins(%[[Y]] : tensor<8x?xf32>) outs(%{{.*}} : tensor<?x8xf32>)
+// CHECK: return %[[R]]
+#sparse = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #sparse>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
+  %0 = snn.linear %x, %w bias %b : (tensor<?x16xf32>, tensor<8x16xf32, #sparse>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// A batch of 1, or a CSC weight (whose outer level is the reduction, unsafe
+// to parallelize in batch-major order), keeps the row-major form: one generic
+// over (batch, out, in).
 // CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-DAG: #[[Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK-LABEL: func.func @linear(
-// CHECK: %[[DIM:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x16xf32>
-// CHECK: %[[E:.*]] = tensor.empty(%[[DIM]]) : tensor<?x8xf32>
-// CHECK: %[[B:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #[[ID2]]], iterator_types = ["parallel", "parallel"]} ins(%arg2 : tensor<8xf32>) outs(%[[E]] : tensor<?x8xf32>)
-// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<?x16xf32>, tensor<8x16xf32, #sparse>) outs(%[[B]] : tensor<?x8xf32>)
-// CHECK: arith.mulf
-// CHECK: arith.addf
-// CHECK: return %[[R]]
-#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
-func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #CSR>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
-  %0 = snn.linear %x, %w bias %b : (tensor<?x16xf32>, tensor<8x16xf32, #CSR>, tensor<8xf32>) -> tensor<?x8xf32>
+// CHECK-LABEL: func.func @linear_spmv(
+// CHECK: linalg.fill
+// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<1x16xf32>, tensor<8x16xf32, #sparse>)
+// CHECK-LABEL: func.func @linear_csc(
+// CHECK-NOT: affine_map<(d0, d1) -> (d1, d0)>
+// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<?x16xf32>, tensor<8x16xf32, #sparse1>)
+#sparse = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+#CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
+func.func @linear_spmv(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #sparse>) -> tensor<1x8xf32> {
+  %0 = snn.linear %x, %w : (tensor<1x16xf32>, tensor<8x16xf32, #sparse>) -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+func.func @linear_csc(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #CSC>) -> tensor<?x8xf32> {
+  %0 = snn.linear %x, %w : (tensor<?x16xf32>, tensor<8x16xf32, #CSC>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
 
@@ -25,8 +53,10 @@ func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #CSR>, %b: tensor<8
 
 // CHECK-LABEL: func.func @linear3d(
 // CHECK: %[[C:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x16xf32> into tensor<6x16xf32>
+// CHECK: %[[CT:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<6x16xf32>)
 // CHECK: linalg.fill
-// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[C]], %arg1 : tensor<6x16xf32>, tensor<8x16xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[CT]], %arg1 : tensor<16x6xf32>, tensor<8x16xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<8x6xf32>)
 // CHECK: tensor.expand_shape %[[R]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 8] : tensor<6x8xf32> into tensor<2x3x8xf32>
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 func.func @linear3d(%x: tensor<2x3x16xf32>, %w: tensor<8x16xf32>) -> tensor<2x3x8xf32> {
