@@ -26,6 +26,8 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -621,7 +623,22 @@ int main(int argc, char **argv) {
   std::vector<StringRef> libs = {SPARSENN_C_RUNNER_UTILS};
   if (threads > 1)
     libs.push_back(SPARSENN_LIBOMP);
-  auto transformer = makeOptimizingTransformer(3, 0, tm->get());
+  // Every function gets the host CPU and its features as attributes, so the
+  // LLVM optimizer and code generator use them (AVX-512 masked loads, FMA)
+  // whatever target machine the JIT builds internally.
+  std::string hostCPU = (*tm)->getTargetCPU().str();
+  std::string hostFeatures = (*tm)->getTargetFeatureString().str();
+  auto optimize = makeOptimizingTransformer(3, 0, tm->get());
+  auto transformer = [&](llvm::Module *m) -> llvm::Error {
+    for (llvm::Function &f : *m) {
+      if (f.isDeclaration())
+        continue;
+      f.addFnAttr("target-cpu", hostCPU);
+      if (!hostFeatures.empty())
+        f.addFnAttr("target-features", hostFeatures);
+    }
+    return optimize(m);
+  };
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;

@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::snn::detail {
@@ -30,6 +31,23 @@ Value castTo(OpBuilder &b, Location loc, Value v, Type type);
 /// the result is sparse).
 Value toResultType(OpBuilder &b, Location loc, Value v,
                    RankedTensorType resultType);
+
+/// The width of the blocks that vectorized inner loops run over: inner
+/// dimensions are padded to a multiple of it so that loops need no masks.
+constexpr int64_t kVectorBlock = 16;
+
+/// A dimension padded with zeros to a multiple of kVectorBlock.
+struct PaddedDim {
+  Value padded;        ///< The padded tensor (the input when nothing to pad).
+  OpFoldResult size;   ///< The original size of the dimension.
+  OpFoldResult blocks; ///< The padded size divided by kVectorBlock.
+};
+/// Pads dimension `dim` of `v` with zeros to a multiple of kVectorBlock.
+PaddedDim padToLanes(OpBuilder &b, Location loc, Value v, int64_t dim);
+
+/// A generic copying `src` (read through `srcMap`) into `init`.
+Value copyGeneric(OpBuilder &b, Location loc, Value src, Value init,
+                  AffineMap srcMap);
 
 /// The body of a multiply-accumulate generic: yields args[2] + args[0] *
 /// args[1].

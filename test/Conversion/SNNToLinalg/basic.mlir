@@ -1,22 +1,27 @@
 // RUN: sparse-opt %s --convert-snn-to-linalg --split-input-file | FileCheck %s
 
-// snn.linear with a dynamic (or >= 4) batch, batch-major: x is transposed,
-// the bias broadcast along columns, one generic over (out, in, batch) reads
-// the CSR weight as W[o, i] with the batch innermost, and the result is
-// transposed back.
-// CHECK-DAG: #[[T:.*]] = affine_map<(d0, d1) -> (d1, d0)>
-// CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
-// CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1) -> (d0)>
-// CHECK-DAG: #[[XT:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
-// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK-DAG: #[[YT:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// snn.linear with a sparse weight and a dynamic (or >= 2) batch: the batch
+// is padded to blocks of 16 rows, each block transposed, one generic over
+// (block, out, in, lane) reads the CSR weight as W[o, i] with the 16 lanes
+// innermost, and the result is transposed back and sliced to the batch.
+// CHECK-DAG: #[[T:.*]] = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
+// CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1, d2) -> (d1)>
+// CHECK-DAG: #[[XT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
+// CHECK-DAG: #[[YT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-LABEL: func.func @linear(
-// CHECK: %[[X:.*]] = linalg.generic {indexing_maps = [#[[T]], #[[ID2]]]{{.*}} ins(%arg0 : tensor<?x16xf32>) outs(%{{.*}} : tensor<16x?xf32>)
-// CHECK: %[[B:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #[[ID2]]]{{.*}} ins(%arg2 : tensor<8xf32>) outs(%{{.*}} : tensor<8x?xf32>)
-// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XT]], #[[W]], #[[YT]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[X]], %arg1 : tensor<16x?xf32>, tensor<8x16xf32, #sparse>) outs(%[[B]] : tensor<8x?xf32>)
+// CHECK: %[[B:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x16xf32>
+// CHECK: %[[BLOCKS:.*]] = arith.divui
+// CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 0] high[%{{.*}}, 0]
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[P]] {{\[\[}}0, 1], [2]] output_shape [%[[BLOCKS]], 16, 16] : tensor<?x16xf32> into tensor<?x16x16xf32>
+// CHECK: %[[X:.*]] = linalg.generic {indexing_maps = [#[[T]], #{{.*}}]{{.*}} ins(%[[E]] : tensor<?x16x16xf32>)
+// CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #{{.*}}]{{.*}} ins(%arg2 : tensor<8xf32>) outs(%{{.*}} : tensor<?x8x16xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XT]], #[[W]], #[[YT]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[X]], %arg1 : tensor<?x16x16xf32>, tensor<8x16xf32, #sparse>) outs(%[[INIT]] : tensor<?x8x16xf32>)
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[T]], #[[ID2]]]{{.*}} ins(%[[Y]] : tensor<8x?xf32>) outs(%{{.*}} : tensor<?x8xf32>)
+// CHECK: %[[YB:.*]] = linalg.generic {indexing_maps = [#[[T]], #{{.*}}]{{.*}} ins(%[[Y]] : tensor<?x8x16xf32>) outs(%{{.*}} : tensor<?x16x8xf32>)
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[YB]] {{\[\[}}0, 1], [2]] : tensor<?x16x8xf32> into tensor<?x8xf32>
+// CHECK: %[[R:.*]] = tensor.extract_slice %[[C]][0, 0] [%[[B]], 8] [1, 1]
 // CHECK: return %[[R]]
 #sparse = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #sparse>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
@@ -26,9 +31,8 @@ func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #sparse>, %b: tenso
 
 // -----
 
-// A batch of 1, or a CSC weight (whose outer level is the reduction, unsafe
-// to parallelize in batch-major order), keeps the row-major form: one generic
-// over (batch, out, in).
+// A batch of 1 keeps the row-major form (a sparse dot product per output):
+// one generic over (batch, out, in). A CSC weight takes the blocked form too.
 // CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-DAG: #[[Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
@@ -36,8 +40,7 @@ func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #sparse>, %b: tenso
 // CHECK: linalg.fill
 // CHECK: linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<1x16xf32>, tensor<8x16xf32, #sparse>)
 // CHECK-LABEL: func.func @linear_csc(
-// CHECK-NOT: affine_map<(d0, d1) -> (d1, d0)>
-// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<?x16xf32>, tensor<8x16xf32, #sparse1>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%{{.*}}, %arg1 : tensor<?x16x16xf32>, tensor<8x16xf32, #sparse1>)
 #sparse = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 #CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
 func.func @linear_spmv(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #sparse>) -> tensor<1x8xf32> {
@@ -51,6 +54,8 @@ func.func @linear_csc(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #CSC>) -> tenso
 
 // -----
 
+// A dense weight: the whole input is transposed, one generic over
+// (out, in, batch), and the result transposed back.
 // CHECK-LABEL: func.func @linear3d(
 // CHECK: %[[C:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x16xf32> into tensor<6x16xf32>
 // CHECK: %[[CT:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<6x16xf32>)
