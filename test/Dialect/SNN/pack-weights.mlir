@@ -95,3 +95,17 @@ func.func @overflow() -> tensor<1x300xf32, #CSR8> {
   %w = arith.constant sparse<[[0, 299]], [1.0]> : tensor<1x300xf32, #CSR8>
   return %w : tensor<1x300xf32, #CSR8>
 }
+
+// -----
+
+// A conv weight is packed in its 2-D view: a 2:4 filter over K = 1*3*3 = 9
+// padded to 12 (the last group holds one real column and three zeros).
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+// CHECK-LABEL: func @conv_weight
+// CHECK: %[[W:.*]] = sparse_tensor.assemble (%{{.*}}), %{{.*}} : (tensor<6xindex>), tensor<6xf32> to tensor<1x12xf32, #sparse>
+// CHECK: snn.conv2d %arg0, %[[W]] {kernel = array<i64: 3, 3>}
+func.func @conv_weight(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32> {
+  %w = arith.constant dense<[[1.0, 0.0, 2.0, 0.0, 0.0, 3.0, 0.0, 4.0, 5.0, 0.0, 0.0, 0.0]]> : tensor<1x12xf32, #NV24>
+  %y = snn.conv2d %x, %w {kernel = array<i64: 3, 3>} : (tensor<1x1x5x5xf32>, tensor<1x12xf32, #NV24>) -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}
