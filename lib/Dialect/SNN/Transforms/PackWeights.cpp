@@ -8,6 +8,7 @@
 
 #include "sparsenn/Dialect/SNN/Transforms/Passes.h"
 #include "sparsenn/Dialect/SNN/Utils/SparsePacking.h"
+#include "sparsenn/Dialect/SNN/Utils/Weights.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
@@ -30,86 +31,24 @@ static LogicalResult readNonzeros(Attribute attr, ArrayRef<int64_t> shape,
                                   std::vector<CooEntry> &entries,
                                   std::string &error) {
   int64_t rank = shape.size();
-  auto addLinear = [&](uint64_t linear, double value) {
-    if (value == 0.0)
-      return;
+  int64_t n = ShapedType::getNumElements(shape);
+  std::vector<double> values;
+  if (failed(readConstantValues(attr, n, values, error)))
+    return failure();
+  for (int64_t i = 0; i < n; ++i) {
+    if (values[i] == 0.0)
+      continue;
     CooEntry e;
     e.coords.resize(rank);
+    uint64_t linear = i;
     for (int64_t d = rank - 1; d >= 0; --d) {
       e.coords[d] = linear % shape[d];
       linear /= shape[d];
     }
-    e.value = value;
+    e.value = values[i];
     entries.push_back(std::move(e));
-  };
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    Type elt = dense.getElementType();
-    uint64_t i = 0;
-    if (elt.isF32()) {
-      for (float v : dense.getValues<float>())
-        addLinear(i++, v);
-    } else if (elt.isF64()) {
-      for (double v : dense.getValues<double>())
-        addLinear(i++, v);
-    } else {
-      error = "weights must be f32 or f64";
-      return failure();
-    }
-    return success();
   }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob) {
-      error = "the weight's resource blob '" +
-              resource.getRawHandle().getKey().str() + "' has no data";
-      return failure();
-    }
-    ArrayRef<char> data = blob->getData();
-    Type elt = resource.getElementType();
-    int64_t n = resource.getNumElements();
-    unsigned bytes = elt.isF32() ? 4 : elt.isF64() ? 8 : 0;
-    if (!bytes) {
-      error = "weights must be f32 or f64";
-      return failure();
-    }
-    if (data.size() != static_cast<size_t>(n) * bytes) {
-      error = "the weight's resource blob '" +
-              resource.getRawHandle().getKey().str() + "' holds " +
-              std::to_string(data.size()) + " bytes, expected " +
-              std::to_string(n * bytes);
-      return failure();
-    }
-    for (int64_t i = 0; i < n; ++i) {
-      double v;
-      if (bytes == 4) {
-        float f;
-        std::memcpy(&f, data.data() + i * 4, 4);
-        v = f;
-      } else {
-        std::memcpy(&v, data.data() + i * 8, 8);
-      }
-      addLinear(i, v);
-    }
-    return success();
-  }
-  if (auto sparse = dyn_cast<SparseElementsAttr>(attr)) {
-    auto indices = sparse.getIndices().getValues<int64_t>();
-    auto values = sparse.getValues().getValues<APFloat>();
-    int64_t nnz = sparse.getValues().getNumElements();
-    auto idxIt = indices.begin();
-    auto valIt = values.begin();
-    for (int64_t k = 0; k < nnz; ++k, ++valIt) {
-      CooEntry e;
-      for (int64_t d = 0; d < rank; ++d, ++idxIt)
-        e.coords.push_back(*idxIt);
-      e.value = (*valIt).convertToDouble();
-      if (e.value != 0.0)
-        entries.push_back(std::move(e));
-    }
-    return success();
-  }
-  error = "unsupported constant attribute for a weight";
-  return failure();
+  return success();
 }
 
 /// A constant 1-D tensor holding `data` as `eltType`, in a resource blob.
@@ -166,13 +105,6 @@ static Value materialize(OpBuilder &b, Location loc, SparseTensorType stt,
   return AssembleOp::create(b, loc, stt.getRankedTensorType(), levels, values);
 }
 
-/// The name blobs of a weight are derived from.
-static std::string baseName(Attribute attr) {
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
-    return resource.getRawHandle().getKey().str();
-  return "snn_weight";
-}
-
 namespace {
 struct SNNPackWeightsPass
     : snn::impl::SNNPackWeightsPassBase<SNNPackWeightsPass> {
@@ -206,7 +138,7 @@ struct SNNPackWeightsPass
       }
       OpBuilder b(op);
       Value assembled =
-          materialize(b, op->getLoc(), stt, packed, baseName(attr));
+          materialize(b, op->getLoc(), stt, packed, getWeightName(attr));
       Operation *src =
           isa<ConvertOp>(op) ? op->getOperand(0).getDefiningOp() : nullptr;
       op->getResult(0).replaceAllUsesWith(assembled);

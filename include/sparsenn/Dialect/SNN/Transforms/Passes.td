@@ -43,6 +43,50 @@ def SNNPackWeightsPass : Pass<"snn-pack-weights", "ModuleOp"> {
   ];
 }
 
+def SNNPrunePass : Pass<"snn-prune", "ModuleOp"> {
+  let summary = "Zero weights of layers by a pruning recipe";
+  let description = [{
+    Prunes the constant weights of `snn.linear`, `snn.conv2d` and
+    `snn.matmul` in their 2-D view (rows = outputs, columns along the
+    reduction dimension; see SNN_OPS.md) and records the result in the op's
+    `weight_pattern`:
+
+    - `magnitude`: the smallest |w| are zeroed until `sparsity` is reached,
+      per layer, or over all layers together with `global`;
+    - `nm`: in every group of `m` consecutive weights along the reduction
+      dimension, all but the `n` largest are zeroed;
+    - `block`: `block = R,C` tiles are ranked by their L2 norm and the
+      weakest zeroed until `sparsity` of the tiles are gone;
+    - `channel`: whole output channels (rows) with the smallest L2 norm are
+      zeroed. (They are zeroed, not yet removed from the layer.)
+
+    A layer's own `snn.prune = #snn.pattern<...>` attribute overrides the
+    pass options for that layer (`unstructured` means magnitude); with
+    `recipe=none` (the default) only such layers are pruned. Ties break by
+    position, so the result is deterministic. The pruned weight becomes a new
+    `dense_resource` constant; its encoding, if any, is kept.
+
+    ```mlir
+    // sparse-opt --snn-prune="recipe=nm n=2 m=4"
+    %y = snn.linear %x, %w {weight_pattern = #snn.pattern<nm = [2, 4]>} : ...
+    ```
+  }];
+  let options = [
+    Option<"recipe", "recipe", "std::string", "\"none\"",
+           "none (only layers with an snn.prune attribute), magnitude, nm, "
+           "block or channel">,
+    Option<"sparsity", "sparsity", "double", "0.9",
+           "Target fraction of zeros for magnitude, block and channel">,
+    Option<"n", "n", "int64_t", "2", "N of N:M (kept per group)">,
+    Option<"m", "m", "int64_t", "4", "M of N:M (group length)">,
+    ListOption<"block", "block", "int64_t",
+               "Block rows,cols for the block recipe (default 4,4)">,
+    Option<"global", "global", "bool", "false",
+           "Magnitude pruning ranks all layers' weights together">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {
   let summary = "Reject IR that upstream's sparsifier is known to crash on or "
                 "miscompile";

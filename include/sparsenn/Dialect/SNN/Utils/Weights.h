@@ -1,0 +1,59 @@
+//===- Weights.h - Find, read and rewrite layer weights ---------*- C++ -*-===//
+//
+// Part of SparseNN. Shared by the passes that look at weight values
+// (snn-prune, snn-select-formats, snn-pack-weights).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_DIALECT_SNN_UTILS_WEIGHTS_H
+#define SPARSENN_DIALECT_SNN_UTILS_WEIGHTS_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Operation.h"
+#include <string>
+#include <vector>
+
+namespace mlir::snn {
+
+/// The weight operand of a layer op, and how it is viewed as the 2-D matrix
+/// [rows, cols] whose columns run along the reduction dimension (SNN_OPS.md):
+/// linear [OUT, IN]; conv2d [O, C/groups*KH*KW] (4-D weights flattened);
+/// matmul's constant operand (rhs [K, N] is viewed transposed, [N, K]).
+struct LayerWeight {
+  Operation *layer = nullptr;
+  OpOperand *operand = nullptr;
+  int64_t rows = 0, cols = 0;
+  /// The view is the transpose of the stored 2-D tensor (matmul rhs).
+  bool transposed = false;
+
+  /// The constant producing the weight, if it is one.
+  arith::ConstantOp getConstant() const;
+  /// Flat index into the stored tensor of view element (r, c).
+  int64_t storedIndex(int64_t r, int64_t c) const {
+    return transposed ? c * rows + r : r * cols + c;
+  }
+};
+
+/// The weight of a layer op (linear, conv2d, matmul), or std::nullopt for
+/// ops without one. For matmul, the constant operand (rhs first).
+std::optional<LayerWeight> getLayerWeight(Operation *op);
+
+/// Reads the elements of a constant (dense or dense_resource, f32 or f64) in
+/// row-major order. Fails with a message in `error`.
+LogicalResult readConstantValues(Attribute attr, int64_t numElements,
+                                 std::vector<double> &values,
+                                 std::string &error);
+
+/// A new f32 constant of `type` (encoding kept) holding `values`, as a
+/// dense_resource blob named after `name`.
+arith::ConstantOp createWeightConstant(OpBuilder &b, Location loc,
+                                       RankedTensorType type,
+                                       ArrayRef<float> values, StringRef name);
+
+/// The name a weight constant's blobs derive from ("snn_weight" for
+/// non-resource constants).
+std::string getWeightName(Attribute attr);
+
+} // namespace mlir::snn
+
+#endif // SPARSENN_DIALECT_SNN_UTILS_WEIGHTS_H

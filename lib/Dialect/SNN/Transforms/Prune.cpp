@@ -1,0 +1,262 @@
+//===- Prune.cpp - Zero weights of layers by a pruning recipe -------------===//
+//
+// Part of SparseNN. Works on the 2-D view of each weight (LayerWeight), so
+// linear, conv2d and matmul weights share every recipe.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Dialect/SNN/IR/SNNOps.h"
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+#include "sparsenn/Dialect/SNN/Utils/Weights.h"
+
+#include "mlir/IR/Builders.h"
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace mlir::snn {
+#define GEN_PASS_DEF_SNNPRUNEPASS
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h.inc"
+} // namespace mlir::snn
+
+using namespace mlir;
+using namespace mlir::snn;
+
+namespace {
+
+/// A weight being pruned: its view and its values (stored order).
+struct PruneTarget {
+  LayerWeight weight;
+  PatternAttr recipe;
+  std::vector<double> values;
+};
+
+/// Zeroes the `count` entries of `keys` (indices into `values`) with the
+/// smallest scores; ties break by position.
+void zeroSmallest(std::vector<int64_t> &order, ArrayRef<double> scores,
+                  int64_t count, function_ref<void(int64_t)> zero) {
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return scores[a] < scores[b]; });
+  for (int64_t i = 0; i < count && i < static_cast<int64_t>(order.size()); ++i)
+    zero(order[i]);
+}
+
+int64_t roundCount(double fraction, int64_t total) {
+  return static_cast<int64_t>(std::llround(fraction * total));
+}
+
+void pruneMagnitude(PruneTarget &t, double sparsity) {
+  std::vector<double> scores(t.values.size());
+  for (size_t i = 0; i < scores.size(); ++i)
+    scores[i] = std::fabs(t.values[i]);
+  std::vector<int64_t> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  zeroSmallest(order, scores, roundCount(sparsity, scores.size()),
+               [&](int64_t i) { t.values[i] = 0.0; });
+}
+
+void pruneNM(PruneTarget &t, int64_t n, int64_t m) {
+  const LayerWeight &w = t.weight;
+  for (int64_t r = 0; r < w.rows; ++r)
+    for (int64_t c0 = 0; c0 < w.cols; c0 += m) {
+      int64_t len = std::min(m, w.cols - c0);
+      std::vector<int64_t> order(len);
+      std::vector<double> scores(len);
+      for (int64_t j = 0; j < len; ++j) {
+        order[j] = j;
+        scores[j] = std::fabs(t.values[w.storedIndex(r, c0 + j)]);
+      }
+      zeroSmallest(order, scores, len - std::min(n, len), [&](int64_t j) {
+        t.values[w.storedIndex(r, c0 + j)] = 0.0;
+      });
+    }
+}
+
+void pruneBlocks(PruneTarget &t, int64_t br, int64_t bc, double sparsity) {
+  const LayerWeight &w = t.weight;
+  int64_t blockRows = llvm::divideCeil(w.rows, br);
+  int64_t blockCols = llvm::divideCeil(w.cols, bc);
+  auto forEach = [&](int64_t blk, function_ref<void(int64_t)> fn) {
+    int64_t r0 = blk / blockCols * br, c0 = blk % blockCols * bc;
+    for (int64_t r = r0; r < std::min(r0 + br, w.rows); ++r)
+      for (int64_t c = c0; c < std::min(c0 + bc, w.cols); ++c)
+        fn(w.storedIndex(r, c));
+  };
+  int64_t numBlocks = blockRows * blockCols;
+  std::vector<double> norms(numBlocks, 0.0);
+  for (int64_t blk = 0; blk < numBlocks; ++blk)
+    forEach(blk, [&](int64_t i) { norms[blk] += t.values[i] * t.values[i]; });
+  std::vector<int64_t> order(numBlocks);
+  std::iota(order.begin(), order.end(), 0);
+  zeroSmallest(order, norms, roundCount(sparsity, numBlocks), [&](int64_t b) {
+    forEach(b, [&](int64_t i) { t.values[i] = 0.0; });
+  });
+}
+
+void pruneChannels(PruneTarget &t, double sparsity) {
+  const LayerWeight &w = t.weight;
+  std::vector<double> norms(w.rows, 0.0);
+  for (int64_t r = 0; r < w.rows; ++r)
+    for (int64_t c = 0; c < w.cols; ++c) {
+      double v = t.values[w.storedIndex(r, c)];
+      norms[r] += v * v;
+    }
+  std::vector<int64_t> order(w.rows);
+  std::iota(order.begin(), order.end(), 0);
+  zeroSmallest(order, norms, roundCount(sparsity, w.rows), [&](int64_t r) {
+    for (int64_t c = 0; c < w.cols; ++c)
+      t.values[w.storedIndex(r, c)] = 0.0;
+  });
+}
+
+struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
+  using Base::Base;
+
+  /// The recipe of the pass options as a pattern (null for none).
+  FailureOr<PatternAttr> optionRecipe() {
+    MLIRContext *ctx = &getContext();
+    auto sparsityAttr = FloatAttr::get(Float64Type::get(ctx), sparsity);
+    auto fail = [&](const Twine &msg) -> FailureOr<PatternAttr> {
+      getOperation().emitError() << "snn-prune: " << msg;
+      return failure();
+    };
+    if (sparsity < 0.0 || sparsity > 1.0)
+      return fail("sparsity must be in [0, 1], got " +
+                  std::to_string(static_cast<double>(sparsity)));
+    if (recipe == "none")
+      return PatternAttr();
+    if (recipe == "magnitude")
+      return PatternAttr::get(ctx, PatternKind::Unstructured, {}, sparsityAttr);
+    if (recipe == "channel")
+      return PatternAttr::get(ctx, PatternKind::Channel, {}, sparsityAttr);
+    if (recipe == "nm") {
+      if (n < 1 || n >= m)
+        return fail(
+            "nm needs 1 <= n < m, got n = " + Twine(static_cast<int64_t>(n)) +
+            ", m = " + Twine(static_cast<int64_t>(m)));
+      return PatternAttr::get(ctx, PatternKind::NM, {n, m}, FloatAttr());
+    }
+    if (recipe == "block") {
+      SmallVector<int64_t> sizes(block.begin(), block.end());
+      if (sizes.empty())
+        sizes = {4, 4};
+      if (sizes.size() != 2 || sizes[0] < 1 || sizes[1] < 1)
+        return fail("block needs two positive sizes, e.g. block=4,4");
+      return PatternAttr::get(ctx, PatternKind::Block, sizes, sparsityAttr);
+    }
+    return fail("unknown recipe '" + recipe +
+                "' (expected none, magnitude, nm, block or channel)");
+  }
+
+  void runOnOperation() override {
+    FailureOr<PatternAttr> defaultRecipe = optionRecipe();
+    if (failed(defaultRecipe))
+      return signalPassFailure();
+
+    std::vector<PruneTarget> targets;
+    bool failedAny = false;
+    getOperation().walk([&](Operation *op) {
+      std::optional<LayerWeight> w = getLayerWeight(op);
+      if (!w)
+        return;
+      PatternAttr recipeAttr = *defaultRecipe;
+      if (auto own = op->getAttrOfType<PatternAttr>("snn.prune"))
+        recipeAttr = own;
+      else if (op->hasAttr("snn.prune")) {
+        op->emitError() << "'snn.prune' must be a #snn.pattern";
+        failedAny = true;
+        return;
+      }
+      if (!recipeAttr)
+        return;
+      arith::ConstantOp cst = w->getConstant();
+      if (!cst) {
+        op->emitError() << "cannot prune a weight that is not a constant "
+                           "(a function argument is pruned by its provider)";
+        failedAny = true;
+        return;
+      }
+      PruneTarget t{*w, recipeAttr, {}};
+      std::string error;
+      if (failed(readConstantValues(
+              cst.getValue(), cast<ShapedType>(cst.getType()).getNumElements(),
+              t.values, error))) {
+        op->emitError() << "cannot prune this weight: " << error;
+        failedAny = true;
+        return;
+      }
+      targets.push_back(std::move(t));
+    });
+    if (failedAny)
+      return signalPassFailure();
+
+    // Global magnitude pruning: one threshold over every layer it applies to.
+    if (global) {
+      std::vector<std::pair<double, std::pair<size_t, size_t>>> all;
+      double target = 0.0;
+      for (size_t k = 0; k < targets.size(); ++k) {
+        if (targets[k].recipe.getKind() != PatternKind::Unstructured)
+          continue;
+        target = *targets[k].recipe.getSparsityValue();
+        for (size_t i = 0; i < targets[k].values.size(); ++i)
+          all.push_back({std::fabs(targets[k].values[i]), {k, i}});
+      }
+      std::stable_sort(all.begin(), all.end(),
+                       [](auto &a, auto &b) { return a.first < b.first; });
+      int64_t count = roundCount(target, all.size());
+      for (int64_t j = 0; j < count; ++j)
+        targets[all[j].second.first].values[all[j].second.second] = 0.0;
+    }
+
+    for (PruneTarget &t : targets) {
+      PatternAttr r = t.recipe;
+      switch (r.getKind()) {
+      case PatternKind::Unstructured:
+        if (!global)
+          pruneMagnitude(t, r.getSparsityValue().value_or(sparsity));
+        break;
+      case PatternKind::NM:
+        pruneNM(t, r.getN(), r.getM());
+        break;
+      case PatternKind::Block:
+        pruneBlocks(t, r.getSizes()[0], r.getSizes()[1],
+                    r.getSparsityValue().value_or(sparsity));
+        break;
+      case PatternKind::Channel:
+        pruneChannels(t, r.getSparsityValue().value_or(sparsity));
+        break;
+      }
+      rewriteWeight(t);
+    }
+  }
+
+  /// Replaces the layer's weight with the pruned values and records the
+  /// pattern with the sparsity reached.
+  void rewriteWeight(PruneTarget &t) {
+    Operation *layer = t.weight.layer;
+    arith::ConstantOp cst = t.weight.getConstant();
+    OpBuilder b(layer);
+    std::vector<float> values(t.values.begin(), t.values.end());
+    int64_t zeros = std::count(values.begin(), values.end(), 0.0f);
+    auto constant = createWeightConstant(
+        b, cst.getLoc(), cast<RankedTensorType>(cst.getType()), values,
+        getWeightName(cst.getValue()) + "_pruned");
+    t.weight.operand->set(constant);
+    if (cst->use_empty())
+      cst->erase();
+    MLIRContext *ctx = &getContext();
+    double reached = values.empty() ? 0.0
+                                    : static_cast<double>(zeros) /
+                                          static_cast<double>(values.size());
+    // Round to 4 decimals so the printed pattern stays readable.
+    reached = std::round(reached * 1e4) / 1e4;
+    PatternAttr recorded =
+        t.recipe.getKind() == PatternKind::NM
+            ? t.recipe
+            : PatternAttr::get(ctx, t.recipe.getKind(), t.recipe.getSizes(),
+                               FloatAttr::get(Float64Type::get(ctx), reached));
+    layer->setAttr("weight_pattern", recorded);
+    layer->removeAttr("snn.prune");
+  }
+};
+} // namespace

@@ -1,0 +1,138 @@
+//===- Weights.cpp - Find, read and rewrite layer weights -----------------===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Dialect/SNN/Utils/Weights.h"
+#include "sparsenn/Dialect/SNN/IR/SNNOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::snn;
+
+arith::ConstantOp LayerWeight::getConstant() const {
+  return operand->get().getDefiningOp<arith::ConstantOp>();
+}
+
+std::optional<LayerWeight> mlir::snn::getLayerWeight(Operation *op) {
+  LayerWeight w;
+  w.layer = op;
+  if (auto linear = dyn_cast<LinearOp>(op)) {
+    w.operand = &linear->getOpOperand(1);
+    auto type = linear.getWeight().getType();
+    w.rows = type.getDimSize(0);
+    w.cols = type.getDimSize(1);
+    return w;
+  }
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    w.operand = &conv->getOpOperand(1);
+    auto type = conv.getWeight().getType();
+    w.rows = type.getDimSize(0);
+    w.cols = type.getNumElements() / w.rows;
+    return w;
+  }
+  if (auto matmul = dyn_cast<MatmulOp>(op)) {
+    bool rhsConst = matmul.getRhs().getDefiningOp<arith::ConstantOp>() ||
+                    !matmul.getLhs().getDefiningOp<arith::ConstantOp>();
+    w.operand = &matmul->getOpOperand(rhsConst ? 1 : 0);
+    auto type = cast<RankedTensorType>(w.operand->get().getType());
+    w.transposed = rhsConst;
+    w.rows = type.getDimSize(rhsConst ? 1 : 0);
+    w.cols = type.getDimSize(rhsConst ? 0 : 1);
+    return w;
+  }
+  return std::nullopt;
+}
+
+LogicalResult mlir::snn::readConstantValues(Attribute attr, int64_t numElements,
+                                            std::vector<double> &values,
+                                            std::string &error) {
+  values.clear();
+  values.reserve(numElements);
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    Type elt = dense.getElementType();
+    if (elt.isF32())
+      for (float v : dense.getValues<float>())
+        values.push_back(v);
+    else if (elt.isF64())
+      for (double v : dense.getValues<double>())
+        values.push_back(v);
+    else {
+      error = "weights must be f32 or f64";
+      return failure();
+    }
+    return success();
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob) {
+      error = "the weight's resource blob '" +
+              resource.getRawHandle().getKey().str() + "' has no data";
+      return failure();
+    }
+    ArrayRef<char> data = blob->getData();
+    Type elt = resource.getElementType();
+    unsigned bytes = elt.isF32() ? 4 : elt.isF64() ? 8 : 0;
+    if (!bytes) {
+      error = "weights must be f32 or f64";
+      return failure();
+    }
+    if (data.size() != static_cast<size_t>(numElements) * bytes) {
+      error = "the weight's resource blob '" +
+              resource.getRawHandle().getKey().str() + "' holds " +
+              std::to_string(data.size()) + " bytes, expected " +
+              std::to_string(numElements * bytes);
+      return failure();
+    }
+    for (int64_t i = 0; i < numElements; ++i) {
+      if (bytes == 4) {
+        float f;
+        std::memcpy(&f, data.data() + i * 4, 4);
+        values.push_back(f);
+      } else {
+        double d;
+        std::memcpy(&d, data.data() + i * 8, 8);
+        values.push_back(d);
+      }
+    }
+    return success();
+  }
+  if (auto sparse = dyn_cast<SparseElementsAttr>(attr)) {
+    values.assign(numElements, 0.0);
+    auto type = cast<ShapedType>(sparse.getType());
+    ArrayRef<int64_t> shape = type.getShape();
+    auto indices = sparse.getIndices().getValues<int64_t>();
+    auto vals = sparse.getValues().getValues<APFloat>();
+    int64_t rank = shape.size();
+    auto idxIt = indices.begin();
+    for (APFloat v : vals) {
+      int64_t linear = 0;
+      for (int64_t d = 0; d < rank; ++d, ++idxIt)
+        linear = linear * shape[d] + *idxIt;
+      values[linear] = v.convertToDouble();
+    }
+    return success();
+  }
+  error = "unsupported constant attribute for a weight";
+  return failure();
+}
+
+arith::ConstantOp mlir::snn::createWeightConstant(OpBuilder &b, Location loc,
+                                                  RankedTensorType type,
+                                                  ArrayRef<float> values,
+                                                  StringRef name) {
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(values);
+  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+  return arith::ConstantOp::create(b, loc, attr);
+}
+
+std::string mlir::snn::getWeightName(Attribute attr) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return resource.getRawHandle().getKey().str();
+  return "snn_weight";
+}
