@@ -36,9 +36,11 @@ unsigned snn::getHostVectorLength() {
 void snn::buildCpuPipeline(OpPassManager &pm,
                            const CpuPipelineOptions &options) {
   // Front half: snn -> linalg + sparse_tensor on tensors.
+  // Lowering first: it re-types dense weights for the sparsifier with
+  // sparse_tensor.convert, which packing then folds into constants.
+  pm.addPass(createConvertSNNToLinalgPass());
   if (options.packWeights)
     pm.addPass(createSNNPackWeightsPass());
-  pm.addPass(createConvertSNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   SNNCheckLegalityPassOptions legality;
   legality.runtimeLibrary = options.enableRuntimeLibrary;

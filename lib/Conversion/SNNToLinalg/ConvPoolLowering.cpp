@@ -72,6 +72,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
       weight = tensor::CollapseShapeOp::create(
           rewriter, loc, weight,
           ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+    weight = toSparsifiable(rewriter, loc, weight);
     int64_t kPadded = cast<RankedTensorType>(weight.getType()).getDimSize(1);
 
     // im2col, K-major per image: cols[n, g, c, kh, kw, oh, ow] =

@@ -78,6 +78,22 @@ Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
 
 /// Gives the dense tensor `v` the op's `resultType`: a cast for static
 /// information, then a conversion when the result is sparse.
+Value toSparsifiable(OpBuilder &b, Location loc, Value weight) {
+  auto type = cast<RankedTensorType>(weight.getType());
+  if (sparse_tensor::getSparseTensorEncoding(type))
+    return weight;
+  SmallVector<sparse_tensor::LevelType> levels(
+      type.getRank(),
+      sparse_tensor::LevelType(sparse_tensor::LevelFormat::Dense));
+  auto enc = sparse_tensor::SparseTensorEncodingAttr::get(
+      b.getContext(), levels, b.getMultiDimIdentityMap(type.getRank()),
+      AffineMap(), 0, 0);
+  return sparse_tensor::ConvertOp::create(
+      b, loc,
+      RankedTensorType::get(type.getShape(), type.getElementType(), enc),
+      weight);
+}
+
 Value toResultType(OpBuilder &b, Location loc, Value v,
                    RankedTensorType resultType) {
   auto denseType =
@@ -335,55 +351,6 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
         ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
   }
 
-  /// For a dense weight: yT[o, b] += W[o, i] * xT[i, b] with loops (o, i, b)
-  /// between whole transposes. The sparsifier leaves dense kernels alone;
-  /// LLVM vectorizes this long inner loop, while the blocked form's 16-wide
-  /// one ran 3.4x slower (the demo's dense MLP: 20.8 ms against 70 ms).
-  static Value lowerDenseBatchMajor(OpBuilder &b, Location loc, Value x,
-                                    Value weight, Value bias, int64_t out) {
-    MLIRContext *ctx = b.getContext();
-    auto xType = cast<RankedTensorType>(x.getType());
-    int64_t batch = xType.getDimSize(0), in = xType.getDimSize(1);
-    Type f32 = b.getF32Type();
-    Value xT = transpose2D(b, loc, x, RankedTensorType::get({in, batch}, f32));
-    auto yTType = RankedTensorType::get({out, batch}, f32);
-    Value init = biasInit(b, loc, yTType, bias, 0, x, {-1, 0});
-    AffineExpr o, i, n;
-    bindDims(ctx, o, i, n);
-    Value yT =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{yTType}, ValueRange{xT, weight}, ValueRange{init},
-            ArrayRef<AffineMap>{AffineMap::get(3, 0, {i, n}, ctx),
-                                AffineMap::get(3, 0, {o, i}, ctx),
-                                AffineMap::get(3, 0, {o, n}, ctx)},
-            ArrayRef<IteratorType>{IteratorType::parallel,
-                                   IteratorType::reduction,
-                                   IteratorType::parallel},
-            multiplyAccumulate)
-            .getResult(0);
-    return transpose2D(b, loc, yT, RankedTensorType::get({batch, out}, f32));
-  }
-
-  /// The 2-D `src` transposed into `type`.
-  static Value transpose2D(OpBuilder &b, Location loc, Value src,
-                           RankedTensorType type) {
-    MLIRContext *ctx = b.getContext();
-    SmallVector<int64_t> dims = {1, 0}; // Result dim d is source dim 1 - d.
-    AffineExpr d0, d1;
-    bindDims(ctx, d0, d1);
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{type}, ValueRange{src},
-               ValueRange{emptyTensor(b, loc, type, src, dims)},
-               ArrayRef<AffineMap>{AffineMap::get(2, 0, {d1, d0}, ctx),
-                                   b.getMultiDimIdentityMap(2)},
-               ArrayRef<IteratorType>{IteratorType::parallel,
-                                      IteratorType::parallel},
-               [](OpBuilder &nb, Location l, ValueRange args) {
-                 linalg::YieldOp::create(nb, l, args[0]);
-               })
-        .getResult(0);
-  }
-
   LogicalResult matchAndRewrite(LinearOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -420,13 +387,11 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     }
     int64_t batch = cast<RankedTensorType>(x.getType()).getDimSize(0);
     Value weight = op.getWeight(), bias = op.getBias();
-    Value result;
-    if (!batchMajor(batch))
-      result = lowerRowMajor(rewriter, loc, x, weight, bias, out);
-    else if (isSparse(weight))
-      result = lowerBatchMajor(rewriter, loc, x, weight, bias, out);
-    else
-      result = lowerDenseBatchMajor(rewriter, loc, x, weight, bias, out);
+    Value result =
+        batchMajor(batch)
+            ? lowerBatchMajor(rewriter, loc, x,
+                              toSparsifiable(rewriter, loc, weight), bias, out)
+            : lowerRowMajor(rewriter, loc, x, weight, bias, out);
 
     // [B, OUT] -> [..., OUT] when the result keeps the leading dims.
     auto resultType = op.getType();

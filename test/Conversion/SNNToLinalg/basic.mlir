@@ -54,14 +54,15 @@ func.func @linear_csc(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #CSC>) -> tenso
 
 // -----
 
-// A dense weight: the whole input is transposed, one generic over
-// (out, in, batch), and the result transposed back.
+// A dense weight gets an all-dense encoding, so the sparsifier vectorizes it
+// like a sparse one; [2, 3, 16] is collapsed to a batch of 6 (one block of
+// 16 rows) and the result expanded back.
 // CHECK-LABEL: func.func @linear3d(
 // CHECK: %[[C:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x16xf32> into tensor<6x16xf32>
-// CHECK: %[[CT:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<6x16xf32>)
-// CHECK: linalg.fill
-// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[CT]], %arg1 : tensor<16x6xf32>, tensor<8x16xf32>)
-// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<8x6xf32>)
+// CHECK: %[[W:.*]] = sparse_tensor.convert %arg1 : tensor<8x16xf32> to tensor<8x16xf32, #[[DD:.*]]>
+// CHECK: tensor.pad %[[C]] low[0, 0] high[10, 0]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[W]] : tensor<1x16x16xf32>, tensor<8x16xf32, #[[DD]]>)
+// CHECK: %[[R:.*]] = tensor.extract_slice %{{.*}}[0, 0] [6, 8] [1, 1]
 // CHECK: tensor.expand_shape %[[R]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 8] : tensor<6x8xf32> into tensor<2x3x8xf32>
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 func.func @linear3d(%x: tensor<2x3x16xf32>, %w: tensor<8x16xf32>) -> tensor<2x3x8xf32> {

@@ -30,17 +30,18 @@ func.func @conv_grouped(%x: tensor<?x4x8x8xf32>, %w: tensor<8x18xf32, #CSR>, %b:
 // stride-1, unpadded conv reads the input itself as the matrix (no copy).
 // CHECK-DAG: #[[W1:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d2, d3)>
 // CHECK-LABEL: func.func @conv_dense_4d(
-// CHECK: tensor.collapse_shape %arg1 {{\[\[}}0], [1, 2, 3]] : tensor<4x1x3x3xf32> into tensor<4x9xf32>
+// CHECK: %[[W2:.*]] = tensor.collapse_shape %arg1 {{\[\[}}0], [1, 2, 3]] : tensor<4x1x3x3xf32> into tensor<4x9xf32>
+// CHECK: sparse_tensor.convert %[[W2]] : tensor<4x9xf32> to tensor<4x9xf32, #{{.*}}>
 // CHECK-NOT: tensor.pad
 // CHECK-LABEL: func.func @conv_nm(
 // CHECK: %[[M:.*]] = tensor.collapse_shape %{{.*}} : tensor<1x1x1x3x3x6x6xf32> into tensor<1x1x9x36xf32>
 // CHECK: %[[PAD:.*]] = tensor.pad %[[M]] low[0, 0, 0, 0] high[0, 0, 3, 0]
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[W1]], #{{.*}}]{{.*}} ins(%[[PAD]], %arg1 : tensor<1x1x12x36xf32>, tensor<4x12xf32, #sparse>)
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[W1]], #{{.*}}]{{.*}} ins(%[[PAD]], %arg1 : tensor<1x1x12x36xf32>, tensor<4x12xf32, #{{.*}}>)
 // CHECK-LABEL: func.func @conv_pointwise(
 // CHECK-NOT: linalg.generic {{.*}} ins(%arg0
 // CHECK: %[[F:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0], [1], [2, 3]] : tensor<2x8x5x5xf32> into tensor<2x8x25xf32>
 // CHECK: %[[E:.*]] = tensor.expand_shape %[[F]] {{\[\[}}0], [1, 2], [3]] output_shape [2, 1, 8, 25] : tensor<2x8x25xf32> into tensor<2x1x8x25xf32>
-// CHECK: linalg.generic {{.*}} ins(%[[E]], %arg1 : tensor<2x1x8x25xf32>, tensor<16x8xf32, #sparse1>)
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %arg1 : tensor<2x1x8x25xf32>, tensor<16x8xf32, #{{.*}}>)
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 #NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
 func.func @conv_dense_4d(%x: tensor<1x1x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32> {

@@ -109,3 +109,19 @@ func.func @conv_weight(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32> {
   %y = snn.conv2d %x, %w {kernel = array<i64: 3, 3>} : (tensor<1x1x5x5xf32>, tensor<1x12xf32, #NV24>) -> tensor<1x1x3x3xf32>
   return %y : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// A conversion of a reshaped dense constant (how convert-snn-to-linalg hands
+// a dense 4-D conv weight to the sparsifier) is packed too, reshapes and all.
+#DD = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : dense) }>
+// CHECK-LABEL: func @reshaped_convert
+// CHECK-NOT: tensor.collapse_shape
+// CHECK-NOT: sparse_tensor.convert
+// CHECK: sparse_tensor.assemble (), %{{.*}} : (), tensor<4xf32> to tensor<2x2xf32, #sparse>
+func.func @reshaped_convert() -> tensor<2x2xf32, #DD> {
+  %c = arith.constant dense<[[[[1.0, 2.0]]], [[[3.0, 4.0]]]]> : tensor<2x1x1x2xf32>
+  %r = tensor.collapse_shape %c [[0], [1, 2, 3]] : tensor<2x1x1x2xf32> into tensor<2x2xf32>
+  %w = sparse_tensor.convert %r : tensor<2x2xf32> to tensor<2x2xf32, #DD>
+  return %w : tensor<2x2xf32, #DD>
+}

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -116,7 +117,14 @@ struct SNNPackWeightsPass
         if (getSparseTensorEncoding(cst.getType()))
           weights.push_back({op, cst.getValue()});
       } else if (auto convert = dyn_cast<ConvertOp>(op)) {
-        auto src = convert.getSource().getDefiningOp<arith::ConstantOp>();
+        // Reshapes keep a row-major constant's data as it is.
+        Value source = convert.getSource();
+        while (Operation *def = source.getDefiningOp()) {
+          if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
+            break;
+          source = def->getOperand(0);
+        }
+        auto src = source.getDefiningOp<arith::ConstantOp>();
         if (src && !getSparseTensorEncoding(src.getType()) &&
             getSparseTensorEncoding(convert.getType()))
           weights.push_back({op, src.getValue()});
@@ -143,8 +151,14 @@ struct SNNPackWeightsPass
           isa<ConvertOp>(op) ? op->getOperand(0).getDefiningOp() : nullptr;
       op->getResult(0).replaceAllUsesWith(assembled);
       op->erase();
-      if (src && src->use_empty())
+      // Erase the now unused reshapes and constant behind a conversion.
+      while (src && src->use_empty()) {
+        Operation *next = src->getNumOperands()
+                              ? src->getOperand(0).getDefiningOp()
+                              : nullptr;
         src->erase();
+        src = next;
+      }
     }
     if (failed)
       signalPassFailure();

@@ -15,7 +15,7 @@ def SNNPackWeightsPass : Pass<"snn-pack-weights", "ModuleOp"> {
   let description = [{
     Finds constant weights that carry a `#sparse_tensor.encoding`, either an
     `arith.constant` of a sparse tensor type or a `sparse_tensor.convert` of a
-    dense constant, and replaces each with the buffers of its format
+    dense constant (possibly reshaped), and replaces each with the buffers of its format
     (positions and coordinates per level, then values), each a
     `dense_resource` blob, joined by `sparse_tensor.assemble`. The sparse
     tensor is then built at function entry without a copy: nothing is
@@ -85,6 +85,54 @@ def SNNPrunePass : Pass<"snn-prune", "ModuleOp"> {
            "Magnitude pruning ranks all layers' weights together">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def SNNSelectFormatsPass : Pass<"snn-select-formats", "ModuleOp"> {
+  let summary = "Choose a storage format per weight with a cost model";
+  let description = [{
+    For every constant dense weight of `snn.linear` and `snn.conv2d`, measures
+    its sparsity, detects N:M structure (1:4, 2:4, 1:8, 2:8, 4:8 along the
+    reduction dimension) and block structure (8x8, 4x4, 2x2, 1x4, 4x1), and
+    predicts the time of every applicable format - dense, CSR, CSC, COO, DCSR,
+    BSR and `structured[n, m]` - with the target's cost model
+
+        time = fixed + per_unit * stored entries * batch (rounded up to 16)
+
+    whose constants `bench/calibrate.py` measures on the machine (`cost-model`
+    names its JSON file; built-in defaults were measured on the development
+    machine). The weight gets the fastest format, or stays dense unless a
+    sparse format is predicted at least `margin` faster, so a compiled model is
+    never slower than its all-dense compile. Indices are 32-bit when they fit.
+
+    A weight that already has an encoding, or a layer with an `snn.format`
+    attribute (`"dense"`, `"csr"`, `"csc"`, `"coo"`, `"dcsr"`, `"bsr"`,
+    `"nm"`), keeps the user's choice. A sparse conv weight moves to its 2-D
+    view (with `kernel`). The chosen layers get a `weight_pattern` with the
+    measured sparsity and structure.
+
+    `report=text` or `report=json` writes a per-layer table (location, op,
+    shape, sparsity, structure, format, index width, bytes dense and chosen,
+    predicted time dense and chosen) to `report-file` (default: stderr).
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"cpu\"",
+           "The target whose cost model decides (cpu)">,
+    Option<"batchSize", "batch-size", "int64_t", "16",
+           "Batch assumed where the batch dimension is dynamic">,
+    Option<"margin", "margin", "double", "0.1",
+           "A sparse format must be predicted this fraction faster than dense">,
+    Option<"costModel", "cost-model", "std::string", "\"\"",
+           "JSON file of cost-model constants (bench/calibrate.py); empty: "
+           "the built-in ones">,
+    Option<"report", "report", "std::string", "\"none\"",
+           "none, text or json">,
+    Option<"reportFile", "report-file", "std::string", "\"-\"",
+           "Where the report goes ('-': stderr)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::sparse_tensor::SparseTensorDialect"
+  ];
 }
 
 def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {

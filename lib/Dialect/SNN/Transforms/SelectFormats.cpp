@@ -1,0 +1,459 @@
+//===- SelectFormats.cpp - Choose a storage format per weight -------------===//
+//
+// Part of SparseNN. Measures each constant weight (sparsity, N:M and block
+// structure), predicts every applicable format's time with the target's
+// calibrated cost model, and re-types the weight with the fastest encoding,
+// keeping it dense unless a sparse format wins by the margin.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Dialect/SNN/IR/SNNOps.h"
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+#include "sparsenn/Dialect/SNN/Utils/Weights.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::snn {
+#define GEN_PASS_DEF_SNNSELECTFORMATSPASS
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h.inc"
+} // namespace mlir::snn
+
+using namespace mlir;
+using namespace mlir::snn;
+
+namespace {
+
+/// time_ms = perUnit * units + perRowBlock * rows * ceil(batch / 16).
+struct FormatCost {
+  double perUnit = 0, perRowBlock = 0;
+};
+
+/// The CPU cost model. The defaults were measured by bench/calibrate.py on
+/// the development machine (bench/results/cpu-cost-model.json).
+struct CostModel {
+  llvm::StringMap<FormatCost> formats = {
+      {"dense", {5.984e-08, 0.0}},      {"csr", {2.969e-08, 2.608e-05}},
+      {"csc", {4.561e-08, 1.528e-05}},  {"coo", {5.222e-08, 1.425e-05}},
+      {"dcsr", {3.048e-08, 1.459e-05}}, {"bsr", {1.930e-08, 1.634e-05}},
+      {"nm", {3.626e-08, 0.0}},
+  };
+
+  LogicalResult load(StringRef path, std::string &error) {
+    auto buffer = llvm::MemoryBuffer::getFile(path);
+    if (!buffer) {
+      error = "cannot read cost model '" + path.str() +
+              "': " + buffer.getError().message();
+      return failure();
+    }
+    auto json = llvm::json::parse((*buffer)->getBuffer());
+    if (!json) {
+      error = "cost model '" + path.str() +
+              "' is not JSON: " + llvm::toString(json.takeError());
+      return failure();
+    }
+    const llvm::json::Object *obj = json->getAsObject();
+    const llvm::json::Object *fmts = obj ? obj->getObject("formats") : nullptr;
+    if (!fmts) {
+      error = "cost model '" + path.str() + "' has no \"formats\" object";
+      return failure();
+    }
+    for (const auto &[key, value] : *fmts) {
+      const llvm::json::Object *f = value.getAsObject();
+      std::optional<double> perUnit =
+          f ? f->getNumber("per_unit_ms") : std::nullopt;
+      if (!perUnit) {
+        error = "cost model '" + path.str() + "': format '" + key.str() +
+                "' has no per_unit_ms";
+        return failure();
+      }
+      // Calibration names BSR and N:M by their measured shape.
+      StringRef name = key;
+      if (name.starts_with("bsr"))
+        name = "bsr";
+      else if (name.starts_with("nm"))
+        name = "nm";
+      // A fit may give a slightly negative term; time does not go down.
+      formats[name] = {
+          std::max(0.0, *perUnit),
+          std::max(0.0, f->getNumber("per_row_block_ms").value_or(0.0))};
+    }
+    return success();
+  }
+};
+
+/// One candidate storage for a weight.
+struct Candidate {
+  std::string format;   // dense, csr, csc, coo, dcsr, bsr, nm
+  std::string encoding; // #sparse_tensor.encoding text ("" for dense)
+  int64_t storedEntries = 0;
+  int64_t bytes = 0;
+  double predictedMs = 0;
+  SmallVector<int64_t, 2> sizes; // block or N:M sizes
+};
+
+/// What the report says of one layer.
+struct ReportRow {
+  std::string location, op, shape, structure, format;
+  double sparsity = 0;
+  unsigned indexBits = 0;
+  int64_t denseBytes = 0, chosenBytes = 0;
+  double denseMs = 0, chosenMs = 0;
+  bool user = false;
+};
+
+std::string locationString(Location loc) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  loc.print(os);
+  return s;
+}
+
+struct SNNSelectFormatsPass
+    : snn::impl::SNNSelectFormatsPassBase<SNNSelectFormatsPass> {
+  using Base::Base;
+
+  CostModel model;
+  std::vector<ReportRow> rows;
+
+  void runOnOperation() override {
+    if (target != "cpu") {
+      getOperation().emitError()
+          << "snn-select-formats: no cost model for target '" << target
+          << "' (available: cpu)";
+      return signalPassFailure();
+    }
+    if (report != "none" && report != "text" && report != "json") {
+      getOperation().emitError() << "snn-select-formats: report must be "
+                                    "none, text or json, got '"
+                                 << report << "'";
+      return signalPassFailure();
+    }
+    std::string error;
+    if (!costModel.empty() && failed(model.load(costModel, error))) {
+      getOperation().emitError() << "snn-select-formats: " << error;
+      return signalPassFailure();
+    }
+    bool failedAny = false;
+    getOperation().walk([&](Operation *op) {
+      if (!isa<LinearOp, Conv2DOp>(op))
+        return;
+      if (failed(selectFor(op)))
+        failedAny = true;
+    });
+    if (failedAny)
+      return signalPassFailure();
+    if (report != "none")
+      writeReport();
+  }
+
+  /// The batch the layer's weight multiplies: rows of the input (linear) or
+  /// images times output positions (conv); dynamic dims use batch-size.
+  int64_t batchOf(Operation *op) {
+    auto dim = [&](int64_t d) {
+      return ShapedType::isDynamic(d) ? static_cast<int64_t>(batchSize) : d;
+    };
+    if (auto linear = dyn_cast<LinearOp>(op)) {
+      int64_t b = 1;
+      for (int64_t d : linear.getInput().getType().getShape().drop_back())
+        b *= dim(d);
+      return b;
+    }
+    auto conv = cast<Conv2DOp>(op);
+    auto out = conv.getType();
+    return dim(out.getDimSize(0)) * out.getDimSize(2) * out.getDimSize(3);
+  }
+
+  LogicalResult selectFor(Operation *op) {
+    std::optional<LayerWeight> w = getLayerWeight(op);
+    arith::ConstantOp cst = w->getConstant();
+    auto weightType = cast<RankedTensorType>(w->operand->get().getType());
+    ReportRow row;
+    row.location = locationString(op->getLoc());
+    row.op = op->getName().getStringRef().str();
+    row.shape = std::to_string(w->rows) + "x" + std::to_string(w->cols);
+    row.denseBytes = w->rows * w->cols * 4;
+    int64_t batch = batchOf(op);
+    int64_t blocks = llvm::divideCeil(batch, 16);
+
+    // The user's choice wins: an encoding already there, or snn.format.
+    auto userFormat = op->getAttrOfType<StringAttr>("snn.format");
+    if (sparse_tensor::getSparseTensorEncoding(weightType) || !cst ||
+        (userFormat && userFormat.getValue() == "dense")) {
+      row.user = true;
+      row.format = sparse_tensor::getSparseTensorEncoding(weightType)
+                       ? "user encoding"
+                   : cst ? "dense"
+                         : "argument";
+      row.structure = "-";
+      rows.push_back(row);
+      op->removeAttr("snn.format");
+      return success();
+    }
+
+    std::vector<double> values;
+    std::string error;
+    if (failed(readConstantValues(cst.getValue(), weightType.getNumElements(),
+                                  values, error)))
+      return op->emitError() << "snn-select-formats: " << error;
+    auto at = [&](int64_t r, int64_t c) {
+      return values[w->storedIndex(r, c)];
+    };
+    int64_t nnz = 0;
+    for (double v : values)
+      nnz += v != 0.0;
+    row.sparsity = 1.0 - static_cast<double>(nnz) / values.size();
+
+    // Structure: the sparsest N:M every group satisfies, the largest block
+    // whose nonzero blocks are at least 75% full.
+    bool isConv = isa<Conv2DOp>(op);
+    std::optional<std::pair<int64_t, int64_t>> nm;
+    for (auto [n, m] :
+         {std::pair<int64_t, int64_t>{1, 8}, {1, 4}, {2, 8}, {2, 4}, {4, 8}}) {
+      if (!isConv && w->cols % m)
+        continue;
+      bool ok = true;
+      for (int64_t r = 0; ok && r < w->rows; ++r)
+        for (int64_t c0 = 0; ok && c0 < w->cols; c0 += m) {
+          int64_t count = 0;
+          for (int64_t c = c0; c < std::min(c0 + m, w->cols); ++c)
+            count += at(r, c) != 0.0;
+          ok = count <= n;
+        }
+      if (ok) {
+        nm = {n, m};
+        break;
+      }
+    }
+    std::optional<std::pair<int64_t, int64_t>> block;
+    int64_t nonzeroBlocks = 0;
+    for (auto [br, bc] :
+         {std::pair<int64_t, int64_t>{8, 8}, {4, 4}, {2, 2}, {1, 4}, {4, 1}}) {
+      if (w->rows % br || w->cols % bc)
+        continue;
+      int64_t count = 0;
+      for (int64_t r0 = 0; r0 < w->rows; r0 += br)
+        for (int64_t c0 = 0; c0 < w->cols; c0 += bc) {
+          bool any = false;
+          for (int64_t r = r0; !any && r < r0 + br; ++r)
+            for (int64_t c = c0; !any && c < c0 + bc; ++c)
+              any = at(r, c) != 0.0;
+          count += any;
+        }
+      if (count && nnz >= 0.75 * count * br * bc) {
+        block = {br, bc};
+        nonzeroBlocks = count;
+        break;
+      }
+    }
+    row.structure = nm      ? "nm " + std::to_string(nm->first) + ":" +
+                                  std::to_string(nm->second)
+                    : block ? "block " + std::to_string(block->first) + "x" +
+                                  std::to_string(block->second)
+                            : "unstructured";
+
+    // Index width: 32 bits when every position and coordinate fits.
+    bool fits32 = std::max(w->rows, w->cols) < (int64_t(1) << 31) &&
+                  nnz < (int64_t(1) << 31);
+    unsigned indexBytes = fits32 ? 4 : 8;
+    std::string widths = fits32 ? ", posWidth = 32, crdWidth = 32" : "";
+
+    auto predict = [&](StringRef format, int64_t stored) {
+      const FormatCost &c = model.formats.lookup(format);
+      int64_t units = stored * (format == "dense" ? batch : blocks * 16);
+      return c.perUnit * units + c.perRowBlock * w->rows * blocks;
+    };
+    std::vector<Candidate> candidates;
+    auto add = [&](std::string format, std::string map, int64_t stored,
+                   int64_t bytes, SmallVector<int64_t, 2> sizes = {}) {
+      Candidate c{format,
+                  map.empty() ? "" : "map = " + map + widths,
+                  stored,
+                  bytes,
+                  predict(format, stored),
+                  sizes};
+      candidates.push_back(c);
+    };
+    int64_t rowsPtr = (w->rows + 1) * indexBytes;
+    add("dense", "", w->rows * w->cols, row.denseBytes);
+    // Conv weights in their 2-D view; linear weights as they are.
+    add("csr", "(d0, d1) -> (d0 : dense, d1 : compressed)", nnz,
+        nnz * (4 + indexBytes) + rowsPtr);
+    add("csc", "(d0, d1) -> (d1 : dense, d0 : compressed)", nnz,
+        nnz * (4 + indexBytes) + (w->cols + 1) * indexBytes);
+    add("coo", "(d0, d1) -> (d0 : compressed(nonunique), d1 : singleton(soa))",
+        nnz, nnz * (4 + 2 * indexBytes) + 2 * indexBytes);
+    add("dcsr", "(d0, d1) -> (d0 : compressed, d1 : compressed)", nnz,
+        nnz * (4 + indexBytes) + 2 * rowsPtr);
+    if (block) {
+      auto [br, bc] = *block;
+      std::string map = "(i, j) -> (i floordiv " + std::to_string(br) +
+                        " : dense, j floordiv " + std::to_string(bc) +
+                        " : compressed, i mod " + std::to_string(br) +
+                        " : dense, j mod " + std::to_string(bc) + " : dense)";
+      int64_t stored = nonzeroBlocks * br * bc;
+      add("bsr", map, stored,
+          stored * 4 + nonzeroBlocks * indexBytes +
+              (w->rows / br + 1) * indexBytes,
+          {br, bc});
+    }
+    if (nm) {
+      auto [n, m] = *nm;
+      int64_t cols = llvm::divideCeil(w->cols, m) * m;
+      std::string map = "(i, j) -> (i : dense, j floordiv " +
+                        std::to_string(m) + " : dense, j mod " +
+                        std::to_string(m) + " : structured[" +
+                        std::to_string(n) + ", " + std::to_string(m) + "])";
+      int64_t stored = w->rows * cols / m * n;
+      add("nm", map, stored, stored * (4 + 1), {n, m});
+    }
+
+    // The user may name the format; otherwise the fastest, with dense kept
+    // unless a sparse format wins by the margin.
+    const Candidate *dense = &candidates.front();
+    const Candidate *best = dense;
+    if (userFormat) {
+      auto it = llvm::find_if(candidates, [&](const Candidate &c) {
+        return c.format == userFormat.getValue();
+      });
+      if (it == candidates.end())
+        return op->emitError()
+               << "snn.format = \"" << userFormat.getValue()
+               << "\" is not available for this weight (dense, csr, csc, "
+                  "coo, dcsr, and bsr / nm when the weight has that "
+                  "structure)";
+      best = &*it;
+      row.user = true;
+      op->removeAttr("snn.format");
+    } else {
+      for (const Candidate &c : candidates)
+        if (c.predictedMs < best->predictedMs)
+          best = &c;
+      if (best != dense &&
+          best->predictedMs > dense->predictedMs * (1 - margin))
+        best = dense;
+    }
+    row.format = best->format;
+    row.denseMs = dense->predictedMs;
+    row.chosenMs = best->predictedMs;
+    row.chosenBytes = best->bytes;
+    row.indexBits = best == dense ? 0 : indexBytes * 8;
+    if (best->format == "bsr" || best->format == "nm")
+      row.format += " " + std::to_string(best->sizes[0]) +
+                    (best->format == "bsr" ? "x" : ":") +
+                    std::to_string(best->sizes[1]);
+    rows.push_back(row);
+    if (best == dense)
+      return success();
+    return retype(op, *w, cst, values, *best, nm);
+  }
+
+  /// Replaces the weight with a constant of the chosen encoding (a conv
+  /// weight in its 2-D view, padded along K for N:M) and records the pattern.
+  LogicalResult retype(Operation *op, const LayerWeight &w,
+                       arith::ConstantOp cst, ArrayRef<double> values,
+                       const Candidate &chosen,
+                       std::optional<std::pair<int64_t, int64_t>> nm) {
+    MLIRContext *ctx = &getContext();
+    Attribute enc = parseAttribute(
+        "#sparse_tensor.encoding<{ " + chosen.encoding + " }>", ctx);
+    if (!enc)
+      return op->emitError() << "snn-select-formats: internal error: bad "
+                                "encoding "
+                             << chosen.encoding;
+    int64_t cols = w.cols;
+    if (chosen.format == "nm")
+      cols = llvm::divideCeil(w.cols, chosen.sizes[1]) * chosen.sizes[1];
+    std::vector<float> view(w.rows * cols, 0.0f);
+    for (int64_t r = 0; r < w.rows; ++r)
+      for (int64_t c = 0; c < w.cols; ++c)
+        view[r * cols + c] = values[w.storedIndex(r, c)];
+    auto type =
+        RankedTensorType::get({w.rows, cols}, Float32Type::get(ctx), enc);
+    OpBuilder b(op);
+    auto constant = createWeightConstant(b, cst.getLoc(), type, view,
+                                         getWeightName(cst.getValue()));
+    if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      auto [kh, kw] = conv.getKernelSize();
+      conv.setKernelAttr(b.getDenseI64ArrayAttr({kh, kw}));
+    }
+    w.operand->set(constant);
+    if (cst->use_empty())
+      cst->erase();
+    if (!op->hasAttr("weight_pattern")) {
+      double sparsity = rows.back().sparsity;
+      auto sparsityAttr = FloatAttr::get(Float64Type::get(ctx),
+                                         std::round(sparsity * 1e4) / 1e4);
+      PatternAttr pattern =
+          chosen.format == "nm" && nm
+              ? PatternAttr::get(ctx, PatternKind::NM, {nm->first, nm->second},
+                                 FloatAttr())
+          : chosen.format == "bsr"
+              ? PatternAttr::get(ctx, PatternKind::Block, chosen.sizes,
+                                 sparsityAttr)
+              : PatternAttr::get(ctx, PatternKind::Unstructured, {},
+                                 sparsityAttr);
+      op->setAttr("weight_pattern", pattern);
+    }
+    return success();
+  }
+
+  void writeReport() {
+    std::string error;
+    auto file = openOutputFile(reportFile.getValue(), &error);
+    if (!file) {
+      getOperation().emitError() << "snn-select-formats: " << error;
+      return signalPassFailure();
+    }
+    llvm::raw_ostream &os = reportFile == "-" ? llvm::errs() : file->os();
+    if (report == "json") {
+      llvm::json::Array layers;
+      for (const ReportRow &r : rows)
+        layers.push_back(
+            llvm::json::Object{{"location", r.location},
+                               {"op", r.op},
+                               {"shape", r.shape},
+                               {"sparsity", r.sparsity},
+                               {"structure", r.structure},
+                               {"format", r.format},
+                               {"user_choice", r.user},
+                               {"index_bits", r.indexBits},
+                               {"bytes_dense", r.denseBytes},
+                               {"bytes_chosen", r.chosenBytes},
+                               {"predicted_ms_dense", r.denseMs},
+                               {"predicted_ms_chosen", r.chosenMs}});
+      os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                       {"target", target.getValue()},
+                                       {"layers", std::move(layers)}}))
+         << "\n";
+    } else {
+      os << llvm::formatv("{0,-28} {1,-12} {2,-11} {3,8} {4,-13} {5,-14} "
+                          "{6,5} {7,12} {8,12} {9,10} {10,10}\n",
+                          "layer", "op", "weight", "sparsity", "structure",
+                          "format", "index", "bytes dense", "bytes chosen",
+                          "ms dense", "ms chosen");
+      for (const ReportRow &r : rows)
+        os << llvm::formatv(
+            "{0,-28} {1,-12} {2,-11} {3,8:F3} {4,-13} {5,-14} {6,5} {7,12} "
+            "{8,12} {9,10:F4} {10,10:F4}\n",
+            r.location.size() > 28
+                ? "..." + r.location.substr(r.location.size() - 25)
+                : r.location,
+            r.op, r.shape, r.sparsity, r.structure,
+            r.format + (r.user ? " (user)" : ""),
+            r.indexBits ? std::to_string(r.indexBits) : "-", r.denseBytes,
+            r.user ? std::string("-") : std::to_string(r.chosenBytes),
+            r.user ? 0.0 : r.denseMs, r.user ? 0.0 : r.chosenMs);
+    }
+    if (reportFile != "-")
+      file->keep();
+  }
+};
+} // namespace
