@@ -60,6 +60,8 @@ def run(cmd):
     if p.returncode != 0:
         sys.stderr.write(p.stdout + p.stderr)
         sys.exit(f"FAIL: {' '.join(cmd)} exited with {p.returncode}")
+    if any(a.startswith("--report") for a in cmd):
+        sys.stdout.write(p.stderr)  # the per-layer report, for FileCheck
     return p.stdout
 
 
@@ -90,7 +92,7 @@ def cmd_mlp(args):
     weights, biases = [], []
     for i in range(len(sizes) - 1):
         w = rng.standard_normal((sizes[i + 1], sizes[i])).astype(np.float32)
-        w = prune(w, fmt, args.sparsity, rng) / np.sqrt(sizes[i])
+        w = prune(w, args.prune_style or fmt, args.sparsity, rng) / np.sqrt(sizes[i])
         weights.append(w.astype(np.float32))
         biases.append(rng.standard_normal(sizes[i + 1]).astype(np.float32))
 
@@ -395,6 +397,8 @@ def main():
     m = sub.add_parser("mlp")
     m.add_argument("--format", choices=ENCODINGS, required=True)
     m.add_argument("--mode", choices=["const", "arg"], default="const")
+    m.add_argument("--prune-style", choices=ENCODINGS, default=None,
+                   help="prune as for this format (default: --format)")
     m.add_argument("--mtx", action="store_true",
                    help="pass the first weight as a Matrix Market file")
     m.add_argument("--layers", default="64,128,32")

@@ -36,6 +36,12 @@ unsigned snn::getHostVectorLength() {
 void snn::buildCpuPipeline(OpPassManager &pm,
                            const CpuPipelineOptions &options) {
   // Front half: snn -> linalg + sparse_tensor on tensors.
+  if (options.selectFormats) {
+    SNNSelectFormatsPassOptions select;
+    select.batchSize = options.batchSize;
+    select.report = options.report;
+    pm.addPass(createSNNSelectFormatsPass(select));
+  }
   // Lowering first: it re-types dense weights for the sparsifier with
   // sparse_tensor.convert, which packing then folds into constants.
   pm.addPass(createConvertSNNToLinalgPass());

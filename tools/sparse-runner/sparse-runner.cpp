@@ -27,12 +27,12 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <algorithm>
 #include <chrono>
@@ -90,6 +90,16 @@ static cl::opt<bool> packWeights(
     cl::desc("Pack constant sparse weights at compile time (default true); "
              "off, a sparse_tensor.convert of a dense constant runs per call"),
     cl::init(true), cl::cat(runnerCat));
+static cl::opt<bool> selectFormats(
+    "select-formats",
+    cl::desc("Choose every constant weight's storage format with the CPU "
+             "cost model (snn-select-formats)"),
+    cl::init(false), cl::cat(runnerCat));
+static cl::opt<std::string>
+    report("report",
+           cl::desc("Print the per-layer format report on stderr: text or json "
+                    "(implies --select-formats)"),
+           cl::init(""), cl::cat(runnerCat));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print results (with --benchmark)"),
                            cl::init(false), cl::cat(runnerCat));
@@ -608,6 +618,11 @@ int main(int argc, char **argv) {
   options.threads = threads;
   options.enableRuntimeLibrary = enableRuntimeLibrary;
   options.packWeights = packWeights;
+  if (!report.empty() && report != "text" && report != "json")
+    fatal("--report must be text or json, got '" + report + "'");
+  options.selectFormats = selectFormats || !report.empty();
+  if (!report.empty())
+    options.report = report;
   snn::buildCpuPipeline(pm, options);
   if (failed(pm.run(*module)))
     fatal("compilation failed (see the diagnostics above)");

@@ -34,6 +34,22 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "library (libmlir_c_runner_utils) instead of generating "
                      "direct code (default false: direct code, no runtime)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> selectFormats{
+      *this, "select-formats",
+      llvm::cl::desc("Choose each constant weight's format with the CPU cost "
+                     "model (snn-select-formats; default false: keep the "
+                     "encodings of the input)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<int64_t> batchSize{
+      *this, "batch-size",
+      llvm::cl::desc("Batch the format choice assumes for a dynamic batch "
+                     "dimension (default 16)"),
+      llvm::cl::init(16)};
+  PassOptions::Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("Per-layer format report on stderr with select-formats: "
+                     "none (default), text or json"),
+      llvm::cl::init("none")};
   PassOptions::Option<bool> packWeights{
       *this, "pack-weights",
       llvm::cl::desc("Pack constant sparse weights into their format's "

@@ -215,12 +215,15 @@ struct SNNSelectFormatsPass
                   static_cast<int64_t>(llvm::count(values, 0.0));
 
     // Structure: the sparsest N:M every group satisfies, the largest block
-    // whose nonzero blocks are at least 75% full.
+    // size whose nonzero blocks are at least 75% full and whose zero blocks
+    // hold 90% of the zeros.
     bool isConv = isa<Conv2DOp>(op);
     std::optional<std::pair<int64_t, int64_t>> nm;
     for (auto [n, m] :
          {std::pair<int64_t, int64_t>{1, 8}, {1, 4}, {2, 8}, {2, 4}, {4, 8}}) {
-      if (!isConv && w->cols % m)
+      // A single group per row gives a size-1 level that the sparsifier's
+      // map reinterpretation turns into an invalid (non-invertible) generic.
+      if ((!isConv && w->cols % m) || w->cols < 2 * m)
         continue;
       bool ok = true;
       for (int64_t r = 0; ok && r < w->rows; ++r)
@@ -250,7 +253,12 @@ struct SNNSelectFormatsPass
               any = at(r, c) != 0.0;
           count += any;
         }
-      if (count && nnz >= 0.75 * count * br * bc) {
+      // Block-structured: the nonzero blocks are mostly full, and the zeros
+      // mostly lie in whole zero blocks.
+      int64_t numBlocks = w->rows / br * (w->cols / bc);
+      int64_t zeros = static_cast<int64_t>(values.size()) - nnz;
+      if (count && nnz >= 0.75 * count * br * bc &&
+          (numBlocks - count) * br * bc >= 0.9 * zeros && zeros > 0) {
         block = {br, bc};
         nonzeroBlocks = count;
         break;
