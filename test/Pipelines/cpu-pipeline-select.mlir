@@ -5,7 +5,7 @@
 // sparse.
 
 // CHECK: layer{{ +}}op{{ +}}weight
-// CHECK-NEXT: loc({{.*}}){{ +}}snn.linear{{ +}}8x8{{ +}}0.875{{ +}}unstructured{{ +}}{{dcsr|csr|coo|csc|nm 1:4}}
+// CHECK-NEXT: {{.*}}snn.linear{{ +}}8x8{{ +}}0.875{{ +}}unstructured{{ +}}{{dcsr|csr|coo|csc|nm 1:4}}
 func.func @main(%x: tensor<32x8xf32>) -> tensor<32x8xf32> {
   %w = arith.constant dense<[[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]]> : tensor<8x8xf32>
   %y = snn.linear %x, %w : (tensor<32x8xf32>, tensor<8x8xf32>) -> tensor<32x8xf32>
