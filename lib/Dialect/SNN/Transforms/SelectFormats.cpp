@@ -107,6 +107,8 @@ struct ReportRow {
   int64_t denseBytes = 0, chosenBytes = 0;
   double denseMs = 0, chosenMs = 0;
   bool user = false;
+  /// Every candidate's predicted time (for the JSON report).
+  std::vector<std::pair<std::string, double>> predictions;
 };
 
 std::string locationString(Location loc) {
@@ -356,6 +358,13 @@ struct SNNSelectFormatsPass
           best->predictedMs > dense->predictedMs * (1 - margin))
         best = dense;
     }
+    for (const Candidate &c : candidates) {
+      std::string name = c.format;
+      if (!c.sizes.empty())
+        name += " " + std::to_string(c.sizes[0]) +
+                (c.format == "bsr" ? "x" : ":") + std::to_string(c.sizes[1]);
+      row.predictions.push_back({name, c.predictedMs});
+    }
     row.format = best->format;
     row.denseMs = dense->predictedMs;
     row.chosenMs = best->predictedMs;
@@ -431,7 +440,10 @@ struct SNNSelectFormatsPass
     llvm::raw_ostream &os = reportFile == "-" ? llvm::errs() : file->os();
     if (report == "json") {
       llvm::json::Array layers;
-      for (const ReportRow &r : rows)
+      for (const ReportRow &r : rows) {
+        llvm::json::Object predicted;
+        for (const auto &[name, ms] : r.predictions)
+          predicted[name] = ms;
         layers.push_back(
             llvm::json::Object{{"location", r.location},
                                {"op", r.op},
@@ -444,7 +456,9 @@ struct SNNSelectFormatsPass
                                {"bytes_dense", r.denseBytes},
                                {"bytes_chosen", r.chosenBytes},
                                {"predicted_ms_dense", r.denseMs},
-                               {"predicted_ms_chosen", r.chosenMs}});
+                               {"predicted_ms_chosen", r.chosenMs},
+                               {"predicted_ms", std::move(predicted)}});
+      }
       os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
                                        {"target", target.getValue()},
                                        {"layers", std::move(layers)}}))
