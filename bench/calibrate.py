@@ -5,6 +5,8 @@ Times the kernels the CPU pipeline generates for one snn.linear per format
 (sparse-runner --benchmark, median) over a grid of sizes, batches and
 sparsities, and fits by least squares
     time = per_unit * units + per_row_block * rows * ceil(batch / 16)
+(and, for a batch of one, which runs the row-major kernels,
+    time = per_unit * stored entries + per_row_block * rows)
 where units = stored weight entries (zeros a format stores included)
               x batch rounded up to the 16-row blocks of the batch-major form
 (dense weights: every entry x batch). Writes the constants (ms) as JSON, the file
@@ -107,6 +109,23 @@ def main():
                                   "median_fit_error": float(err)}
         print(f"{name}: per_unit {coef[0]:.3e} ms, per_row_block {coef[1]:.3e} ms, "
               f"median fit error {err:.1%}")
+        # A batch of one runs the row-major kernels: their own fit,
+        # time = per_unit * stored + per_row_block * rows.
+        rows1, times1 = [], []
+        for n in args.sizes:
+            for sparsity in sparsities:
+                base = rng.standard_normal((n, n)).astype(np.float32)
+                w = snncheck.prune(base, enc_name, sparsity, rng).astype(np.float32)
+                t = time_layer(args.runner, args.workdir, w, 1, enc, args.reps * 4)
+                rows1.append([stored_entries(w, name), n])
+                times1.append(t)
+        a1, t1 = np.array(rows1, dtype=np.float64), np.array(times1)
+        coef1 = [float(c) for c in np.linalg.lstsq(a1, t1, rcond=None)[0]]
+        err1 = float(np.median(np.abs(a1 @ np.array(coef1) - t1) / t1))
+        model.setdefault("formats_batch1", {})[name] = {
+            "per_unit_ms": coef1[0], "per_row_block_ms": coef1[1], "median_fit_error": err1}
+        print(f"{name} batch 1: per_unit {coef1[0]:.3e} ms, per_row {coef1[1]:.3e} ms, "
+              f"median fit error {err1:.1%}", flush=True)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(model, f, indent=2)

@@ -33,9 +33,21 @@ MAPS = {  # candidate name in the report -> encoding (as snn-select-formats writ
     "csc": "map = (d0, d1) -> (d1 : dense, d0 : compressed)" + W32,
     "coo": "map = (d0, d1) -> (d0 : compressed(nonunique), d1 : singleton(soa))" + W32,
     "dcsr": "map = (d0, d1) -> (d0 : compressed, d1 : compressed)" + W32,
-    "bsr 4x4": "map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : compressed, i mod 4 : dense, j mod 4 : dense)" + W32,
-    "nm 2:4": "map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4])" + W32,
 }
+
+
+def encoding(name):
+    """The encoding of a report candidate, including "bsr RxC" and "nm N:M"."""
+    if name in MAPS:
+        return MAPS[name]
+    kind, size = name.split()
+    if kind == "bsr":
+        r, c = size.split("x")
+        return (f"map = (i, j) -> (i floordiv {r} : dense, j floordiv {c} : compressed, "
+                f"i mod {r} : dense, j mod {c} : dense)" + W32)
+    n, m = size.split(":")
+    return (f"map = (i, j) -> (i : dense, j floordiv {m} : dense, "
+            f"j mod {m} : structured[{n}, {m}])" + W32)
 
 
 def model_text(w, batch, enc):
@@ -90,7 +102,7 @@ def main():
         for name, predicted in layer["predicted_ms"].items():
             path = os.path.join(args.workdir, "cand.mlir")
             with open(path, "w") as f:
-                f.write(model_text(w, batch, MAPS[name]))
+                f.write(model_text(w, batch, encoding(name)))
             out = os.path.join(args.workdir, "y.npy")
             p = subprocess.run([args.runner, path, f"--input=@{xp}", f"--output=@{out}",
                                 f"--benchmark={args.reps}"], capture_output=True, text=True)

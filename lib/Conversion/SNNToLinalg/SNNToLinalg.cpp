@@ -391,7 +391,8 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
         batchMajor(batch)
             ? lowerBatchMajor(rewriter, loc, x,
                               toSparsifiable(rewriter, loc, weight), bias, out)
-            : lowerRowMajor(rewriter, loc, x, weight, bias, out);
+            : lowerRowMajor(rewriter, loc, x,
+                            toSparsifiable(rewriter, loc, weight), bias, out);
 
     // [B, OUT] -> [..., OUT] when the result keeps the leading dims.
     auto resultType = op.getType();

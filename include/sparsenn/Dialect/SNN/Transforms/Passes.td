@@ -96,7 +96,11 @@ def SNNSelectFormatsPass : Pass<"snn-select-formats", "ModuleOp"> {
     predicts the time of every applicable format - dense, CSR, CSC, COO, DCSR,
     BSR and `structured[n, m]` - with the target's cost model
 
-        time = fixed + per_unit * stored entries * batch (rounded up to 16)
+        time = per_unit * stored entries * batch (rounded up to 16)
+             + per_row_block * rows * ceil(batch / 16)
+
+    (a batch of one uses the row-major kernels' own constants,
+    `per_unit * stored entries + per_row_block * rows`)
 
     whose constants `bench/calibrate.py` measures on the machine (`cost-model`
     names its JSON file; built-in defaults were measured on the development
