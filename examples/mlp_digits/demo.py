@@ -4,10 +4,10 @@
 Trains a 64-1024-1024-10 MLP on the 8x8 digits bundled with scikit-learn (a
 fixed seed, so every run is the same), magnitude-prunes every layer to ~90%
 zeros with a short masked fine-tune, writes the network as an snn program
-with CSR weights (packed at compile time by SparseNN), runs it with
-sparse-runner on the held-out images, and checks it against a dense NumPy
-forward pass. The same network compiled with dense weights gives the speed
-baseline.
+with its pruned weights, and lets SparseNN's cost model choose each layer's
+storage format (sparse-runner --report=text prints the compiler's per-layer
+table). It runs on the held-out images, is checked against a dense NumPy
+forward pass, and is timed against the same network compiled dense.
 """
 
 import argparse
@@ -17,9 +17,6 @@ import sys
 
 import numpy as np
 from sklearn.datasets import load_digits
-
-CSR = "#sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>"
-
 
 def relu(z):
     return np.maximum(z, 0)
@@ -78,23 +75,20 @@ def blob(a):
     return "0x04000000" + np.ascontiguousarray(a, "<f4").tobytes().hex()
 
 
-def write_model(path, params, sparse):
+def write_model(path, params):
     """The MLP as an snn program; weights and biases are dense_resource
-    constants, the weights CSR-encoded when `sparse`."""
-    lines = [f"#CSR = {CSR}"] if sparse else []
+    constants, written dense: the compiler chooses their formats."""
     n_in = params[0][0].shape[1]
     n_out = params[-1][0].shape[0]
-    lines.append(f"func.func @main(%x: tensor<?x{n_in}xf32>) -> tensor<?x{n_out}xf32> {{")
+    lines = [f"func.func @main(%x: tensor<?x{n_in}xf32>) -> tensor<?x{n_out}xf32> {{"]
     h, resources = "%x", []
     for i, (w, b) in enumerate(params):
         o, k = w.shape
-        enc = ", #CSR" if sparse else ""
-        lines.append(f"  %w{i} = arith.constant dense_resource<w{i}> : tensor<{o}x{k}xf32{enc}>")
+        lines.append(f"  %w{i} = arith.constant dense_resource<w{i}> : tensor<{o}x{k}xf32>")
         lines.append(f"  %b{i} = arith.constant dense_resource<b{i}> : tensor<{o}xf32>")
-        sp = 1 - np.count_nonzero(w) / w.size
-        pattern = f" {{weight_pattern = #snn.pattern<unstructured, sparsity = {sp:.3f}>}}" if sparse else ""
-        lines.append(f"  %l{i} = snn.linear {h}, %w{i} bias %b{i}{pattern} : "
-                     f"(tensor<?x{k}xf32>, tensor<{o}x{k}xf32{enc}>, tensor<{o}xf32>) -> tensor<?x{o}xf32>")
+        lines.append(f"  %l{i} = snn.linear {h}, %w{i} bias %b{i} : "
+                     f"(tensor<?x{k}xf32>, tensor<{o}x{k}xf32>, tensor<{o}xf32>) -> tensor<?x{o}xf32>"
+                     f" loc(\"linear{i}\")")
         h = f"%l{i}"
         if i + 1 < len(params):
             lines.append(f"  %a{i} = snn.relu {h} : (tensor<?x{o}xf32>) -> tensor<?x{o}xf32>")
@@ -109,12 +103,14 @@ def write_model(path, params, sparse):
         f.write("\n".join(lines) + "\n")
 
 
-def run(runner, model, x_path, out_path, reps):
+def run(runner, model, x_path, out_path, reps, extra):
     cmd = [runner, model, "--entry=main", f"--input=@{x_path}",
-           f"--output=@{out_path}", f"--benchmark={reps}"]
+           f"--output=@{out_path}", f"--benchmark={reps}", *extra]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"sparse-runner failed:\n{p.stderr}")
+    for line in p.stderr.splitlines():  # the compiler's per-layer report
+        print("   " + line)
     timing = {}
     for line in p.stdout.splitlines():
         if line.startswith("jit time:"):
@@ -134,6 +130,7 @@ def main():
     ap.add_argument("--sparsity", type=float, default=0.9)
     ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -160,24 +157,18 @@ def main():
 
     x_path = os.path.join(args.workdir, "x_test.npy")
     np.save(x_path, x[test])
-    sparse_model = os.path.join(args.workdir, "mlp_sparse.mlir")
-    dense_model = os.path.join(args.workdir, "mlp_dense.mlir")
-    write_model(sparse_model, params, sparse=True)
-    write_model(dense_model, params, sparse=False)
+    model = os.path.join(args.workdir, "mlp_pruned.mlir")
+    write_model(model, params)
 
-    print("== per-layer report")
-    print(f"   {'layer':<8}{'shape [OUT, IN]':<18}{'sparsity':>9}  {'format':<8}{'bytes dense':>12}{'bytes CSR':>11}")
-    for i, (w, _) in enumerate(params):
-        nnz = np.count_nonzero(w)
-        csr_bytes = nnz * (4 + 8) + (w.shape[0] + 1) * 8
-        print(f"   linear{i:<2}{str(list(w.shape)):<18}{1 - nnz / w.size:>9.3f}  {'CSR':<8}"
-              f"{w.size * 4:>12}{csr_bytes:>11}")
-
-    print(f"== compiling and running with SparseNN ({args.reps} timed calls each, batch {len(test)})")
-    got, t_sparse = run(args.runner, sparse_model, x_path,
-                        os.path.join(args.workdir, "y_sparse.npy"), args.reps)
-    got_dense, t_dense = run(args.runner, dense_model, x_path,
-                             os.path.join(args.workdir, "y_dense.npy"), args.reps)
+    print(f"== compiling with automatic formats (per-layer report from the compiler), "
+          f"{args.reps} timed calls, batch {len(test)}")
+    got, t_sparse = run(args.runner, model, x_path,
+                        os.path.join(args.workdir, "y_sparse.npy"), args.reps,
+                        ["--report=text", f"--num-threads={args.threads}"])
+    print(f"== the same network compiled dense")
+    got_dense, t_dense = run(args.runner, model, x_path,
+                             os.path.join(args.workdir, "y_dense.npy"), args.reps,
+                             [f"--num-threads={args.threads}"])
 
     ref = forward(x[test].astype(np.float64), [(w.astype(np.float64), b) for w, b in params])
     err = np.abs(got - ref).max()
@@ -189,14 +180,14 @@ def main():
     else:
         print(f"   RESULT DOES NOT MATCH reference (max abs error {err:.2e} > {tol})")
         sys.exit(1)
-    print(f"   sparse (CSR): median {t_sparse['median']:.3f} ms, min {t_sparse['min']:.3f} ms "
+    print(f"   automatic:    median {t_sparse['median']:.3f} ms, min {t_sparse['min']:.3f} ms "
           f"(JIT {t_sparse['jit']:.0f} ms)")
     print(f"   dense:        median {t_dense['median']:.3f} ms, min {t_dense['min']:.3f} ms "
           f"(JIT {t_dense['jit']:.0f} ms)")
     print(f"   speed-up over the same network compiled dense: "
           f"{t_dense['median'] / t_sparse['median']:.2f}x (median)")
-    print(f"   the compiled programs are in {args.workdir}: try "
-          f"'sparse-opt --sparsenn-cpu-pipeline {sparse_model}'")
+    print(f"   the program is {model}: try "
+          f"'sparse-opt --snn-select-formats=report=text {model} -o /dev/null'")
 
 
 if __name__ == "__main__":

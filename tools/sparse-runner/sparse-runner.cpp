@@ -623,6 +623,11 @@ int main(int argc, char **argv) {
   options.selectFormats = selectFormats || !report.empty();
   if (!report.empty())
     options.report = report;
+  // The format choice assumes the batch the inputs actually have.
+  if (!buffers.empty() && !argTypes.empty() && argTypes[0].getRank() >= 1 &&
+      argTypes[0].isDynamicDim(0) &&
+      !sparse_tensor::getSparseTensorEncoding(argTypes[0]))
+    options.batchSize = buffers[0].array.shape[0];
   snn::buildCpuPipeline(pm, options);
   if (failed(pm.run(*module)))
     fatal("compilation failed (see the diagnostics above)");

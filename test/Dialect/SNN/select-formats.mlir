@@ -30,17 +30,17 @@
 // CHECK-NOT: snn.format
 
 // REPORT: layer{{ +}}op{{ +}}weight{{ +}}sparsity{{ +}}structure{{ +}}format{{ +}}index{{ +}}bytes dense{{ +}}bytes chosen{{ +}}ms dense{{ +}}ms chosen
-// REPORT-NEXT: loc("s30"){{ +}}snn.linear{{ +}}64x64{{ +}}0.300{{ +}}unstructured{{ +}}dense{{ +}}-{{ +}}16384{{ +}}16384
-// REPORT-NEXT: loc("s95"){{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}unstructured{{ +}}csr{{ +}}32{{ +}}16384{{ +}}1900
-// REPORT-NEXT: loc("nv24"){{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}nm 2:4{{ +}}32{{ +}}16384{{ +}}10240
-// REPORT-NEXT: loc("blk4"){{ +}}snn.linear{{ +}}64x64{{ +}}0.{{[0-9]+}}{{ +}}block 4x4{{ +}}csr
-// REPORT-NEXT: loc("user_bsr"){{ +}}snn.linear{{ +}}64x64{{ +}}0.{{[0-9]+}}{{ +}}block 4x4{{ +}}bsr 4x4 (user)
-// REPORT-NEXT: loc("user_dense"){{ +}}snn.linear{{ +}}64x64{{ +}}0.990{{ +}}-{{ +}}dense (user)
-// REPORT-NEXT: loc("user_enc"){{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}-{{ +}}user encoding (user)
+// REPORT-NEXT: s30{{ +}}snn.linear{{ +}}64x64{{ +}}0.300{{ +}}unstructured{{ +}}dense{{ +}}-{{ +}}16384{{ +}}16384
+// REPORT-NEXT: s95{{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}unstructured{{ +}}csr{{ +}}32{{ +}}16384{{ +}}1900
+// REPORT-NEXT: nv24{{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}nm 2:4{{ +}}32{{ +}}16384{{ +}}10240
+// REPORT-NEXT: blk4{{ +}}snn.linear{{ +}}64x64{{ +}}0.{{[0-9]+}}{{ +}}block 4x4{{ +}}csr
+// REPORT-NEXT: user_bsr{{ +}}snn.linear{{ +}}64x64{{ +}}0.{{[0-9]+}}{{ +}}block 4x4{{ +}}bsr 4x4 (user)
+// REPORT-NEXT: user_dense{{ +}}snn.linear{{ +}}64x64{{ +}}0.990{{ +}}-{{ +}}dense (user)
+// REPORT-NEXT: user_enc{{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}-{{ +}}user encoding (user)
 
 // JSON: "layers": [
 // JSON: "format": "dense"
-// JSON: "location": "loc(\"s30\")"
+// JSON: "location": "s30"
 // JSON: "sparsity": 0.300
 // JSON: "format": "csr"
 // JSON: "index_bits": 32
@@ -48,9 +48,9 @@
 
 // The built-in constants (whatever the last calibration measured): the 30%
 // layer stays dense, the 95% one is compressed, the 2:4 one is structured.
-// BUILTIN: loc("s30"){{ +}}snn.linear{{ +}}64x64{{ +}}0.300{{ +}}unstructured{{ +}}dense
-// BUILTIN-NEXT: loc("s95"){{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}unstructured{{ +}}{{csr|dcsr|coo|csc}}
-// BUILTIN-NEXT: loc("nv24"){{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}nm 2:4
+// BUILTIN: s30{{ +}}snn.linear{{ +}}64x64{{ +}}0.300{{ +}}unstructured{{ +}}dense
+// BUILTIN-NEXT: s95{{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}unstructured{{ +}}{{csr|dcsr|coo|csc}}
+// BUILTIN-NEXT: nv24{{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}nm 2:4
 
 // With a cost model in which every sparse format is expensive, all stay
 // dense (the file is read; its constants win over the built-in ones) but for

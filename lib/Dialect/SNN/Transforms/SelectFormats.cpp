@@ -18,6 +18,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -133,7 +134,15 @@ struct ReportRow {
   std::vector<std::pair<std::string, double>> predictions;
 };
 
+/// A short name for a layer: its name location, or file:line:col with the
+/// file's base name.
 std::string locationString(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return llvm::sys::path::filename(file.getFilename().getValue()).str() +
+           ":" + std::to_string(file.getLine()) + ":" +
+           std::to_string(file.getColumn());
   std::string s;
   llvm::raw_string_ostream os(s);
   loc.print(os);
