@@ -285,10 +285,10 @@ LogicalResult Conv2DOp::verify() {
              << weight;
     if (weight.getDimSize(1) != c / groups)
       return emitOpError() << "'weight' [O, C/groups, KH, KW] "
-                           << shapeStr(weight.getShape()) << " needs C/groups = "
-                           << c / groups << " for 'input' "
-                           << shapeStr(input.getShape()) << " and groups = "
-                           << groups;
+                           << shapeStr(weight.getShape())
+                           << " needs C/groups = " << c / groups
+                           << " for 'input' " << shapeStr(input.getShape())
+                           << " and groups = " << groups;
     if (getKernel() && *getKernel() != weight.getShape().drop_front(2))
       return emitOpError() << "'kernel' " << shapeStr(*getKernel())
                            << " contradicts the weight's "
@@ -346,8 +346,7 @@ LogicalResult Conv2DOp::verify() {
 }
 
 /// Shared by max and average pooling.
-template <typename PoolOp>
-static LogicalResult verifyPool(PoolOp op) {
+template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   if (failed(verifyAllF32(op)))
     return failure();
   auto input = tensorType(op.getInput());
@@ -361,18 +360,18 @@ static LogicalResult verifyPool(PoolOp op) {
   for (int i = 0; i < 4; ++i)
     if (p[i] * 2 > k[i % 2])
       return op.emitOpError()
-             << "padding " << shapeStr(p)
-             << " must be at most half the kernel " << shapeStr(k);
-  int64_t oh = snn::getWindowedSize(input.getDimSize(2), k[0], strides[0],
-                                    p[0], p[2], 1, op.getCeilMode());
-  int64_t ow = snn::getWindowedSize(input.getDimSize(3), k[1], strides[1],
-                                    p[1], p[3], 1, op.getCeilMode());
+             << "padding " << shapeStr(p) << " must be at most half the kernel "
+             << shapeStr(k);
+  int64_t oh = snn::getWindowedSize(input.getDimSize(2), k[0], strides[0], p[0],
+                                    p[2], 1, op.getCeilMode());
+  int64_t ow = snn::getWindowedSize(input.getDimSize(3), k[1], strides[1], p[1],
+                                    p[3], 1, op.getCeilMode());
   if (oh < 1 || ow < 1)
-    return op.emitOpError() << "the kernel " << shapeStr(k)
-                            << " does not fit the padded input "
-                            << shapeStr(input.getShape());
-  return verifyResultShape(
-      op, {input.getDimSize(0), input.getDimSize(1), oh, ow});
+    return op.emitOpError()
+           << "the kernel " << shapeStr(k) << " does not fit the padded input "
+           << shapeStr(input.getShape());
+  return verifyResultShape(op,
+                           {input.getDimSize(0), input.getDimSize(1), oh, ow});
 }
 
 LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }

@@ -302,11 +302,14 @@ struct SNNSelectFormatsPass
     // chance; it is still a candidate format, not its structure).
     bool nmShaped =
         nm && row.sparsity <= 1.0 - double(nm->first) / nm->second + 0.05;
-    row.structure = block      ? "block " + std::to_string(block->first) + "x" +
-                                     std::to_string(block->second)
-                    : nmShaped ? "nm " + std::to_string(nm->first) + ":" +
-                                     std::to_string(nm->second)
-                               : "unstructured";
+    if (block)
+      row.structure = "block " + std::to_string(block->first) + "x" +
+                      std::to_string(block->second);
+    else if (nmShaped)
+      row.structure =
+          "nm " + std::to_string(nm->first) + ":" + std::to_string(nm->second);
+    else
+      row.structure = "unstructured";
 
     // Index width: 32 bits when every position and coordinate fits.
     bool fits32 = std::max(w->rows, w->cols) < (int64_t(1) << 31) &&
