@@ -82,6 +82,12 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     int64_t q = oh * ow;
     auto matrixType = RankedTensorType::get({n, groups, k, q}, f32);
     Value matrix;
+    OpFoldResult batchDim =
+        ShapedType::isDynamic(n)
+            ? OpFoldResult(
+                  tensor::DimOp::create(rewriter, loc, op.getInput(), 0)
+                      .getResult())
+            : OpFoldResult(rewriter.getIndexAttr(n));
     bool pointwise = kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 &&
                      llvm::all_of(p, [](int64_t v) { return v == 0; });
     if (pointwise) {
@@ -89,12 +95,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
           rewriter, loc, op.getInput(),
           ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
       SmallVector<OpFoldResult> shape = {
-          ShapedType::isDynamic(n)
-              ? OpFoldResult(
-                    tensor::DimOp::create(rewriter, loc, op.getInput(), 0)
-                        .getResult())
-              : OpFoldResult(rewriter.getIndexAttr(n)),
-          rewriter.getIndexAttr(groups), rewriter.getIndexAttr(k),
+          batchDim, rewriter.getIndexAttr(groups), rewriter.getIndexAttr(k),
           rewriter.getIndexAttr(q)};
       matrix = tensor::ExpandShapeOp::create(
           rewriter, loc, matrixType, flatInput,
@@ -111,20 +112,11 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
       Value colsInit = emptyTensor(rewriter, loc, colsType, op.getInput(),
                                    {0, -1, -1, -1, -1, -1, -1});
       Value cols =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{colsType}, ValueRange{x},
-              ValueRange{colsInit},
-              ArrayRef<AffineMap>{
-                  AffineMap::get(7, 0,
-                                 {dn, dg * cg + dc, doh * s[0] + dkh * d[0],
-                                  dow * s[1] + dkw * d[1]},
-                                 ctx),
-                  rewriter.getMultiDimIdentityMap(7)},
-              SmallVector<IteratorType>(7, IteratorType::parallel),
-              [](OpBuilder &b, Location l, ValueRange args) {
-                linalg::YieldOp::create(b, l, args[0]);
-              })
-              .getResult(0);
+          copyGeneric(rewriter, loc, x, colsInit,
+                      AffineMap::get(7, 0,
+                                     {dn, dg * cg + dc, doh * s[0] + dkh * d[0],
+                                      dow * s[1] + dkw * d[1]},
+                                     ctx));
       matrix = tensor::CollapseShapeOp::create(
           rewriter, loc, matrixType, cols,
           ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3, 4}, {5, 6}});
@@ -155,18 +147,9 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     if (Value bias = op.getBias()) {
       AffineExpr bn, bg, bo, bq;
       bindDims(ctx, bn, bg, bo, bq);
-      acc =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{accType}, ValueRange{bias},
-              ValueRange{acc},
-              ArrayRef<AffineMap>{
-                  AffineMap::get(4, 0, {groups == 1 ? bo : bg * og + bo}, ctx),
-                  rewriter.getMultiDimIdentityMap(4)},
-              SmallVector<IteratorType>(4, IteratorType::parallel),
-              [](OpBuilder &b, Location l, ValueRange args) {
-                linalg::YieldOp::create(b, l, args[0]);
-              })
-              .getResult(0);
+      acc = copyGeneric(
+          rewriter, loc, bias, acc,
+          AffineMap::get(4, 0, {groups == 1 ? bo : bg * og + bo}, ctx));
     } else {
       acc = zeroFilled(rewriter, loc, acc);
     }
@@ -188,14 +171,9 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     Value flat = tensor::CollapseShapeOp::create(
         rewriter, loc, RankedTensorType::get({n, o, q}, f32), product,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
-    SmallVector<OpFoldResult> nchwShape = {
-        ShapedType::isDynamic(n)
-            ? OpFoldResult(
-                  tensor::DimOp::create(rewriter, loc, op.getInput(), 0)
-                      .getResult())
-            : OpFoldResult(rewriter.getIndexAttr(n)),
-        rewriter.getIndexAttr(o), rewriter.getIndexAttr(oh),
-        rewriter.getIndexAttr(ow)};
+    SmallVector<OpFoldResult> nchwShape = {batchDim, rewriter.getIndexAttr(o),
+                                           rewriter.getIndexAttr(oh),
+                                           rewriter.getIndexAttr(ow)};
     Value result = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get({n, o, oh, ow}, f32), flat,
         ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}}, nchwShape);
