@@ -236,39 +236,20 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     return ShapedType::isDynamic(batch) || batch >= kMinBatchMajor;
   }
 
-  /// The accumulator of `type` holding the bias broadcast along dimension
-  /// `biasDim` (or zeros); dynamic dims come from `src` per `srcDims`.
-  static Value biasInit(OpBuilder &b, Location loc, RankedTensorType type,
-                        Value bias, int64_t biasDim, Value src,
-                        ArrayRef<int64_t> srcDims) {
-    Value init = emptyTensor(b, loc, type, src, srcDims);
-    if (!bias)
-      return zeroFilled(b, loc, init);
-    MLIRContext *ctx = b.getContext();
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{type}, ValueRange{bias}, ValueRange{init},
-               ArrayRef<AffineMap>{
-                   AffineMap::get(2, 0, {getAffineDimExpr(biasDim, ctx)}, ctx),
-                   b.getMultiDimIdentityMap(2)},
-               ArrayRef<IteratorType>{IteratorType::parallel,
-                                      IteratorType::parallel},
-               [](OpBuilder &nb, Location l, ValueRange args) {
-                 linalg::YieldOp::create(nb, l, args[0]);
-               })
-        .getResult(0);
-  }
-
   /// y[b, o] += x[b, i] * W[o, i] with loops (b, o, i): a sparse dot product
-  /// per output; best for a batch of one or two (SpMV).
+  /// per output, the form for a batch of one (SpMV).
   static Value lowerRowMajor(OpBuilder &b, Location loc, Value x, Value weight,
                              Value bias, int64_t out) {
     MLIRContext *ctx = b.getContext();
     auto type = RankedTensorType::get(
         {cast<RankedTensorType>(x.getType()).getDimSize(0), out},
         b.getF32Type());
-    Value init = biasInit(b, loc, type, bias, 1, x, {0, -1});
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
+    Value init = emptyTensor(b, loc, type, x, {0, -1});
+    init =
+        bias ? copyGeneric(b, loc, bias, init, AffineMap::get(2, 0, {d1}, ctx))
+             : zeroFilled(b, loc, init);
     return linalg::GenericOp::create(
                b, loc, TypeRange{type}, ValueRange{x, weight}, ValueRange{init},
                ArrayRef<AffineMap>{AffineMap::get(3, 0, {d0, d2}, ctx),
