@@ -15,11 +15,13 @@ clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
   -o "$OUT/fuzz-readers"
 cp "$ROOT"/runtime/fuzz/corpus/* "$OUT/corpus-readers/"
 cd "$OUT"
+rm -f crash-* leak-* timeout-* oom-*
 echo "== fuzz-readers for ${SECONDS_PER_TARGET}s"
 ./fuzz-readers corpus-readers -max_total_time="$SECONDS_PER_TARGET" \
   -max_len=4096 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
-# libFuzzer exits non-zero on a crash; re-run the crash inputs to fail loudly.
-if ls crash-* leak-* timeout-* >/dev/null 2>&1; then
-  echo "fuzzing found failing inputs in $OUT" >&2
+# libFuzzer leaves each failing input as crash-*, leak-*, timeout-* or oom-*.
+failures=$(find . -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+if [ "$failures" -gt 0 ]; then
+  echo "fuzzing found $failures failing input(s) in $OUT" >&2
   exit 1
 fi

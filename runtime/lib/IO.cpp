@@ -495,9 +495,11 @@ int snn_mtx_read(const char *path, snn_coo *out, char *err, size_t errLen) {
     setError(err, errLen, "'%s': out of memory", path);
     return -1;
   }
-  memcpy(out->row_indices, ri.data(), count * 8);
-  memcpy(out->col_indices, ci.data(), count * 8);
-  memcpy(out->values, vals.data(), count * 8);
+  if (count) { // An empty vector's data() may be null: no memcpy from it.
+    memcpy(out->row_indices, ri.data(), count * 8);
+    memcpy(out->col_indices, ci.data(), count * 8);
+    memcpy(out->values, vals.data(), count * 8);
+  }
   return 0;
 }
 

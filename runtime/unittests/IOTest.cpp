@@ -153,3 +153,18 @@ TEST(Mtx, AcceptsNanAndInfValues) {
 }
 
 } // namespace
+
+namespace {
+// Found by scripts/fuzz.sh (UBSan): a file with zero entries made the reader
+// memcpy from an empty vector's null data().
+TEST(Mtx, ZeroEntries) {
+  char err[256];
+  snn_coo coo;
+  std::string path = tempPath("empty.mtx");
+  writeBytes(path, "%%MatrixMarket matrix coordinate real general\n2 3 0\n");
+  ASSERT_EQ(snn_mtx_read(path.c_str(), &coo, err, sizeof(err)), 0) << err;
+  EXPECT_EQ(coo.nnz, 0);
+  EXPECT_EQ(coo.rows, 2);
+  snn_coo_free(&coo);
+}
+} // namespace
