@@ -123,9 +123,13 @@ def cmd_mlp(args):
             else:
                 np.save(path + ".npy", w)
                 inputs.append(f"--input=@{path}.npy")
-        params.append(f"%b{i}: {tensor([b.shape[0]])}")
-        np.save(f"{args.workdir}/b{i}.npy", b)
-        inputs.append(f"--input=@{args.workdir}/b{i}.npy")
+        if args.const_bias:
+            body.append(f"  %b{i} = arith.constant dense_resource<b{i}> : {tensor([b.shape[0]])}")
+            blobs.append(f"      b{i}: \"{hex_blob(b)}\"")
+        else:
+            params.append(f"%b{i}: {tensor([b.shape[0]])}")
+            np.save(f"{args.workdir}/b{i}.npy", b)
+            inputs.append(f"--input=@{args.workdir}/b{i}.npy")
     h = "%x"
     hdim = xdim
     for i, w in enumerate(weights):
@@ -153,6 +157,21 @@ def cmd_mlp(args):
     with open(mlir, "w") as f:
         f.write("\n".join(lines) + "\n")
 
+    if args.channel_prune:
+        # SparseNN prunes (and shrinks) the model; the reference prunes the
+        # same channels in NumPy: each layer's rows with the smallest L2 norm
+        # (ties by position), as snn-prune defines it.
+        opt = os.path.join(os.path.dirname(args.runner), "sparse-opt")
+        pruned = f"{args.workdir}/mlp_pruned.mlir"
+        run([opt, mlir, f"--snn-prune=recipe=channel sparsity={args.channel_prune}",
+             "-o", pruned])
+        mlir = pruned
+        for w in weights:
+            norms = np.sqrt((w.astype(np.float64) ** 2).sum(axis=1))
+            order = np.argsort(norms, kind="stable")
+            # Half away from zero, as snn-prune's llround.
+            count = int(np.floor(args.channel_prune * w.shape[0] + 0.5))
+            w[order[:count]] = 0.0
     run([args.runner, mlir, f"--entry={args.entry}", *inputs,
          f"--output=@{args.workdir}/y.npy", *args.runner_arg])
     got = np.load(f"{args.workdir}/y.npy")
@@ -399,6 +418,10 @@ def main():
     m.add_argument("--mode", choices=["const", "arg"], default="const")
     m.add_argument("--prune-style", choices=ENCODINGS, default=None,
                    help="prune as for this format (default: --format)")
+    m.add_argument("--const-bias", action="store_true",
+                   help="biases as constants (not arguments)")
+    m.add_argument("--channel-prune", type=float, default=None,
+                   help="run snn-prune recipe=channel at this sparsity first")
     m.add_argument("--mtx", action="store_true",
                    help="pass the first weight as a Matrix Market file")
     m.add_argument("--layers", default="64,128,32")

@@ -74,3 +74,30 @@ func.func @global(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
   %z = snn.linear %x, %b : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
   return %y, %z : tensor<1x2xf32>, tensor<1x2xf32>
 }
+
+// -----
+
+// Channel pruning shrinks a linear -> relu -> linear chain: rows 1 and 3 of
+// the first weight (the weakest) go, with the second layer's columns 1 and 3;
+// relu(bias1[1]) = 1.5 and relu(bias1[3]) = 2.0 fold into a new bias of the
+// second layer (whose own channel pruning zeroed its first row):
+// [0, -2*1.5 - 4*2.0] = [0, -11].
+// RUN: sparse-opt %s -split-input-file -snn-prune="recipe=channel sparsity=0.5" | FileCheck %s --check-prefix=SHRINK
+// SHRINK-LABEL: func.func @shrink
+// SHRINK: %[[H:.*]] = snn.linear %arg0, %{{.*}} bias %{{.*}} {snn.pruned_channels = 2 : i64, weight_pattern = #snn.pattern<channel, sparsity = 0.5>} : (tensor<?x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+// SHRINK: %[[A:.*]] = snn.relu %[[H]] : (tensor<?x2xf32>) -> tensor<?x2xf32>
+// SHRINK: snn.linear %[[A]], %{{.*}} bias %{{.*}} {{.*}} : (tensor<?x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+// SHRINK: snn_weight_shrunk: "0x040000000000003F000000BF"
+// SHRINK: snn_bias_folded: "0x0400000000000000000030C1"
+// RUN: sparse-opt %s -split-input-file -snn-prune="recipe=channel sparsity=0.5 shrink-channels=false" | FileCheck %s --check-prefix=NOSHRINK
+// NOSHRINK-LABEL: func.func @shrink
+// NOSHRINK: snn.linear {{.*}} : (tensor<?x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+func.func @shrink(%x: tensor<?x4xf32>) -> tensor<?x2xf32> {
+  %w1 = arith.constant dense<[[1.0, 1.0, 1.0, 1.0], [0.1, 0.1, 0.1, 0.1], [2.0, -2.0, 2.0, -2.0], [0.01, 0.0, 0.0, 0.0]]> : tensor<4x4xf32>
+  %b1 = arith.constant dense<[0.5, 1.5, -0.5, 2.0]> : tensor<4xf32>
+  %w2 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [-1.0, -2.0, -3.0, -4.0]]> : tensor<2x4xf32>
+  %h = snn.linear %x, %w1 bias %b1 : (tensor<?x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+  %a = snn.relu %h : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  %y = snn.linear %a, %w2 : (tensor<?x4xf32>, tensor<2x4xf32>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}

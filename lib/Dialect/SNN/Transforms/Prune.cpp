@@ -9,6 +9,7 @@
 #include "sparsenn/Dialect/SNN/Transforms/Passes.h"
 #include "sparsenn/Dialect/SNN/Utils/Weights.h"
 
+#include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
 #include "mlir/IR/Builders.h"
 #include <algorithm>
 #include <cmath>
@@ -228,6 +229,139 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
       }
       rewriteWeight(t);
     }
+    // Shrinking rewrites the next layer's weight too: only once every weight
+    // is pruned, in program order.
+    if (shrinkChannels)
+      for (PruneTarget &t : targets)
+        if (t.recipe.getKind() == PatternKind::Channel)
+          if (auto linear = dyn_cast<LinearOp>(t.weight.layer))
+            shrinkLinearChannels(linear);
+  }
+
+  /// Removes the all-zero output rows of `first` when its result feeds one
+  /// snn.linear through single-use element-wise activations: the chain gets
+  /// the kept channels only, and the next layer's bias absorbs what the
+  /// removed channels contributed, W2[:, c] * act(bias1[c]).
+  void shrinkLinearChannels(LinearOp first) {
+    // The chain first -> act* -> second, every link with a single use.
+    SmallVector<Operation *> acts;
+    Value v = first.getResult();
+    LinearOp second;
+    while (v.hasOneUse()) {
+      Operation *user = *v.user_begin();
+      if (isa<ReluOp, SigmoidOp, TanhOp>(user)) {
+        acts.push_back(user);
+        v = user->getResult(0);
+        continue;
+      }
+      second = dyn_cast<LinearOp>(user);
+      if (second && second.getInput() != v)
+        second = nullptr;
+      break;
+    }
+    auto w1c = first.getWeight().getDefiningOp<arith::ConstantOp>();
+    auto w2c = second ? second.getWeight().getDefiningOp<arith::ConstantOp>()
+                      : arith::ConstantOp();
+    auto b1c = first.getBias()
+                   ? first.getBias().getDefiningOp<arith::ConstantOp>()
+                   : arith::ConstantOp();
+    auto b2c = second && second.getBias()
+                   ? second.getBias().getDefiningOp<arith::ConstantOp>()
+                   : arith::ConstantOp();
+    if (!second || !w2c || (first.getBias() && !b1c) ||
+        (second.getBias() && !b2c) ||
+        sparse_tensor::getSparseTensorEncoding(w1c.getType()) ||
+        sparse_tensor::getSparseTensorEncoding(w2c.getType()))
+      return;
+    auto w1Type = cast<RankedTensorType>(w1c.getType());
+    auto w2Type = cast<RankedTensorType>(w2c.getType());
+    int64_t out = w1Type.getDimSize(0), in = w1Type.getDimSize(1);
+    int64_t out2 = w2Type.getDimSize(0);
+    std::vector<double> w1, w2, b1(out, 0.0), b2(out2, 0.0);
+    std::string error;
+    if (failed(readConstantValues(w1c.getValue(), out * in, w1, error)) ||
+        failed(readConstantValues(w2c.getValue(), out2 * out, w2, error)) ||
+        (b1c && failed(readConstantValues(b1c.getValue(), out, b1, error))) ||
+        (b2c && failed(readConstantValues(b2c.getValue(), out2, b2, error))))
+      return;
+    SmallVector<int64_t> kept;
+    for (int64_t r = 0; r < out; ++r)
+      if (llvm::any_of(ArrayRef<double>(w1).slice(r * in, in),
+                       [](double x) { return x != 0.0; }))
+        kept.push_back(r);
+    if (kept.size() == static_cast<size_t>(out) || kept.empty())
+      return;
+
+    // What a removed channel feeds the next layer: act*(bias1[c]).
+    auto activate = [&](double x) {
+      for (Operation *act : acts) {
+        if (isa<ReluOp>(act))
+          x = std::max(x, 0.0);
+        else if (isa<SigmoidOp>(act))
+          x = 1.0 / (1.0 + std::exp(-x));
+        else
+          x = std::tanh(x);
+      }
+      return x;
+    };
+    std::vector<float> newW1, newB1, newW2, newB2(out2);
+    for (int64_t r : kept) {
+      for (int64_t c = 0; c < in; ++c)
+        newW1.push_back(w1[r * in + c]);
+      newB1.push_back(b1[r]);
+    }
+    bool anyConstant = false;
+    for (int64_t o = 0; o < out2; ++o) {
+      double sum = b2[o];
+      for (int64_t c = 0; c < out; ++c)
+        if (!llvm::is_contained(kept, c)) {
+          double contribution = w2[o * out + c] * activate(b1[c]);
+          anyConstant |= contribution != 0.0;
+          sum += contribution;
+        }
+      newB2[o] = sum;
+      for (int64_t c : kept)
+        newW2.push_back(w2[o * out + c]);
+    }
+
+    OpBuilder b(first);
+    MLIRContext *ctx = &getContext();
+    int64_t k = kept.size();
+    Type f32 = Float32Type::get(ctx);
+    auto mk = [&](ArrayRef<int64_t> shape, ArrayRef<float> data,
+                  arith::ConstantOp like, StringRef suffix) {
+      return createWeightConstant(
+          b, like ? like.getLoc() : first.getLoc(),
+          RankedTensorType::get(shape, f32), data,
+          (like ? getWeightName(like.getValue()) : std::string("snn_bias")) +
+              suffix.str());
+    };
+    first.getWeightMutable().assign(mk({k, in}, newW1, w1c, "_shrunk"));
+    if (b1c)
+      first.getBiasMutable().assign(mk({k}, newB1, b1c, "_shrunk"));
+    b.setInsertionPoint(second);
+    second.getWeightMutable().assign(mk({out2, k}, newW2, w2c, "_shrunk"));
+    if (b2c || anyConstant) {
+      Value bias = mk({out2}, newB2, b2c, "_folded");
+      if (second.getBias())
+        second.getBiasMutable().assign(bias);
+      else
+        second.getBiasMutable().append(bias);
+    }
+    // The chain's types lose the removed channels.
+    auto shrink = [&](Value value) {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape.back() = k;
+      value.setType(RankedTensorType::get(shape, type.getElementType()));
+    };
+    shrink(first.getResult());
+    for (Operation *act : acts)
+      shrink(act->getResult(0));
+    for (arith::ConstantOp c : {w1c, w2c, b1c, b2c})
+      if (c && c->use_empty())
+        c->erase();
+    first->setAttr("snn.pruned_channels", b.getI64IntegerAttr(out - k));
   }
 
   /// Replaces the layer's weight with the pruned values and records the

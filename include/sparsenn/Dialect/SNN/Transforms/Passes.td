@@ -58,7 +58,12 @@ def SNNPrunePass : Pass<"snn-prune", "ModuleOp"> {
     - `block`: `block = R,C` tiles are ranked by their L2 norm and the
       weakest zeroed until `sparsity` of the tiles are gone;
     - `channel`: whole output channels (rows) with the smallest L2 norm are
-      zeroed. (They are zeroed, not yet removed from the layer.)
+      zeroed. With `shrink-channels` (default), when the layer is an
+      `snn.linear` whose result reaches another `snn.linear` only through
+      `snn.relu`/`sigmoid`/`tanh`, the channels are removed: the layer gets
+      fewer outputs, the next layer fewer inputs, and the constant the removed
+      channels contributed (act(bias)) is folded into the next layer's bias.
+      The result is a smaller dense layer.
 
     A layer's own `snn.prune = #snn.pattern<...>` attribute overrides the
     pass options for that layer (`unstructured` means magnitude); with
@@ -82,7 +87,11 @@ def SNNPrunePass : Pass<"snn-prune", "ModuleOp"> {
     ListOption<"block", "block", "int64_t",
                "Block rows,cols for the block recipe (default 4,4)">,
     Option<"global", "global", "bool", "false",
-           "Magnitude pruning ranks all layers' weights together">
+           "Magnitude pruning ranks all layers' weights together">,
+    Option<"shrinkChannels", "shrink-channels", "bool", "true",
+           "After channel pruning, remove the zeroed output channels of an "
+           "snn.linear feeding (through element-wise activations) another "
+           "snn.linear, folding their constant contribution into its bias">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
