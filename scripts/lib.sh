@@ -12,7 +12,7 @@ PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22
   libomp-22-dev cmake ninja-build ccache clang-format-22 libgtest-dev
   pybind11-dev python3-pybind11 python3-numpy python3-pytest python3-scipy
-  python3-sklearn libclang-rt-22-dev
+  python3-sklearn libclang-rt-22-dev libopenblas0-pthread python3-matplotlib
 )
 
 install_packages() {
