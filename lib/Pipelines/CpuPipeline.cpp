@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SparseTensor/Transforms/Passes.h"
@@ -73,10 +74,18 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   SparsificationOptions sparsificationOptions(parallelization,
                                               SparseEmitStrategy::kFunctional,
                                               options.enableRuntimeLibrary);
+  // Buffer copies (padding, slices) as linalg.copy: lowered to loops that
+  // LLVM vectorizes, where memref.copy of a strided view calls the runtime's
+  // element-by-element memrefCopy (measured: 0.6 ms of a 2.3 ms layer).
+  bufferization::OneShotBufferizationOptions bufferization =
+      getBufferizationOptionsForSparsification(/*analysisOnly=*/false);
+  bufferization.memCpyFn = [](OpBuilder &b, Location loc, Value from,
+                              Value to) {
+    linalg::CopyOp::create(b, loc, from, to);
+    return success();
+  };
   pm.addPass(createSparsificationAndBufferizationPass(
-      getBufferizationOptionsForSparsification(
-          /*analysisOnly=*/false),
-      sparsificationOptions, /*createSparseDeallocs=*/true,
+      bufferization, sparsificationOptions, /*createSparseDeallocs=*/true,
       options.enableRuntimeLibrary, /*enableBufferInitialization=*/false, vl,
       /*enableVLAVectorization=*/false, /*enableSIMDIndex32=*/false,
       /*enableGPULibgen=*/false, SparseEmitStrategy::kFunctional,
