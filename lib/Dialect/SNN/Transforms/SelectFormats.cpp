@@ -41,22 +41,22 @@ struct FormatCost {
 /// the development machine (bench/results/cpu-cost-model.json).
 struct CostModel {
   llvm::StringMap<FormatCost> formats = {
-      {"dense", {3.049e-08, 0}},      {"csr", {3.393e-08, 9.102e-06}},
-      {"csc", {4.657e-08, 1.82e-05}}, {"coo", {5.341e-08, 1.706e-05}},
-      {"dcsr", {3.2e-08, 1.524e-05}}, {"bsr", {1.988e-08, 1.5e-05}},
-      {"nm", {3.571e-08, 0}},
+      {"dense", {2.961e-08, 0}},       {"csr", {2.795e-08, 2.669e-05}},
+      {"csc", {4.311e-08, 2.062e-05}}, {"coo", {5.103e-08, 1.746e-05}},
+      {"dcsr", {3.1e-08, 9.725e-06}},  {"bsr", {1.928e-08, 1.39e-05}},
+      {"nm", {3.547e-08, 0}},
   };
 
   /// A batch of one runs the row-major (sparse dot product) kernels, with
   /// their own constants: time = perUnit * stored + perRowBlock * rows.
   llvm::StringMap<FormatCost> batch1 = {
-      {"dense", {3.514e-08, 9.521e-07}},
-      {"csr", {3.812e-07, 4.96e-06}},
-      {"csc", {6.842e-07, 2.003e-07}},
-      {"coo", {7.022e-07, 9.642e-06}},
-      {"dcsr", {4.126e-07, 1.427e-06}},
-      {"bsr", {6.374e-07, 1.085e-06}},
-      {"nm", {4.807e-07, 0}},
+      {"dense", {3.448e-08, 1.152e-06}},
+      {"csr", {3.885e-07, 4.412e-06}},
+      {"csc", {6.148e-07, 2.99e-06}},
+      {"coo", {7.285e-07, 6.209e-06}},
+      {"dcsr", {4.085e-07, 1.522e-06}},
+      {"bsr", {6.37e-07, 7.039e-07}},
+      {"nm", {4.715e-07, 0}},
   };
 
   LogicalResult loadSection(const llvm::json::Object &fmts,
