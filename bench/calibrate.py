@@ -46,15 +46,8 @@ def stored_entries(w, fmt):
 
 
 def time_layer(runner, workdir, w, batch, enc, reps):
-    o, k = w.shape
-    encl = f"#W = #sparse_tensor.encoding<{{ {enc} }}>\n" if enc else ""
-    wt = f"tensor<{o}x{k}xf32{', #W' if enc else ''}>"
-    text = (encl + f"func.func @main(%x: tensor<{batch}x{k}xf32>) -> tensor<{batch}x{o}xf32> {{\n"
-            f"  %w = arith.constant dense_resource<w> : {wt}\n"
-            f"  %y = snn.linear %x, %w : (tensor<{batch}x{k}xf32>, {wt}) -> tensor<{batch}x{o}xf32>\n"
-            f"  return %y : tensor<{batch}x{o}xf32>\n}}\n"
-            "{-#\n  dialect_resources: {\n    builtin: {\n"
-            f"      w: \"{snncheck.hex_blob(w)}\"\n    }}\n  }}\n#-}}\n")
+    k = w.shape[1]
+    text = snncheck.linear_model_text(w, batch, enc)
     path = os.path.join(workdir, "layer.mlir")
     with open(path, "w") as f:
         f.write(text)

@@ -50,18 +50,6 @@ def encoding(name):
             f"j mod {m} : structured[{n}, {m}])" + W32)
 
 
-def model_text(w, batch, enc):
-    o, k = w.shape
-    head = f"#W = #sparse_tensor.encoding<{{ {enc} }}>\n" if enc else ""
-    wt = f"tensor<{o}x{k}xf32{', #W' if enc else ''}>"
-    return (head + f"func.func @main(%x: tensor<{batch}x{k}xf32>) -> tensor<{batch}x{o}xf32> {{\n"
-            f"  %w = arith.constant dense_resource<w> : {wt}\n"
-            f"  %y = snn.linear %x, %w : (tensor<{batch}x{k}xf32>, {wt}) -> tensor<{batch}x{o}xf32>\n"
-            f"  return %y : tensor<{batch}x{o}xf32>\n}}\n"
-            "{-#\n  dialect_resources: {\n    builtin: {\n"
-            f"      w: \"{snncheck.hex_blob(w)}\"\n    }}\n  }}\n#-}}\n")
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runner", required=True)
@@ -93,7 +81,7 @@ def main():
         ref = x.astype(np.float64) @ w.T.astype(np.float64)
         dense_path = os.path.join(args.workdir, "dense.mlir")
         with open(dense_path, "w") as f:
-            f.write(model_text(w, batch, None))
+            f.write(snncheck.linear_model_text(w, batch, None))
         rep = subprocess.run([args.opt, dense_path, "--snn-select-formats=report=json", "-o", "/dev/null"],
                              capture_output=True, text=True)
         layer = json.loads(rep.stderr)["layers"][0]
@@ -102,7 +90,7 @@ def main():
         for name, predicted in layer["predicted_ms"].items():
             path = os.path.join(args.workdir, "cand.mlir")
             with open(path, "w") as f:
-                f.write(model_text(w, batch, encoding(name)))
+                f.write(snncheck.linear_model_text(w, batch, encoding(name)))
             out = os.path.join(args.workdir, "y.npy")
             p = subprocess.run([args.runner, path, f"--input=@{xp}", f"--output=@{out}",
                                 f"--benchmark={args.reps}"], capture_output=True, text=True)

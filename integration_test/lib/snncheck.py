@@ -50,6 +50,21 @@ def hex_blob(a):
     return "0x04000000" + np.ascontiguousarray(a, dtype="<f4").tobytes().hex().upper()
 
 
+def linear_model_text(w, batch, enc):
+    """@main(x) = snn.linear(x, w) with w a dense_resource constant, encoded
+    with `enc` (the encoding's body, or None for dense). Shared by the
+    benchmark scripts."""
+    o, k = w.shape
+    head = f"#W = #sparse_tensor.encoding<{{ {enc} }}>\n" if enc else ""
+    wt = f"tensor<{o}x{k}xf32{', #W' if enc else ''}>"
+    return (head + f"func.func @main(%x: tensor<{batch}x{k}xf32>) -> tensor<{batch}x{o}xf32> {{\n"
+            f"  %w = arith.constant dense_resource<w> : {wt}\n"
+            f"  %y = snn.linear %x, %w : (tensor<{batch}x{k}xf32>, {wt}) -> tensor<{batch}x{o}xf32>\n"
+            f"  return %y : tensor<{batch}x{o}xf32>\n}}\n"
+            "{-#\n  dialect_resources: {\n    builtin: {\n"
+            f"      w: \"{hex_blob(w)}\"\n    }}\n  }}\n#-}}\n")
+
+
 def tensor(shape, enc=None):
     dims = "x".join("?" if d is None else str(d) for d in shape)
     return f"tensor<{dims}xf32{', #' + enc if enc else ''}>"
@@ -144,7 +159,6 @@ def cmd_mlp(args):
             body.append(f"  %a{i} = snn.{act} {h} : ({out_t}) -> {out_t}")
             h = f"%a{i}"
     out_t = tensor([hdim, sizes[-1]])
-    # Reorder params so that each layer's weight precedes its bias.
     lines.append(f"func.func @{args.entry}({', '.join(params)}) -> {out_t} {{")
     lines += body
     lines.append(f"  return {h} : {out_t}")
@@ -409,6 +423,16 @@ def cmd_expr(args):
     compare(args.expr, got, want, args.rtol, args.atol)
 
 
+def add_common(parser):
+    """Options every model-running subcommand takes."""
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rtol", type=float, default=1e-4)
+    parser.add_argument("--atol", type=float, default=1e-4)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--runner-arg", action="append", default=[],
+                        help="extra sparse-runner option (repeatable)")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--runner", default="sparse-runner")
@@ -431,12 +455,7 @@ def main():
     m.add_argument("--act", default="relu")
     m.add_argument("--final-act", default="")
     m.add_argument("--entry", default="main")
-    m.add_argument("--seed", type=int, default=0)
-    m.add_argument("--rtol", type=float, default=1e-4)
-    m.add_argument("--atol", type=float, default=1e-4)
-    m.add_argument("--workdir", required=True)
-    m.add_argument("--runner-arg", action="append", default=[],
-                   help="extra sparse-runner option (repeatable)")
+    add_common(m)
     c = sub.add_parser("conv")
     c.add_argument("--op", choices=["conv", "maxpool", "avgpool"], default="conv")
     c.add_argument("--format", choices=ENCODINGS, default="dense")
@@ -452,20 +471,12 @@ def main():
     c.add_argument("--dynamic-batch", action="store_true")
     c.add_argument("--ceil", action="store_true")
     c.add_argument("--exclude-pad", action="store_true")
-    c.add_argument("--seed", type=int, default=0)
-    c.add_argument("--rtol", type=float, default=1e-4)
-    c.add_argument("--atol", type=float, default=1e-4)
-    c.add_argument("--workdir", required=True)
-    c.add_argument("--runner-arg", action="append", default=[])
+    add_common(c)
     m = sub.add_parser("cnn")
     m.add_argument("--format", choices=ENCODINGS, required=True)
     m.add_argument("--batch", type=int, default=16)
     m.add_argument("--sparsity", type=float, default=0.7)
-    m.add_argument("--seed", type=int, default=0)
-    m.add_argument("--rtol", type=float, default=1e-4)
-    m.add_argument("--atol", type=float, default=1e-4)
-    m.add_argument("--workdir", required=True)
-    m.add_argument("--runner-arg", action="append", default=[])
+    add_common(m)
     e = sub.add_parser("expr")
     e.add_argument("--got", required=True)
     e.add_argument("--expr", required=True)

@@ -76,7 +76,9 @@ void snn::buildCpuPipeline(OpPassManager &pm,
                                               options.enableRuntimeLibrary);
   // Buffer copies (padding, slices) as linalg.copy: lowered to loops that
   // LLVM vectorizes, where memref.copy of a strided view calls the runtime's
-  // element-by-element memrefCopy (measured: 0.6 ms of a 2.3 ms layer).
+  // element-by-element memrefCopy (measured: a 1024x1024 90% CSR layer with
+  // a dynamic batch of 352 went from 3.56 to 2.77 ms, the demo from 8.6 to
+  // 7.1 ms).
   bufferization::OneShotBufferizationOptions bufferization =
       getBufferizationOptionsForSparsification(/*analysisOnly=*/false);
   bufferization.memCpyFn = [](OpBuilder &b, Location loc, Value from,

@@ -123,14 +123,8 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     }
     if (kPadded != k) {
       // N:M weights are padded along K to a multiple of M.
-      Value zero = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getF32FloatAttr(0.0f));
-      SmallVector<OpFoldResult> low(4, rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> high(4, rewriter.getIndexAttr(0));
-      high[2] = rewriter.getIndexAttr(kPadded - k);
-      matrix = tensor::PadOp::create(
-          rewriter, loc, RankedTensorType::get({n, groups, kPadded, q}, f32),
-          matrix, low, high, zero);
+      matrix = padDimHigh(rewriter, loc, matrix, 2,
+                          rewriter.getIndexAttr(kPadded - k), kPadded);
     }
 
     // acc[n, g, og, q] = bias[g*Og + og]

@@ -49,6 +49,11 @@ struct PaddedDim {
   OpFoldResult size;   ///< The original size of the dimension.
   OpFoldResult blocks; ///< The padded size divided by kVectorBlock.
 };
+/// Pads dimension `dim` of `v` at the end with `amount` zeros, to
+/// `paddedSize` (dynamic when `amount` is).
+Value padDimHigh(OpBuilder &b, Location loc, Value v, int64_t dim,
+                 OpFoldResult amount, int64_t paddedSize);
+
 /// Pads dimension `dim` of `v` with zeros to a multiple of kVectorBlock.
 PaddedDim padToLanes(OpBuilder &b, Location loc, Value v, int64_t dim);
 

@@ -415,7 +415,7 @@ struct SNNSelectFormatsPass
     rows.push_back(row);
     if (best == dense)
       return success();
-    return retype(op, *w, cst, values, *best, nm);
+    return retype(op, *w, cst, values, *best, nm, row.sparsity);
   }
 
   /// Replaces the weight with a constant of the chosen encoding (a conv
@@ -423,7 +423,8 @@ struct SNNSelectFormatsPass
   LogicalResult retype(Operation *op, const LayerWeight &w,
                        arith::ConstantOp cst, ArrayRef<double> values,
                        const Candidate &chosen,
-                       std::optional<std::pair<int64_t, int64_t>> nm) {
+                       std::optional<std::pair<int64_t, int64_t>> nm,
+                       double sparsity) {
     MLIRContext *ctx = &getContext();
     Attribute enc = parseAttribute(
         "#sparse_tensor.encoding<{ " + chosen.encoding + " }>", ctx);
@@ -451,7 +452,6 @@ struct SNNSelectFormatsPass
     if (cst->use_empty())
       cst->erase();
     if (!op->hasAttr("weight_pattern")) {
-      double sparsity = rows.back().sparsity;
       auto sparsityAttr = FloatAttr::get(Float64Type::get(ctx),
                                          std::round(sparsity * 1e4) / 1e4);
       PatternAttr pattern =
