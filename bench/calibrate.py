@@ -19,7 +19,6 @@ where units = stored weight entries (zeros a format stores included)
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -53,11 +52,7 @@ def time_layer(runner, workdir, w, batch, enc, reps):
         f.write(text)
     x = np.random.default_rng(1).standard_normal((batch, k)).astype(np.float32)
     np.save(os.path.join(workdir, "x.npy"), x)
-    p = subprocess.run([runner, path, f"--input=@{workdir}/x.npy", f"--benchmark={reps}", "--quiet"],
-                       capture_output=True, text=True)
-    if p.returncode:
-        sys.exit(p.stderr)
-    return float(p.stdout.splitlines()[-1].replace(",", "").split()[6])
+    return snncheck.benchmark(runner, path, [f"{workdir}/x.npy"], reps)
 
 
 def main():

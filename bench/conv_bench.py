@@ -18,7 +18,6 @@ set OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, unset both for this command only:
 import argparse
 import csv
 import os
-import subprocess
 import sys
 import time
 
@@ -52,17 +51,6 @@ def write_conv(path, n, c, h, w, o, kh, kw, pad, w2, sparse):
             f"      w: \"{snncheck.hex_blob(w2)}\"\n    }}\n  }}\n#-}}\n")
     with open(path, "w") as f:
         f.write(text)
-
-
-def time_runner(runner, model, x_path, out_path, reps):
-    p = subprocess.run([runner, model, f"--input=@{x_path}", f"--output=@{out_path}",
-                        f"--benchmark={reps}"], capture_output=True, text=True)
-    if p.returncode:
-        sys.exit(p.stderr)
-    for line in p.stdout.splitlines():
-        if line.startswith("call time:"):
-            return float(line.replace(",", "").split()[6])
-    sys.exit("no timing in sparse-runner output")
 
 
 def numpy_im2col_ms(x, w4, pad, reps):
@@ -119,7 +107,7 @@ def main():
                 if label == "sparsenn_dense" and dense_ms is not None:
                     times[label] = dense_ms  # dense time does not depend on sparsity
                     continue
-                times[label] = time_runner(args.runner, model, x_path, out, args.reps)
+                times[label] = snncheck.benchmark(args.runner, model, [x_path], args.reps, out)
                 err = np.abs(np.load(out) - ref).max()
                 if err > 1e-4 * max(1.0, scale):
                     sys.exit(f"{name} {label} s={sp}: max abs error {err} vs reference")

@@ -92,17 +92,10 @@ def main():
             with open(path, "w") as f:
                 f.write(snncheck.linear_model_text(w, batch, encoding(name)))
             out = os.path.join(args.workdir, "y.npy")
-            p = subprocess.run([args.runner, path, f"--input=@{xp}", f"--output=@{out}",
-                                f"--benchmark={args.reps}"], capture_output=True, text=True)
-            if p.returncode:
-                sys.exit(f"{name}: {p.stderr}")
+            ms = snncheck.benchmark(args.runner, path, [xp], args.reps, out)
             err = np.abs(np.load(out) - ref).max()
             if err > 1e-3 * max(1.0, np.abs(ref).max()):
                 sys.exit(f"{name} n={n} b={batch}: wrong result (max abs error {err})")
-            ms = None
-            for line in p.stdout.splitlines():
-                if line.startswith("call time:"):
-                    ms = float(line.replace(",", "").split()[6])
             measured[name] = ms
             errors.append(abs(predicted - ms) / ms)
             rows.append({"size": n, "batch": batch, "pattern": pattern, "sparsity": sparsity,

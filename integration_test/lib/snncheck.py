@@ -65,6 +65,20 @@ def linear_model_text(w, batch, enc):
             f"      w: \"{hex_blob(w)}\"\n    }}\n  }}\n#-}}\n")
 
 
+def benchmark(runner, model, inputs, reps, output=None):
+    """Runs `model` with sparse-runner --benchmark=reps and returns the
+    median call time in ms (exits with the runner's error on failure)."""
+    cmd = [runner, model, *[f"--input=@{i}" for i in inputs], f"--benchmark={reps}"]
+    cmd += [f"--output=@{output}"] if output else ["--quiet"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode:
+        sys.exit(p.stderr)
+    for line in p.stdout.splitlines():
+        if line.startswith("call time:"):
+            return float(line.replace(",", "").split()[6])
+    sys.exit("no timing in sparse-runner output")
+
+
 def tensor(shape, enc=None):
     dims = "x".join("?" if d is None else str(d) for d in shape)
     return f"tensor<{dims}xf32{', #' + enc if enc else ''}>"
