@@ -13,6 +13,7 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -92,6 +93,13 @@ void snn::buildCpuPipeline(OpPassManager &pm,
       /*enableVLAVectorization=*/false, /*enableSIMDIndex32=*/false,
       /*enableGPULibgen=*/false, SparseEmitStrategy::kFunctional,
       parallelization));
+  // Free temporaries (the sparsifier's pipeline leaks every buffer it
+  // allocates; freed buffers are also reused by malloc instead of being
+  // page-faulted in again on every call).
+  // Returned buffers the function does not own (a view of an argument, a
+  // global) are cloned, so the caller can always free a result.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createStorageSpecifierToLLVMPass());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
 
