@@ -1,0 +1,144 @@
+//===- Peers.cpp - The peers of bench/run, timed in-process ---------------===//
+//
+// A small C-ABI library loaded by bench/run (ctypes): it times SparseNN's and
+// upstream MLIR's AOT-compiled entry points and the peer implementations
+// (Eigen, OpenBLAS, a plain CSR loop, a STREAM triad) in the same process,
+// so every number of one case comes from the same run. Each function runs
+// once to warm up, then `reps` times, and writes {median, min} in ms.
+//
+//===----------------------------------------------------------------------===//
+
+#include <Eigen/Dense>
+#include <Eigen/SparseCore>
+#include <algorithm>
+#include <array>
+#include <type_traits>
+#include <utility>
+#include <cblas.h>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+namespace {
+
+template <typename Fn> void timeIt(Fn &&fn, int reps, double *stats) {
+  fn();
+  std::vector<double> ms;
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = std::chrono::steady_clock::now();
+    fn();
+    auto t1 = std::chrono::steady_clock::now();
+    ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  stats[0] = ms[ms.size() / 2];
+  stats[1] = ms.front();
+}
+
+using RowMajorCsr = Eigen::SparseMatrix<float, Eigen::RowMajor, int32_t>;
+using RowMatrix =
+    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+constexpr int kMaxArgs = 16;
+using Caller = void (*)(void *, void **);
+
+template <size_t... I>
+void callWith(void *fn, void **args, std::index_sequence<I...>) {
+  using Fn = void (*)(std::conditional_t<true, void *, decltype(I)>...);
+  reinterpret_cast<Fn>(fn)(args[I]...);
+}
+
+template <size_t N> void callN(void *fn, void **args) {
+  callWith(fn, args, std::make_index_sequence<N>());
+}
+
+template <size_t... N>
+std::array<Caller, sizeof...(N)> callers(std::index_sequence<N...>) {
+  return {&callN<N>...};
+}
+
+} // namespace
+
+extern "C" {
+
+/// Calls the `_mlir_ciface_` entry point `fn` whose parameters are `nargs`
+/// (at most 16) descriptor pointers, the first being the result descriptor;
+/// frees every result but the last call's, which the caller checks and frees.
+void snnb_time_ciface(void *fn, int nargs, void **args, int reps,
+                      double *stats) {
+  if (nargs < 1 || nargs > kMaxArgs)
+    std::abort();
+  Caller call = callers(std::make_index_sequence<kMaxArgs + 1>())[nargs];
+  bool first = true;
+  timeIt(
+      [&]() {
+        if (!first)
+          free(*static_cast<void **>(args[0]));
+        first = false;
+        call(fn, args);
+      },
+      reps, stats);
+}
+
+/// Y^T [M, N] = W (CSR) * X^T [K, N], both dense operands row-major: the
+/// layout Eigen's sparse-times-dense product is fastest with (it adds whole
+/// rows of X^T per nonzero, vectorized over N); with column-major operands
+/// it runs N sparse matrix-vector products, 8-20x slower at N=64.
+void snnb_eigen_spmm(int m, int k, int n, int nnz, const int32_t *pos,
+                     const int32_t *crd, const float *val, const float *xt,
+                     float *yt, int reps, double *stats) {
+  Eigen::Map<const RowMajorCsr> w(m, k, nnz, pos, crd, val);
+  Eigen::Map<const RowMatrix> b(xt, k, n);
+  Eigen::Map<RowMatrix> c(yt, m, n);
+  timeIt([&]() { c.noalias() = w * b; }, reps, stats);
+}
+
+/// y = x * W^T with dense W [M, K] through OpenBLAS sgemm.
+void snnb_sgemm(int m, int k, int n, const float *w, const float *x, float *y,
+                int reps, double *stats) {
+  timeIt(
+      [&]() {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k, 1.0f, x,
+                    k, w, k, 0.0f, y, m);
+      },
+      reps, stats);
+}
+
+/// The plain CSR loop a user would write: y[j, i] = sum_p val[p] x[j, crd[p]].
+void snnb_plain_csr(int m, int k, int n, const int32_t *pos,
+                    const int32_t *crd, const float *val, const float *x,
+                    float *y, int reps, double *stats) {
+  timeIt(
+      [&]() {
+        for (int j = 0; j < n; ++j) {
+          const float *xr = x + static_cast<size_t>(j) * k;
+          float *yr = y + static_cast<size_t>(j) * m;
+          for (int i = 0; i < m; ++i) {
+            float acc = 0.0f;
+            for (int32_t p = pos[i]; p < pos[i + 1]; ++p)
+              acc += val[p] * xr[crd[p]];
+            yr[i] = acc;
+          }
+        }
+      },
+      reps, stats);
+}
+
+/// STREAM triad a[i] = b[i] + s * c[i] over `n` floats; returns the best
+/// bandwidth in GB/s (12 bytes per element: two loads and a store).
+double snnb_stream_triad(int64_t n, int reps) {
+  std::vector<float> a(n, 0.0f), b(n, 1.0f), c(n, 2.0f);
+  double stats[2];
+  timeIt(
+      [&]() {
+        float *__restrict pa = a.data();
+        const float *__restrict pb = b.data();
+        const float *__restrict pc = c.data();
+        for (int64_t i = 0; i < n; ++i)
+          pa[i] = pb[i] + 3.0f * pc[i];
+      },
+      reps, stats);
+  return 12.0 * static_cast<double>(n) / (stats[1] * 1e6);
+}
+}
