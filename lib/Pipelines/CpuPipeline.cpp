@@ -65,10 +65,18 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   // into the sparse weight (a sparse expand_shape), which turns a 95%-sparse
   // 1x1 conv from 5.2 ms into the dense 45 ms (bench/conv_bench.py). The MLP
   // demo's time does not change without it.
-  pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
   unsigned vl =
       options.vectorLength < 0 ? getHostVectorLength() : options.vectorLength;
   bool parallel = options.threads > 1;
+  pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
+  // Our kernels where upstream's vectorization falls short; the sparsifier
+  // takes the rest. vl=0 (no vectors) leaves everything to the sparsifier.
+  if (options.sparseKernels && vl > 0) {
+    SNNSparseKernelsPassOptions kernels;
+    kernels.vectorLength = vl;
+    kernels.parallel = parallel;
+    pm.addNestedPass<func::FuncOp>(createSNNSparseKernelsPass(kernels));
+  }
   SparseParallelizationStrategy parallelization =
       parallel ? SparseParallelizationStrategy::kDenseOuterLoop
                : SparseParallelizationStrategy::kNone;

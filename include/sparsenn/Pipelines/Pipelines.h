@@ -58,6 +58,13 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "constant runs per call and a constant of sparse type "
                      "is rejected by the legality check"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> sparseKernels{
+      *this, "sparse-kernels",
+      llvm::cl::desc("Generate register-blocked kernels for the sparse "
+                     "contractions they cover (snn-sparse-kernels: CSR, BSR, "
+                     "N:M and dense weights; default true). Off, upstream's "
+                     "sparsifier generates every kernel"),
+      llvm::cl::init(true)};
 };
 
 /// The vector length the host CPU's features support for f32: 16 with

@@ -43,19 +43,20 @@ Value toResultType(OpBuilder &b, Location loc, Value v,
 /// dimensions are padded to a multiple of it so that loops need no masks.
 constexpr int64_t kVectorBlock = 16;
 
-/// A dimension padded with zeros to a multiple of kVectorBlock.
+/// A dimension padded with zeros to a multiple of a block size.
 struct PaddedDim {
   Value padded;        ///< The padded tensor (the input when nothing to pad).
   OpFoldResult size;   ///< The original size of the dimension.
-  OpFoldResult blocks; ///< The padded size divided by kVectorBlock.
+  OpFoldResult blocks; ///< The padded size divided by the block size.
 };
 /// Pads dimension `dim` of `v` at the end with `amount` zeros, to
 /// `paddedSize` (dynamic when `amount` is).
 Value padDimHigh(OpBuilder &b, Location loc, Value v, int64_t dim,
                  OpFoldResult amount, int64_t paddedSize);
 
-/// Pads dimension `dim` of `v` with zeros to a multiple of kVectorBlock.
-PaddedDim padToLanes(OpBuilder &b, Location loc, Value v, int64_t dim);
+/// Pads dimension `dim` of `v` with zeros to a multiple of `block`.
+PaddedDim padToBlocks(OpBuilder &b, Location loc, Value v, int64_t dim,
+                      int64_t block);
 
 /// A generic copying `src` (read through `srcMap`) into `init`.
 Value copyGeneric(OpBuilder &b, Location loc, Value src, Value init,

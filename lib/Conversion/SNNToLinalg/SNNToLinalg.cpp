@@ -190,12 +190,13 @@ Value padDimHigh(OpBuilder &b, Location loc, Value v, int64_t dim,
       zero);
 }
 
-PaddedDim padToLanes(OpBuilder &b, Location loc, Value v, int64_t dim) {
+PaddedDim padToBlocks(OpBuilder &b, Location loc, Value v, int64_t dim,
+                      int64_t block) {
   int64_t size = cast<RankedTensorType>(v.getType()).getDimSize(dim);
   PaddedDim result;
   if (!ShapedType::isDynamic(size)) {
-    int64_t blocks = llvm::divideCeil(size, kVectorBlock);
-    int64_t padded = blocks * kVectorBlock;
+    int64_t blocks = llvm::divideCeil(size, block);
+    int64_t padded = blocks * block;
     result.size = b.getIndexAttr(size);
     result.blocks = b.getIndexAttr(blocks);
     result.padded =
@@ -205,8 +206,8 @@ PaddedDim padToLanes(OpBuilder &b, Location loc, Value v, int64_t dim) {
     return result;
   }
   Value n = tensor::DimOp::create(b, loc, v, dim);
-  Value lanes = arith::ConstantIndexOp::create(b, loc, kVectorBlock);
-  Value lanesMinus1 = arith::ConstantIndexOp::create(b, loc, kVectorBlock - 1);
+  Value lanes = arith::ConstantIndexOp::create(b, loc, block);
+  Value lanesMinus1 = arith::ConstantIndexOp::create(b, loc, block - 1);
   Value blocks = arith::DivUIOp::create(
       b, loc, arith::AddIOp::create(b, loc, n, lanesMinus1), lanes);
   Value padded = arith::MulIOp::create(b, loc, blocks, lanes);
@@ -269,28 +270,43 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
         .getResult(0);
   }
 
-  /// y = (W xT)T in blocks of kLanes batch rows: the batch is padded to
-  /// whole blocks (b = bo * kLanes + bi) and each block transposed, so every
-  /// stored weight scales a contiguous kLanes-wide row of xT into one of yT:
-  /// a vector FMA with a static trip count, no gathers and no masks (2048x2048
-  /// at 90%, a static batch of 17: 1.07 ms with a masked tail in every
-  /// iteration, 0.46 ms in two blocks). The outer loop runs over
-  /// the blocks, so it is also the one OpenMP splits, whatever the format
-  /// (CSC's reduction-first order stays inside a block).
+  /// The batch rows per block of the batch-major form: at most kMaxBlock
+  /// (the columns of C that snn-sparse-kernels keeps in registers across a
+  /// weight row; a block of xT, IN x 64 floats, also stays in L2 while all
+  /// of W streams by), as even as the batch allows, in whole vectors (so
+  /// upstream's sparsifier needs no masks either). A dynamic batch gets
+  /// kMaxBlock.
+  static constexpr int64_t kMaxBlock = 4 * kLanes;
+  static int64_t blockRows(int64_t batch) {
+    if (ShapedType::isDynamic(batch))
+      return kMaxBlock;
+    int64_t blocks = llvm::divideCeil(batch, kMaxBlock);
+    return llvm::alignTo(llvm::divideCeil(batch, blocks), kLanes);
+  }
+
+  /// y = (W xT)T in blocks of `lanes` batch rows (blockRows): the batch is
+  /// padded to whole blocks (b = bo * lanes + bi) and each block transposed,
+  /// so every stored weight scales a contiguous row of xT into one of yT: a
+  /// vector FMA per register with a static trip count, no gathers and no
+  /// masks (2048x2048 at 90%, a static batch of 17: 1.07 ms with a masked
+  /// tail in every iteration, 0.46 ms in two blocks). The outer loop runs
+  /// over the blocks, so it is also the one OpenMP splits, whatever the
+  /// format (CSC's reduction-first order stays inside a block).
   static Value lowerBatchMajor(OpBuilder &b, Location loc, Value x,
                                Value weight, Value bias, int64_t out) {
     MLIRContext *ctx = b.getContext();
     auto xType = cast<RankedTensorType>(x.getType());
     int64_t batch = xType.getDimSize(0), in = xType.getDimSize(1);
     Type f32 = b.getF32Type();
-    PaddedDim pb = padToLanes(b, loc, x, 0);
+    int64_t lanes = blockRows(batch);
+    PaddedDim pb = padToBlocks(b, loc, x, 0, lanes);
     int64_t blocks = ShapedType::isDynamic(batch)
                          ? ShapedType::kDynamic
-                         : llvm::divideCeil(batch, kLanes);
+                         : llvm::divideCeil(batch, lanes);
     Value x3 = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({blocks, kLanes, in}, f32), pb.padded,
+        b, loc, RankedTensorType::get({blocks, lanes, in}, f32), pb.padded,
         ArrayRef<ReassociationIndices>{{0, 1}, {2}},
-        ArrayRef<OpFoldResult>{pb.blocks, b.getIndexAttr(kLanes),
+        ArrayRef<OpFoldResult>{pb.blocks, b.getIndexAttr(lanes),
                                b.getIndexAttr(in)});
     SmallVector<Value> dynBlocks;
     if (ShapedType::isDynamic(blocks))
@@ -299,7 +315,7 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     // xT[bo, i, bi] = x3[bo, bi, i].
     AffineExpr e0, e1, e2;
     bindDims(ctx, e0, e1, e2);
-    auto xTType = RankedTensorType::get({blocks, in, kLanes}, f32);
+    auto xTType = RankedTensorType::get({blocks, in, lanes}, f32);
     Value xT = copyGeneric(b, loc, x3,
                            tensor::EmptyOp::create(b, loc, xTType, dynBlocks),
                            AffineMap::get(3, 0, {e0, e2, e1}, ctx));
@@ -307,7 +323,7 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     // yT[bo, o, bi] = bias[o] + sum_i W[o, i] * xT[bo, i, bi], with the
     // block loop outermost (a dynamic loop inside the sparse ones made the
     // kernel 6x slower) and parallel.
-    auto yTType = RankedTensorType::get({blocks, out, kLanes}, f32);
+    auto yTType = RankedTensorType::get({blocks, out, lanes}, f32);
     Value init = tensor::EmptyOp::create(b, loc, yTType, dynBlocks);
     init =
         bias ? copyGeneric(b, loc, bias, init, AffineMap::get(3, 0, {e1}, ctx))
@@ -327,7 +343,7 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
             .getResult(0);
 
     // y[bo, bi, o] = yT[bo, o, bi], then drop the padding rows.
-    auto y3Type = RankedTensorType::get({blocks, kLanes, out}, f32);
+    auto y3Type = RankedTensorType::get({blocks, lanes, out}, f32);
     Value y3 = copyGeneric(b, loc, yT,
                            tensor::EmptyOp::create(b, loc, y3Type, dynBlocks),
                            AffineMap::get(3, 0, {e0, e2, e1}, ctx));

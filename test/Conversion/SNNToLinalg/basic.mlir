@@ -1,8 +1,9 @@
 // RUN: sparse-opt %s --convert-snn-to-linalg --split-input-file | FileCheck %s
 
 // snn.linear with a sparse weight and a dynamic (or >= 2) batch: the batch
-// is padded to blocks of 16 rows, each block transposed, one generic over
-// (block, out, in, lane) reads the CSR weight as W[o, i] with the 16 lanes
+// is padded to blocks of 64 rows (a dynamic batch; a static one gets even
+// blocks of at most 64 rows in whole vectors, see @linear_blocks), each block transposed, one generic over
+// (block, out, in, lane) reads the CSR weight as W[o, i] with the 64 lanes
 // innermost, and the result is transposed back and sliced to the batch.
 // CHECK-DAG: #[[T:.*]] = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
 // CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1, d2) -> (d1)>
@@ -13,20 +14,34 @@
 // CHECK: %[[B:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x16xf32>
 // CHECK: %[[BLOCKS:.*]] = arith.divui
 // CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 0] high[%{{.*}}, 0]
-// CHECK: %[[E:.*]] = tensor.expand_shape %[[P]] {{\[\[}}0, 1], [2]] output_shape [%[[BLOCKS]], 16, 16] : tensor<?x16xf32> into tensor<?x16x16xf32>
-// CHECK: %[[X:.*]] = linalg.generic {indexing_maps = [#[[T]], #{{.*}}]{{.*}} ins(%[[E]] : tensor<?x16x16xf32>)
-// CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #{{.*}}]{{.*}} ins(%arg2 : tensor<8xf32>) outs(%{{.*}} : tensor<?x8x16xf32>)
-// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XT]], #[[W]], #[[YT]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[X]], %arg1 : tensor<?x16x16xf32>, tensor<8x16xf32, #sparse>) outs(%[[INIT]] : tensor<?x8x16xf32>)
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[P]] {{\[\[}}0, 1], [2]] output_shape [%[[BLOCKS]], 64, 16] : tensor<?x16xf32> into tensor<?x64x16xf32>
+// CHECK: %[[X:.*]] = linalg.generic {indexing_maps = [#[[T]], #{{.*}}]{{.*}} ins(%[[E]] : tensor<?x64x16xf32>)
+// CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #{{.*}}]{{.*}} ins(%arg2 : tensor<8xf32>) outs(%{{.*}} : tensor<?x8x64xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XT]], #[[W]], #[[YT]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[X]], %arg1 : tensor<?x16x64xf32>, tensor<8x16xf32, #sparse>) outs(%[[INIT]] : tensor<?x8x64xf32>)
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: %[[YB:.*]] = linalg.generic {indexing_maps = [#[[T]], #{{.*}}]{{.*}} ins(%[[Y]] : tensor<?x8x16xf32>) outs(%{{.*}} : tensor<?x16x8xf32>)
-// CHECK: %[[C:.*]] = tensor.collapse_shape %[[YB]] {{\[\[}}0, 1], [2]] : tensor<?x16x8xf32> into tensor<?x8xf32>
+// CHECK: %[[YB:.*]] = linalg.generic {indexing_maps = [#[[T]], #{{.*}}]{{.*}} ins(%[[Y]] : tensor<?x8x64xf32>) outs(%{{.*}} : tensor<?x64x8xf32>)
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[YB]] {{\[\[}}0, 1], [2]] : tensor<?x64x8xf32> into tensor<?x8xf32>
 // CHECK: %[[R:.*]] = tensor.extract_slice %[[C]][0, 0] [%[[B]], 8] [1, 1]
 // CHECK: return %[[R]]
 #sparse = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #sparse>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
   %0 = snn.linear %x, %w bias %b : (tensor<?x16xf32>, tensor<8x16xf32, #sparse>, tensor<8xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// A static batch of 80 is two even blocks of 48 rows (96 padded rows, not 128).
+// CHECK-LABEL: func.func @linear_blocks(
+// CHECK: tensor.pad %arg0 low[0, 0] high[16, 0]
+// CHECK: tensor.expand_shape %{{.*}} output_shape [2, 48, 16] : tensor<96x16xf32> into tensor<2x48x16xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %arg1 : tensor<2x16x48xf32>, tensor<8x16xf32, #sparse>) outs(%{{.*}} : tensor<2x8x48xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [80, 8] [1, 1]
+#sparse = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+func.func @linear_blocks(%x: tensor<80x16xf32>, %w: tensor<8x16xf32, #sparse>) -> tensor<80x8xf32> {
+  %0 = snn.linear %x, %w : (tensor<80x16xf32>, tensor<8x16xf32, #sparse>) -> tensor<80x8xf32>
+  return %0 : tensor<80x8xf32>
 }
 
 // -----
@@ -40,7 +55,7 @@ func.func @linear(%x: tensor<?x16xf32>, %w: tensor<8x16xf32, #sparse>, %b: tenso
 // CHECK: linalg.fill
 // CHECK: linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<1x16xf32>, tensor<8x16xf32, #sparse>)
 // CHECK-LABEL: func.func @linear_csc(
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%{{.*}}, %arg1 : tensor<?x16x16xf32>, tensor<8x16xf32, #sparse1>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%{{.*}}, %arg1 : tensor<?x16x64xf32>, tensor<8x16xf32, #sparse1>)
 #sparse = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 #CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
 func.func @linear_spmv(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #sparse>) -> tensor<1x8xf32> {

@@ -182,6 +182,50 @@ def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {
   ];
 }
 
+def SNNSparseKernelsPass : Pass<"snn-sparse-kernels", "func::FuncOp"> {
+  let summary = "Register-blocked CPU kernels for sparse-times-dense "
+                "contractions";
+  let description = [{
+    Replaces a `linalg.generic` that computes
+    `C[..., o, ..., v] += A[o, k] * B[..., k, ..., v]` (one reduction dim `k`,
+    `v` the innermost dim of both B and C, A's weights in CSR, BSR R x C,
+    `structured[n, m]` or dense storage, static A and `v` sizes) by loops
+    over A's stored rows that keep a chunk of C's row in vector registers
+    across the whole row: per stored weight one broadcast and one vector FMA
+    per register of the chunk, where upstream's sparsifier loads and stores
+    C around every FMA. A BSR block row keeps R rows of C in registers and
+    reuses every loaded row of B R times.
+
+    Loop order: the dims A does not index, then chunks of `v` (so the chunk
+    of B the rows read stays in cache across all of A's rows), then A's rows
+    (or block rows), then A's stored entries. With `parallel`, the first
+    three form one `scf.parallel` (OpenMP through convert-scf-to-openmp).
+    The weight's buffers come from `sparse_tensor.positions`, `coordinates`
+    and `values`, so constant (packed) and argument weights both work, with
+    or without the runtime library. Contractions it does not match (other
+    formats, dynamic weight shapes, other bodies) are left to the sparsifier.
+  }];
+  let options = [
+    Option<"vectorLength", "vector-length", "unsigned", "16",
+           "Lanes of one vector register (16 for AVX-512 f32)">,
+    Option<"maxVectors", "max-vectors", "unsigned", "8",
+           "Vectors of C one row keeps in registers: the chunk of v is this "
+           "times vector-length (a BSR block row of R rows keeps "
+           "max(1, 16 / R) per row)">,
+    Option<"parallel", "parallel", "bool", "false",
+           "Emit scf.parallel over the dims A does not index, the chunks and "
+           "A's rows">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::sparse_tensor::SparseTensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def SNNExportEntryPointsPass : Pass<"snn-export-entry-points", "ModuleOp"> {
   let summary = "Give every public function the C interface";
   let description = [{

@@ -1,0 +1,599 @@
+//===- SparseKernels.cpp - Register-blocked sparse contraction kernels ----===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+//
+// Upstream's sparsifier vectorizes only the innermost loop of a sparse
+// contraction: for C[o, v] += A[o, k] * B[k, v] with A in CSR it loads the
+// row of C, does one FMA and stores it back for every stored weight. This
+// pass replaces such a linalg.generic by loops that keep a chunk of C's row
+// in vector registers across all of A's stored entries of that row (see the
+// pass description in Passes.td). Everything else stays with the sparsifier.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::snn {
+#define GEN_PASS_DEF_SNNSPARSEKERNELSPASS
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h.inc"
+} // namespace mlir::snn
+
+using namespace mlir;
+using namespace mlir::sparse_tensor;
+
+namespace {
+
+/// How A's stored entries of one row (or block row) are enumerated.
+enum class WeightFormat {
+  Dense,  ///< Every column, from a dense buffer or an all-dense encoding.
+  CSR,    ///< (dense, compressed).
+  BSR,    ///< (i floordiv R : dense, j floordiv C : compressed, i mod R,
+          ///<  j mod C : dense).
+  NOutOfM ///< (i : dense, j floordiv m : dense, j mod m : structured[n, m]).
+};
+
+/// C[outer..., o, v] += A[o, k] * B[outer..., k, v], as matched.
+struct Contraction {
+  linalg::GenericOp op;
+  Value a, b, init;
+  AffineMap bMap, cMap;
+  unsigned numLoops;
+  unsigned dimO, dimK, dimV;
+  SmallVector<unsigned> outerDims;
+  WeightFormat format;
+  int64_t rows, cols;             ///< A's static shape.
+  int64_t blockR = 1, blockC = 1; ///< BSR block.
+  int64_t n = 0, m = 0;           ///< N:M.
+  int64_t vSize;                  ///< Static size of v.
+};
+
+/// The body `out + a * b` (either operand order).
+bool isMultiplyAccumulate(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getNumArguments() != 3 || body.getOperations().size() != 3)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = body.getArgument(2);
+  Value other = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  if (add.getLhs() != acc && add.getRhs() != acc)
+    return false;
+  auto mul = other.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  Value x = body.getArgument(0), y = body.getArgument(1);
+  return (mul.getLhs() == x && mul.getRhs() == y) ||
+         (mul.getLhs() == y && mul.getRhs() == x);
+}
+
+/// Classifies A's storage, or fails for formats left to the sparsifier.
+LogicalResult classifyWeight(Contraction &c) {
+  auto type = cast<RankedTensorType>(c.a.getType());
+  if (!type.hasStaticShape() || type.getRank() != 2)
+    return failure();
+  c.rows = type.getDimSize(0);
+  c.cols = type.getDimSize(1);
+  if (!getSparseTensorEncoding(type)) {
+    c.format = WeightFormat::Dense;
+    return success();
+  }
+  SparseTensorType stt(type);
+  MLIRContext *ctx = type.getContext();
+  ArrayRef<LevelType> lts = stt.getLvlTypes();
+  auto all = [&](auto pred) { return llvm::all_of(lts, pred); };
+  if (stt.getLvlRank() == 2 && stt.isIdentity()) {
+    if (all([](LevelType lt) { return isDenseLT(lt); })) {
+      c.format = WeightFormat::Dense;
+      return success();
+    }
+    if (isDenseLT(lts[0]) && isCompressedLT(lts[1])) {
+      c.format = WeightFormat::CSR;
+      return success();
+    }
+    return failure();
+  }
+  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
+  AffineMap map = stt.getDimToLvl();
+  if (stt.getLvlRank() == 4 && isDenseLT(lts[0]) && isCompressedLT(lts[1]) &&
+      isDenseLT(lts[2]) && isDenseLT(lts[3])) {
+    auto r = dyn_cast<AffineConstantExpr>(
+        cast<AffineBinaryOpExpr>(map.getResult(0)).getRHS());
+    auto cc = dyn_cast<AffineConstantExpr>(
+        map.getResult(1).getKind() == AffineExprKind::FloorDiv
+            ? cast<AffineBinaryOpExpr>(map.getResult(1)).getRHS()
+            : AffineExpr());
+    if (!r || !cc)
+      return failure();
+    int64_t br = r.getValue(), bc = cc.getValue();
+    AffineMap bsr = AffineMap::get(
+        2, 0, {i.floorDiv(br), j.floorDiv(bc), i % br, j % bc}, ctx);
+    if (map != bsr || c.rows % br || c.cols % bc)
+      return failure();
+    c.format = WeightFormat::BSR;
+    c.blockR = br;
+    c.blockC = bc;
+    return success();
+  }
+  if (stt.getLvlRank() == 3 && isDenseLT(lts[0]) && isDenseLT(lts[1]) &&
+      isNOutOfMLT(lts[2])) {
+    int64_t n = getN(lts[2]), m = getM(lts[2]);
+    if (map != AffineMap::get(2, 0, {i, j.floorDiv(m), j % m}, ctx) ||
+        c.cols % m)
+      return failure();
+    c.format = WeightFormat::NOutOfM;
+    c.n = n;
+    c.m = m;
+    return success();
+  }
+  return failure();
+}
+
+/// Matches C[outer..., o, v] += A[o, k] * B[outer..., k, v].
+FailureOr<Contraction> match(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !op.hasPureTensorSemantics() || !isMultiplyAccumulate(op))
+    return failure();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return failure();
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  if (llvm::count(iters, utils::IteratorType::reduction) != 1)
+    return failure();
+  Contraction c;
+  c.op = op;
+  c.dimK = std::distance(
+      iters.begin(), llvm::find(iters, utils::IteratorType::reduction));
+  AffineMap cMap = maps[2];
+  if (cMap.getNumResults() < 2)
+    return failure();
+  c.dimV = cMap.getDimPosition(cMap.getNumResults() - 1);
+  // A is the input that does not index v.
+  unsigned aIdx = maps[0].isFunctionOfDim(c.dimV) ? 1 : 0;
+  AffineMap aMap = maps[aIdx], bMap = maps[1 - aIdx];
+  if (aMap.getNumResults() != 2 || aMap.isFunctionOfDim(c.dimV) ||
+      aMap.getDimPosition(1) != c.dimK)
+    return failure();
+  c.dimO = aMap.getDimPosition(0);
+  if (bMap.getNumResults() < 2 ||
+      bMap.getDimPosition(bMap.getNumResults() - 1) != c.dimV ||
+      !bMap.isFunctionOfDim(c.dimK) || bMap.isFunctionOfDim(c.dimO) ||
+      !cMap.isFunctionOfDim(c.dimO) || cMap.isFunctionOfDim(c.dimK))
+    return failure();
+  for (unsigned d = 0; d < op.getNumLoops(); ++d)
+    if (d != c.dimO && d != c.dimK && d != c.dimV) {
+      if (!cMap.isFunctionOfDim(d))
+        return failure();
+      c.outerDims.push_back(d);
+    }
+  c.bMap = bMap;
+  c.cMap = cMap;
+  c.numLoops = op.getNumLoops();
+  c.a = op.getDpsInputs()[aIdx];
+  c.b = op.getDpsInputs()[1 - aIdx];
+  c.init = op.getDpsInits()[0];
+  if (getSparseTensorEncoding(c.b.getType()) ||
+      getSparseTensorEncoding(c.init.getType()))
+    return failure();
+  Type elt = getElementTypeOrSelf(c.a.getType());
+  if (!isa<FloatType>(elt) || getElementTypeOrSelf(c.b.getType()) != elt ||
+      getElementTypeOrSelf(c.init.getType()) != elt)
+    return failure();
+  auto cType = cast<RankedTensorType>(c.init.getType());
+  c.vSize = cType.getDimSize(cType.getRank() - 1);
+  if (ShapedType::isDynamic(c.vSize) || failed(classifyWeight(c)))
+    return failure();
+  return c;
+}
+
+/// A memref type that any buffer of `type` with a unit innermost stride casts
+/// to, so to_buffer never forces a copy.
+MemRefType unitInnerStrideType(RankedTensorType type) {
+  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  strides.back() = 1;
+  return MemRefType::get(
+      type.getShape(), type.getElementType(),
+      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides));
+}
+
+/// Independent FMA chains a row's loop keeps in flight, and the most copies
+/// of the accumulators it spreads them over (see emitChunk).
+constexpr int64_t kMinChains = 8;
+constexpr int64_t kMaxSets = 4;
+
+class KernelEmitter {
+public:
+  KernelEmitter(RewriterBase &rewriter, const Contraction &c, Location loc,
+                unsigned vl, unsigned maxVectors, bool parallel)
+      : b(rewriter), c(c), loc(loc), vl(vl), parallel(parallel) {
+    elt = getElementTypeOrSelf(c.a.getType());
+    vecType = VectorType::get({static_cast<int64_t>(vl)}, elt);
+    int64_t perRow =
+        c.format == WeightFormat::BSR
+            ? std::max<int64_t>(1, 16 / c.blockR)
+            : static_cast<int64_t>(std::max<unsigned>(1, maxVectors));
+    chunk = std::min<int64_t>(perRow * vl, c.vSize);
+  }
+
+  Value emit();
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+
+  /// Loads element `i` of a rank-1 integer buffer as an index.
+  Value loadIndex(Value mem, Value i) {
+    Value v = memref::LoadOp::create(b, loc, mem, i);
+    if (v.getType().isIndex())
+      return v;
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+  }
+
+  /// Indices into B or C (by their map) for the given dim values.
+  SmallVector<Value> indices(AffineMap map, ArrayRef<Value> dimValues) {
+    SmallVector<Value> idx;
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      idx.push_back(dimValues[map.getDimPosition(r)]);
+    return idx;
+  }
+
+  Value loadVector(Value mem, ValueRange idx, int64_t lanes) {
+    if (lanes == static_cast<int64_t>(vl))
+      return vector::LoadOp::create(b, loc, vecType, mem, idx);
+    Value zero = arith::ConstantOp::create(
+        b, loc, vecType, DenseElementsAttr::get(vecType, b.getZeroAttr(elt)));
+    return vector::MaskedLoadOp::create(b, loc, vecType, mem, idx,
+                                        mask(lanes), zero);
+  }
+
+  void storeVector(Value value, Value mem, ValueRange idx, int64_t lanes) {
+    if (lanes == static_cast<int64_t>(vl))
+      vector::StoreOp::create(b, loc, value, mem, idx);
+    else
+      vector::MaskedStoreOp::create(b, loc, mem, idx, mask(lanes), value);
+  }
+
+  Value mask(int64_t lanes) {
+    auto type = VectorType::get({static_cast<int64_t>(vl)}, b.getI1Type());
+    return vector::CreateMaskOp::create(b, loc, type, ValueRange{index(lanes)});
+  }
+
+  /// Lanes of vector `j` of a chunk `width` wide.
+  int64_t lanesOf(int64_t width, int64_t j) {
+    return std::min<int64_t>(vl, width - j * static_cast<int64_t>(vl));
+  }
+
+  /// The body for one chunk of `width` elements of v starting at `v0`, for
+  /// the row block `rowBlock`, with the outer dims at `outer`.
+  void emitChunk(ValueRange outer, Value v0, Value rowBlock, int64_t width);
+
+  /// accs[j] += w * B[outer, k, v0 + j * vl] for every vector j.
+  void accumulate(SmallVectorImpl<Value> &accs, ArrayRef<Value> bRow, Value w,
+                  unsigned first);
+  SmallVector<Value> loadBRow(ValueRange outer, Value k, Value v0,
+                              int64_t width);
+
+  RewriterBase &b;
+  const Contraction &c;
+  Location loc;
+  unsigned vl;
+  bool parallel;
+  Type elt;
+  VectorType vecType;
+  int64_t chunk;
+  Value bMem, cInitMem, cInitScalar, outMem, positions, coordinates, values;
+};
+
+SmallVector<Value> KernelEmitter::loadBRow(ValueRange outer, Value k, Value v0,
+                                           int64_t width) {
+  SmallVector<Value> row;
+  int64_t nvec = llvm::divideCeil(width, vl);
+  for (int64_t j = 0; j < nvec; ++j) {
+    SmallVector<Value> dims(c.numLoops);
+    for (auto [d, v] : llvm::zip(c.outerDims, outer))
+      dims[d] = v;
+    dims[c.dimK] = k;
+    dims[c.dimV] =
+        j ? arith::AddIOp::create(b, loc, v0, index(j * vl)).getResult() : v0;
+    row.push_back(
+        loadVector(bMem, indices(c.bMap, dims), lanesOf(width, j)));
+  }
+  return row;
+}
+
+void KernelEmitter::accumulate(SmallVectorImpl<Value> &accs,
+                               ArrayRef<Value> bRow, Value w, unsigned first) {
+  Value wv = vector::BroadcastOp::create(b, loc, vecType, w);
+  for (auto [j, bv] : llvm::enumerate(bRow))
+    accs[first + j] =
+        vector::FMAOp::create(b, loc, wv, bv, accs[first + j]).getResult();
+}
+
+void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
+                              int64_t width) {
+  int64_t nvec = llvm::divideCeil(width, vl);
+  int64_t rowsPerBlock = c.format == WeightFormat::BSR ? c.blockR : 1;
+  Value row0 = rowsPerBlock == 1
+                   ? rowBlock
+                   : arith::MulIOp::create(b, loc, rowBlock,
+                                           index(rowsPerBlock))
+                         .getResult();
+
+  // C's indices of vector j of row r of the block.
+  auto cIndices = [&](int64_t r, int64_t j) {
+    SmallVector<Value> dims(c.numLoops);
+    for (auto [d, v] : llvm::zip(c.outerDims, outer))
+      dims[d] = v;
+    dims[c.dimO] =
+        r ? arith::AddIOp::create(b, loc, row0, index(r)).getResult() : row0;
+    dims[c.dimV] =
+        j ? arith::AddIOp::create(b, loc, v0, index(j * vl)).getResult() : v0;
+    return indices(c.cMap, dims);
+  };
+
+  // Accumulators start from C's initial values (a splat when C is filled).
+  SmallVector<Value> accs;
+  for (int64_t r = 0; r < rowsPerBlock; ++r)
+    for (int64_t j = 0; j < nvec; ++j)
+      accs.push_back(
+          cInitScalar
+              ? vector::BroadcastOp::create(b, loc, vecType, cInitScalar)
+                    .getResult()
+              : loadVector(cInitMem, cIndices(r, j), lanesOf(width, j)));
+
+  Value one = index(1);
+  auto loadValue = [&](Value p) {
+    return memref::LoadOp::create(b, loc, values, p).getResult();
+  };
+  // Every accumulator is a chain of dependent FMAs (4 cycles of latency on
+  // Zen 4 and most x86 cores): with fewer than kMinChains of them the loop
+  // waits on latency. So the entries of a row are spread over `sets` copies
+  // of the accumulators (unrolling the entry loop), added up at the end.
+  int64_t perSet = static_cast<int64_t>(accs.size());
+  int64_t sets = std::min<int64_t>(
+      kMaxSets, std::max<int64_t>(1, llvm::divideCeil(kMinChains, perSet)));
+  Value zeroVec = arith::ConstantOp::create(
+      b, loc, vecType, DenseElementsAttr::get(vecType, b.getZeroAttr(elt)));
+  // Runs body(p, accs, firstAccumulatorOfTheSet) for p in [lo, hi), unrolled
+  // `unroll` times (one set per unrolled entry) when unroll > 1.
+  using Body = function_ref<void(Value, SmallVectorImpl<Value> &, int64_t)>;
+  auto loop = [&](Value lo, Value hi, int64_t step, ValueRange init,
+                  int64_t unroll, Body body) {
+    auto forOp = scf::ForOp::create(
+        b, loc, lo, hi, index(step), init,
+        [&](OpBuilder &, Location, Value p, ValueRange iterArgs) {
+          SmallVector<Value> a(iterArgs);
+          for (int64_t u = 0; u < unroll; ++u)
+            body(u ? arith::AddIOp::create(b, loc, p, index(u)).getResult()
+                   : p,
+                 a, u * perSet);
+          scf::YieldOp::create(b, loc, a);
+        });
+    return SmallVector<Value>(forOp.getResults());
+  };
+  auto reduce = [&](Value lo, Value hi, int64_t unroll, Body body) {
+    SmallVector<Value> init(accs);
+    for (int64_t i = perSet; i < sets * perSet; ++i)
+      init.push_back(zeroVec);
+    SmallVector<Value> result;
+    if (unroll == 1) {
+      result = loop(lo, hi, 1, init, 1, body);
+    } else {
+      Value count = arith::SubIOp::create(b, loc, hi, lo);
+      Value whole = arith::MulIOp::create(
+          b, loc, arith::DivUIOp::create(b, loc, count, index(unroll)),
+          index(unroll));
+      Value mid = arith::AddIOp::create(b, loc, lo, whole);
+      result = loop(lo, mid, unroll, init, unroll, body);
+      result = loop(mid, hi, 1, result, 1, body);
+    }
+    for (int64_t i = 0; i < perSet; ++i) {
+      accs[i] = result[i];
+      for (int64_t set = 1; set < sets; ++set)
+        accs[i] =
+            arith::AddFOp::create(b, loc, accs[i], result[set * perSet + i]);
+    }
+  };
+
+  switch (c.format) {
+  case WeightFormat::Dense: {
+    // p = row * cols + k.
+    Value base = arith::MulIOp::create(b, loc, row0, index(c.cols));
+    reduce(index(0), index(c.cols), sets,
+           [&](Value k, SmallVectorImpl<Value> &a, int64_t first) {
+             Value p = arith::AddIOp::create(b, loc, base, k);
+             accumulate(a, loadBRow(outer, k, v0, width), loadValue(p), first);
+           });
+    break;
+  }
+  case WeightFormat::CSR: {
+    Value lo = loadIndex(positions, row0);
+    Value hi = loadIndex(
+        positions, arith::AddIOp::create(b, loc, row0, one).getResult());
+    reduce(lo, hi, sets,
+           [&](Value p, SmallVectorImpl<Value> &a, int64_t first) {
+             Value k = loadIndex(coordinates, p);
+             accumulate(a, loadBRow(outer, k, v0, width), loadValue(p), first);
+           });
+    break;
+  }
+  case WeightFormat::NOutOfM: {
+    // Group g of the row holds n entries at p = (row * groups + g) * n + t,
+    // column g * m + crd[p]; entry t goes to set t % sets.
+    int64_t groups = c.cols / c.m;
+    Value base = arith::MulIOp::create(b, loc, row0, index(groups));
+    reduce(index(0), index(groups), 1,
+           [&](Value g, SmallVectorImpl<Value> &a, int64_t) {
+             Value gp = arith::MulIOp::create(
+                 b, loc, arith::AddIOp::create(b, loc, base, g), index(c.n));
+             Value gk = arith::MulIOp::create(b, loc, g, index(c.m));
+             for (int64_t t = 0; t < c.n; ++t) {
+               Value p =
+                   t ? arith::AddIOp::create(b, loc, gp, index(t)).getResult()
+                     : gp;
+               Value k = arith::AddIOp::create(b, loc, gk,
+                                               loadIndex(coordinates, p));
+               accumulate(a, loadBRow(outer, k, v0, width), loadValue(p),
+                          (t % sets) * perSet);
+             }
+           });
+    break;
+  }
+  case WeightFormat::BSR: {
+    // Block p holds R x C values at (p * R + r) * C + cc, columns
+    // crd[p] * C + cc; every loaded row of B feeds R rows of C.
+    Value lo = loadIndex(positions, rowBlock);
+    Value hi = loadIndex(
+        positions, arith::AddIOp::create(b, loc, rowBlock, one).getResult());
+    int64_t br = c.blockR, bc = c.blockC;
+    reduce(lo, hi, sets,
+           [&](Value p, SmallVectorImpl<Value> &a, int64_t first) {
+             Value k0 = arith::MulIOp::create(
+                 b, loc, loadIndex(coordinates, p), index(bc));
+             Value v0p = arith::MulIOp::create(b, loc, p, index(br * bc));
+             for (int64_t cc = 0; cc < bc; ++cc) {
+               Value k = cc ? arith::AddIOp::create(b, loc, k0, index(cc))
+                                  .getResult()
+                            : k0;
+               SmallVector<Value> bRow = loadBRow(outer, k, v0, width);
+               for (int64_t r = 0; r < br; ++r) {
+                 Value q =
+                     arith::AddIOp::create(b, loc, v0p, index(r * bc + cc));
+                 accumulate(a, bRow, loadValue(q), first + r * nvec);
+               }
+             }
+           });
+    break;
+  }
+  }
+
+  for (int64_t r = 0; r < rowsPerBlock; ++r)
+    for (int64_t j = 0; j < nvec; ++j)
+      storeVector(accs[r * nvec + j], outMem, cIndices(r, j),
+                  lanesOf(width, j));
+}
+
+Value KernelEmitter::emit() {
+  auto bType = cast<RankedTensorType>(c.b.getType());
+  auto cType = cast<RankedTensorType>(c.init.getType());
+
+  bMem = bufferization::ToBufferOp::create(b, loc, unitInnerStrideType(bType),
+                                           c.b, /*read_only=*/true);
+  if (auto fill = c.init.getDefiningOp<linalg::FillOp>())
+    cInitScalar = fill.getInputs()[0];
+  else
+    cInitMem = bufferization::ToBufferOp::create(
+        b, loc, unitInnerStrideType(cType), c.init, /*read_only=*/true);
+
+  // A's buffers: a dense tensor's buffer seen as rank 1, or the storage of
+  // the encoding's levels.
+  if (!getSparseTensorEncoding(c.a.getType())) {
+    auto aType = cast<RankedTensorType>(c.a.getType());
+    Value mem = bufferization::ToBufferOp::create(
+        b, loc, MemRefType::get(aType.getShape(), elt), c.a,
+        /*read_only=*/true);
+    values = memref::CollapseShapeOp::create(
+        b, loc, mem, ArrayRef<ReassociationIndices>{{0, 1}});
+  } else {
+    values = ToValuesOp::create(b, loc, c.a);
+    if (c.format == WeightFormat::CSR || c.format == WeightFormat::BSR) {
+      positions = ToPositionsOp::create(b, loc, c.a, 1);
+      coordinates = ToCoordinatesOp::create(b, loc, c.a, 1);
+    } else if (c.format == WeightFormat::NOutOfM) {
+      coordinates = ToCoordinatesOp::create(b, loc, c.a, 2);
+    }
+  }
+
+  SmallVector<Value> dynSizes;
+  for (int64_t d = 0; d < cType.getRank(); ++d)
+    if (cType.isDynamicDim(d))
+      dynSizes.push_back(tensor::DimOp::create(b, loc, c.init, d));
+  outMem = memref::AllocOp::create(
+      b, loc, MemRefType::get(cType.getShape(), elt), dynSizes);
+
+  // Loops: outer dims, chunks of v, row blocks.
+  SmallVector<Value> lbs, ubs, steps;
+  for (unsigned d : c.outerDims) {
+    unsigned pos = *c.cMap.getResultPosition(getAffineDimExpr(d, b.getContext()));
+    lbs.push_back(index(0));
+    ubs.push_back(tensor::DimOp::create(b, loc, c.init, pos));
+    steps.push_back(index(1));
+  }
+  int64_t numChunks = llvm::divideCeil(c.vSize, chunk);
+  int64_t tail = c.vSize - (numChunks - 1) * chunk;
+  int64_t rowsPerBlock = c.format == WeightFormat::BSR ? c.blockR : 1;
+  lbs.append({index(0), index(0)});
+  ubs.append({index(numChunks), index(c.rows / rowsPerBlock)});
+  steps.append({index(1), index(1)});
+
+  auto body = [&](ValueRange ivs) {
+    ValueRange outer = ivs.drop_back(2);
+    Value chunkIv = ivs[ivs.size() - 2], rowBlock = ivs.back();
+    Value v0 = arith::MulIOp::create(b, loc, chunkIv, index(chunk));
+    if (tail == chunk) {
+      emitChunk(outer, v0, rowBlock, chunk);
+      return;
+    }
+    Value isTail = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         chunkIv, index(numChunks - 1));
+    scf::IfOp::create(
+        b, loc, isTail,
+        [&](OpBuilder &, Location) {
+          emitChunk(outer, v0, rowBlock, tail);
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &, Location) {
+          emitChunk(outer, v0, rowBlock, chunk);
+          scf::YieldOp::create(b, loc);
+        });
+  };
+  if (parallel) {
+    scf::ParallelOp::create(b, loc, lbs, ubs, steps,
+                            [&](OpBuilder &, Location, ValueRange ivs) {
+                              body(ivs);
+                            });
+  } else {
+    scf::buildLoopNest(b, loc, lbs, ubs, steps,
+                       [&](OpBuilder &, Location, ValueRange ivs) {
+                         body(ivs);
+                       });
+  }
+  return bufferization::ToTensorOp::create(b, loc, cType, outMem,
+                                           /*restrict=*/b.getUnitAttr(),
+                                           /*writable=*/b.getUnitAttr());
+}
+
+struct SNNSparseKernelsPass
+    : snn::impl::SNNSparseKernelsPassBase<SNNSparseKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (vectorLength == 0) {
+      getOperation().emitError("snn-sparse-kernels: vector-length must be > 0");
+      return signalPassFailure();
+    }
+    SmallVector<linalg::GenericOp> ops;
+    getOperation().walk([&](linalg::GenericOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::GenericOp op : ops) {
+      FailureOr<Contraction> c = match(op);
+      if (failed(c))
+        continue;
+      rewriter.setInsertionPoint(op);
+      KernelEmitter emitter(rewriter, *c, op.getLoc(), vectorLength,
+                            maxVectors, parallel);
+      Value result = emitter.emit();
+      rewriter.replaceOp(op, result);
+    }
+  }
+};
+
+} // namespace
