@@ -12,12 +12,12 @@
 #include <Eigen/SparseCore>
 #include <algorithm>
 #include <array>
-#include <type_traits>
-#include <utility>
 #include <cblas.h>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -94,6 +94,9 @@ void snnb_eigen_spmm(int m, int k, int n, int nnz, const int32_t *pos,
   timeIt([&]() { c.noalias() = w * b; }, reps, stats);
 }
 
+/// OpenBLAS's thread count (bench/run sets 1 and records it with the results).
+int snnb_blas_threads() { return openblas_get_num_threads(); }
+
 /// y = x * W^T with dense W [M, K] through OpenBLAS sgemm.
 void snnb_sgemm(int m, int k, int n, const float *w, const float *x, float *y,
                 int reps, double *stats) {
@@ -106,9 +109,9 @@ void snnb_sgemm(int m, int k, int n, const float *w, const float *x, float *y,
 }
 
 /// The plain CSR loop a user would write: y[j, i] = sum_p val[p] x[j, crd[p]].
-void snnb_plain_csr(int m, int k, int n, const int32_t *pos,
-                    const int32_t *crd, const float *val, const float *x,
-                    float *y, int reps, double *stats) {
+void snnb_plain_csr(int m, int k, int n, const int32_t *pos, const int32_t *crd,
+                    const float *val, const float *x, float *y, int reps,
+                    double *stats) {
   timeIt(
       [&]() {
         for (int j = 0; j < n; ++j) {

@@ -3,6 +3,18 @@
 // RUN: sparse-opt %s --sparsenn-cpu-pipeline="threads=2" | FileCheck %s --check-prefix=OMP
 // RUN: sparse-opt %s --sparsenn-cpu-pipeline="enable-runtime-library=true" | FileCheck %s --check-prefix=RT
 // RUN: not sparse-opt %s --sparsenn-cpu-pipeline="pack-weights=false" 2>&1 | FileCheck %s --check-prefix=NOPACK
+// RUN: sparse-opt %s --sparsenn-cpu-pipeline="vl=16" --mlir-print-ir-after=snn-sparse-kernels 2>&1 | FileCheck %s --check-prefix=KERNELS
+// RUN: sparse-opt %s --sparsenn-cpu-pipeline="vl=16 sparse-kernels=false" --mlir-print-ir-after=snn-sparse-kernels 2>&1 | FileCheck %s --check-prefix=NOKERNELS
+// RUN: sparse-opt %s --sparsenn-cpu-pipeline="vl=16" | FileCheck %s --check-prefix=FREE
+
+// Both CSR layers get snn-sparse-kernels' register-blocked loops (each a
+// chunk of 64 batch lanes: 4 vectors of 16); with sparse-kernels=false the
+// pass does not run and the sparsifier takes them.
+// KERNELS: IR Dump After SNNSparseKernelsPass
+// KERNELS-COUNT-2: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// NOKERNELS-NOT: IR Dump After SNNSparseKernelsPass
+// Temporaries are freed before the call returns.
+// FREE: llvm.call @free
 
 // The whole pipeline ends in the LLVM dialect. The public function takes its
 // sparse argument as buffers (positions, coordinates, values) and is exported

@@ -144,15 +144,16 @@ FailureOr<Contraction> match(linalg::GenericOp op) {
       !op.hasPureTensorSemantics() || !isMultiplyAccumulate(op))
     return failure();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+  if (!llvm::all_of(maps,
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
     return failure();
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   if (llvm::count(iters, utils::IteratorType::reduction) != 1)
     return failure();
   Contraction c;
   c.op = op;
-  c.dimK = std::distance(
-      iters.begin(), llvm::find(iters, utils::IteratorType::reduction));
+  c.dimK = std::distance(iters.begin(),
+                         llvm::find(iters, utils::IteratorType::reduction));
   AffineMap cMap = maps[2];
   if (cMap.getNumResults() < 2)
     return failure();
@@ -209,6 +210,14 @@ MemRefType unitInnerStrideType(RankedTensorType type) {
 /// of the accumulators it spreads them over (see emitChunk).
 constexpr int64_t kMinChains = 8;
 constexpr int64_t kMaxSets = 4;
+/// Accumulator registers a block of rows may use (of 32 with AVX-512).
+constexpr int64_t kMaxAccumulators = 16;
+/// Rows of a dense weight that share each loaded row of B.
+constexpr int64_t kDenseRows = 4;
+/// Bytes of B one reduction tile reads (L1 is 32-48 KiB on current x86
+/// cores; C's row tile shares it) and rows of C per tile.
+constexpr int64_t kL1TileBytes = 16 * 1024;
+constexpr int64_t kRowTile = 64;
 
 class KernelEmitter {
 public:
@@ -217,11 +226,36 @@ public:
       : b(rewriter), c(c), loc(loc), vl(vl), parallel(parallel) {
     elt = getElementTypeOrSelf(c.a.getType());
     vecType = VectorType::get({static_cast<int64_t>(vl)}, elt);
+    // A block of rows shares every loaded row of B: BSR's R rows, and 4
+    // rows of a dense weight (its microkernel: 4 rows x 4 vectors of FMAs
+    // per 4 loads of B).
+    if (c.format == WeightFormat::BSR)
+      rowsPerBlock = c.blockR;
+    else if (c.format == WeightFormat::Dense && c.rows % kDenseRows == 0)
+      rowsPerBlock = kDenseRows;
     int64_t perRow =
-        c.format == WeightFormat::BSR
-            ? std::max<int64_t>(1, 16 / c.blockR)
+        rowsPerBlock > 1
+            ? std::max<int64_t>(1, kMaxAccumulators / rowsPerBlock)
             : static_cast<int64_t>(std::max<unsigned>(1, maxVectors));
     chunk = std::min<int64_t>(perRow * vl, c.vSize);
+
+    // Formats whose entries sit at fixed positions (dense, N:M) tile the
+    // reduction so the rows of B a tile reads stay in L1 while a tile of
+    // kRowTile rows of C runs over them; otherwise every row of A streams
+    // all of B from L2 (a dense row reads every row of B).
+    if (c.format == WeightFormat::Dense || c.format == WeightFormat::NOutOfM) {
+      int64_t unit = c.format == WeightFormat::NOutOfM ? c.m : 1;
+      int64_t eltBytes = elt.getIntOrFloatBitWidth() / 8;
+      int64_t fit = kL1TileBytes / (chunk * eltBytes);
+      kTile = std::max<int64_t>(unit, fit / unit * unit);
+      if (kTile < c.cols) {
+        numKTiles = llvm::divideCeil(c.cols, kTile);
+        rowTile = std::max<int64_t>(rowsPerBlock,
+                                    kRowTile / rowsPerBlock * rowsPerBlock);
+      }
+    }
+    if (numKTiles == 1)
+      kTile = c.cols;
   }
 
   Value emit();
@@ -250,8 +284,8 @@ private:
       return vector::LoadOp::create(b, loc, vecType, mem, idx);
     Value zero = arith::ConstantOp::create(
         b, loc, vecType, DenseElementsAttr::get(vecType, b.getZeroAttr(elt)));
-    return vector::MaskedLoadOp::create(b, loc, vecType, mem, idx,
-                                        mask(lanes), zero);
+    return vector::MaskedLoadOp::create(b, loc, vecType, mem, idx, mask(lanes),
+                                        zero);
   }
 
   void storeVector(Value value, Value mem, ValueRange idx, int64_t lanes) {
@@ -272,8 +306,13 @@ private:
   }
 
   /// The body for one chunk of `width` elements of v starting at `v0`, for
-  /// the row block `rowBlock`, with the outer dims at `outer`.
-  void emitChunk(ValueRange outer, Value v0, Value rowBlock, int64_t width);
+  /// the row block starting at row `row0`, with the outer dims at `outer`,
+  /// over the reduction tile `kt` (null: all of the reduction).
+  void emitChunk(ValueRange outer, Value v0, Value row0, int64_t width,
+                 Value kt);
+  /// The reduction tiles and row blocks of one row tile, for a chunk
+  /// `width` wide.
+  void emitTiles(ValueRange outer, Value v0, Value rowTileIv, int64_t width);
 
   /// accs[j] += w * B[outer, k, v0 + j * vl] for every vector j.
   void accumulate(SmallVectorImpl<Value> &accs, ArrayRef<Value> bRow, Value w,
@@ -289,6 +328,9 @@ private:
   Type elt;
   VectorType vecType;
   int64_t chunk;
+  int64_t rowsPerBlock = 1;
+  int64_t kTile = 0, numKTiles = 1;
+  int64_t rowTile = 0; ///< Rows per parallel iteration (0: rowsPerBlock).
   Value bMem, cInitMem, cInitScalar, outMem, positions, coordinates, values;
 };
 
@@ -303,8 +345,7 @@ SmallVector<Value> KernelEmitter::loadBRow(ValueRange outer, Value k, Value v0,
     dims[c.dimK] = k;
     dims[c.dimV] =
         j ? arith::AddIOp::create(b, loc, v0, index(j * vl)).getResult() : v0;
-    row.push_back(
-        loadVector(bMem, indices(c.bMap, dims), lanesOf(width, j)));
+    row.push_back(loadVector(bMem, indices(c.bMap, dims), lanesOf(width, j)));
   }
   return row;
 }
@@ -317,15 +358,9 @@ void KernelEmitter::accumulate(SmallVectorImpl<Value> &accs,
         vector::FMAOp::create(b, loc, wv, bv, accs[first + j]).getResult();
 }
 
-void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
-                              int64_t width) {
+void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
+                              int64_t width, Value kt) {
   int64_t nvec = llvm::divideCeil(width, vl);
-  int64_t rowsPerBlock = c.format == WeightFormat::BSR ? c.blockR : 1;
-  Value row0 = rowsPerBlock == 1
-                   ? rowBlock
-                   : arith::MulIOp::create(b, loc, rowBlock,
-                                           index(rowsPerBlock))
-                         .getResult();
 
   // C's indices of vector j of row r of the block.
   auto cIndices = [&](int64_t r, int64_t j) {
@@ -339,15 +374,45 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
     return indices(c.cMap, dims);
   };
 
-  // Accumulators start from C's initial values (a splat when C is filled).
+  // Accumulators start from C's initial values (a splat when C is filled),
+  // or, after the first reduction tile, from the partial sums in the output.
+  auto initial = [&](bool partial) {
+    SmallVector<Value> init;
+    for (int64_t r = 0; r < rowsPerBlock; ++r)
+      for (int64_t j = 0; j < nvec; ++j)
+        init.push_back(
+            partial ? loadVector(outMem, cIndices(r, j), lanesOf(width, j))
+            : cInitScalar
+                ? vector::BroadcastOp::create(b, loc, vecType, cInitScalar)
+                      .getResult()
+                : loadVector(cInitMem, cIndices(r, j), lanesOf(width, j)));
+    return init;
+  };
   SmallVector<Value> accs;
-  for (int64_t r = 0; r < rowsPerBlock; ++r)
-    for (int64_t j = 0; j < nvec; ++j)
-      accs.push_back(
-          cInitScalar
-              ? vector::BroadcastOp::create(b, loc, vecType, cInitScalar)
-                    .getResult()
-              : loadVector(cInitMem, cIndices(r, j), lanesOf(width, j)));
+  if (!kt) {
+    accs = initial(false);
+  } else {
+    SmallVector<Type> types(rowsPerBlock * nvec, vecType);
+    Value first =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, kt, index(0));
+    auto ifOp = scf::IfOp::create(
+        b, loc, first,
+        [&](OpBuilder &, Location) {
+          scf::YieldOp::create(b, loc, initial(false));
+        },
+        [&](OpBuilder &, Location) {
+          scf::YieldOp::create(b, loc, initial(true));
+        });
+    accs.assign(ifOp.getResults().begin(), ifOp.getResults().end());
+  }
+  // The reduction range [kLo, kHi) of this tile.
+  Value kLo = index(0), kHi = index(c.cols);
+  if (kt) {
+    kLo = arith::MulIOp::create(b, loc, kt, index(kTile));
+    kHi = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, kLo, index(kTile)),
+        index(c.cols));
+  }
 
   Value one = index(1);
   auto loadValue = [&](Value p) {
@@ -360,6 +425,12 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
   int64_t perSet = static_cast<int64_t>(accs.size());
   int64_t sets = std::min<int64_t>(
       kMaxSets, std::max<int64_t>(1, llvm::divideCeil(kMinChains, perSet)));
+  // An N:M group's n entries go to n sets; groups are unrolled for more.
+  int64_t groupUnroll = 1;
+  if (c.format == WeightFormat::NOutOfM) {
+    groupUnroll = std::max<int64_t>(1, sets / c.n);
+    sets = std::min(sets, c.n * groupUnroll);
+  }
   Value zeroVec = arith::ConstantOp::create(
       b, loc, vecType, DenseElementsAttr::get(vecType, b.getZeroAttr(elt)));
   // Runs body(p, accs, firstAccumulatorOfTheSet) for p in [lo, hi), unrolled
@@ -372,8 +443,7 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
         [&](OpBuilder &, Location, Value p, ValueRange iterArgs) {
           SmallVector<Value> a(iterArgs);
           for (int64_t u = 0; u < unroll; ++u)
-            body(u ? arith::AddIOp::create(b, loc, p, index(u)).getResult()
-                   : p,
+            body(u ? arith::AddIOp::create(b, loc, p, index(u)).getResult() : p,
                  a, u * perSet);
           scf::YieldOp::create(b, loc, a);
         });
@@ -405,19 +475,28 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
 
   switch (c.format) {
   case WeightFormat::Dense: {
-    // p = row * cols + k.
-    Value base = arith::MulIOp::create(b, loc, row0, index(c.cols));
-    reduce(index(0), index(c.cols), sets,
+    // Row r's weight at column k is at (row0 + r) * cols + k; every loaded
+    // row of B feeds the block's rows.
+    SmallVector<Value> bases;
+    for (int64_t r = 0; r < rowsPerBlock; ++r)
+      bases.push_back(arith::MulIOp::create(
+          b, loc,
+          r ? arith::AddIOp::create(b, loc, row0, index(r)).getResult() : row0,
+          index(c.cols)));
+    reduce(kLo, kHi, sets,
            [&](Value k, SmallVectorImpl<Value> &a, int64_t first) {
-             Value p = arith::AddIOp::create(b, loc, base, k);
-             accumulate(a, loadBRow(outer, k, v0, width), loadValue(p), first);
+             SmallVector<Value> bRow = loadBRow(outer, k, v0, width);
+             for (int64_t r = 0; r < rowsPerBlock; ++r)
+               accumulate(a, bRow,
+                          loadValue(arith::AddIOp::create(b, loc, bases[r], k)),
+                          first + r * nvec);
            });
     break;
   }
   case WeightFormat::CSR: {
     Value lo = loadIndex(positions, row0);
-    Value hi = loadIndex(
-        positions, arith::AddIOp::create(b, loc, row0, one).getResult());
+    Value hi = loadIndex(positions,
+                         arith::AddIOp::create(b, loc, row0, one).getResult());
     reduce(lo, hi, sets,
            [&](Value p, SmallVectorImpl<Value> &a, int64_t first) {
              Value k = loadIndex(coordinates, p);
@@ -427,11 +506,13 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
   }
   case WeightFormat::NOutOfM: {
     // Group g of the row holds n entries at p = (row * groups + g) * n + t,
-    // column g * m + crd[p]; entry t goes to set t % sets.
+    // column g * m + crd[p]; the n entries of a group (and of unrolled
+    // groups) go to consecutive sets.
     int64_t groups = c.cols / c.m;
     Value base = arith::MulIOp::create(b, loc, row0, index(groups));
-    reduce(index(0), index(groups), 1,
-           [&](Value g, SmallVectorImpl<Value> &a, int64_t) {
+    reduce(arith::DivUIOp::create(b, loc, kLo, index(c.m)),
+           arith::DivUIOp::create(b, loc, kHi, index(c.m)), groupUnroll,
+           [&](Value g, SmallVectorImpl<Value> &a, int64_t first) {
              Value gp = arith::MulIOp::create(
                  b, loc, arith::AddIOp::create(b, loc, base, g), index(c.n));
              Value gk = arith::MulIOp::create(b, loc, g, index(c.m));
@@ -439,10 +520,10 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
                Value p =
                    t ? arith::AddIOp::create(b, loc, gp, index(t)).getResult()
                      : gp;
-               Value k = arith::AddIOp::create(b, loc, gk,
-                                               loadIndex(coordinates, p));
+               Value k =
+                   arith::AddIOp::create(b, loc, gk, loadIndex(coordinates, p));
                accumulate(a, loadBRow(outer, k, v0, width), loadValue(p),
-                          (t % sets) * perSet);
+                          (first + t * perSet) % (sets * perSet));
              }
            });
     break;
@@ -450,27 +531,27 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
   case WeightFormat::BSR: {
     // Block p holds R x C values at (p * R + r) * C + cc, columns
     // crd[p] * C + cc; every loaded row of B feeds R rows of C.
+    Value rowBlock = arith::DivUIOp::create(b, loc, row0, index(c.blockR));
     Value lo = loadIndex(positions, rowBlock);
     Value hi = loadIndex(
         positions, arith::AddIOp::create(b, loc, rowBlock, one).getResult());
     int64_t br = c.blockR, bc = c.blockC;
-    reduce(lo, hi, sets,
-           [&](Value p, SmallVectorImpl<Value> &a, int64_t first) {
-             Value k0 = arith::MulIOp::create(
-                 b, loc, loadIndex(coordinates, p), index(bc));
-             Value v0p = arith::MulIOp::create(b, loc, p, index(br * bc));
-             for (int64_t cc = 0; cc < bc; ++cc) {
-               Value k = cc ? arith::AddIOp::create(b, loc, k0, index(cc))
-                                  .getResult()
-                            : k0;
-               SmallVector<Value> bRow = loadBRow(outer, k, v0, width);
-               for (int64_t r = 0; r < br; ++r) {
-                 Value q =
-                     arith::AddIOp::create(b, loc, v0p, index(r * bc + cc));
-                 accumulate(a, bRow, loadValue(q), first + r * nvec);
-               }
-             }
-           });
+    reduce(
+        lo, hi, sets, [&](Value p, SmallVectorImpl<Value> &a, int64_t first) {
+          Value k0 = arith::MulIOp::create(b, loc, loadIndex(coordinates, p),
+                                           index(bc));
+          Value v0p = arith::MulIOp::create(b, loc, p, index(br * bc));
+          for (int64_t cc = 0; cc < bc; ++cc) {
+            Value k =
+                cc ? arith::AddIOp::create(b, loc, k0, index(cc)).getResult()
+                   : k0;
+            SmallVector<Value> bRow = loadBRow(outer, k, v0, width);
+            for (int64_t r = 0; r < br; ++r) {
+              Value q = arith::AddIOp::create(b, loc, v0p, index(r * bc + cc));
+              accumulate(a, bRow, loadValue(q), first + r * nvec);
+            }
+          }
+        });
     break;
   }
   }
@@ -479,6 +560,39 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value rowBlock,
     for (int64_t j = 0; j < nvec; ++j)
       storeVector(accs[r * nvec + j], outMem, cIndices(r, j),
                   lanesOf(width, j));
+}
+
+void KernelEmitter::emitTiles(ValueRange outer, Value v0, Value rowTileIv,
+                              int64_t width) {
+  auto rowBlocks = [&](Value kt) {
+    if (!rowTile) {
+      Value row0 =
+          rowsPerBlock == 1
+              ? rowTileIv
+              : arith::MulIOp::create(b, loc, rowTileIv, index(rowsPerBlock))
+                    .getResult();
+      emitChunk(outer, v0, row0, width, kt);
+      return;
+    }
+    Value lo = arith::MulIOp::create(b, loc, rowTileIv, index(rowTile));
+    Value hi = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, lo, index(rowTile)),
+        index(c.rows));
+    scf::ForOp::create(b, loc, lo, hi, index(rowsPerBlock), ValueRange{},
+                       [&](OpBuilder &, Location, Value row0, ValueRange) {
+                         emitChunk(outer, v0, row0, width, kt);
+                         scf::YieldOp::create(b, loc);
+                       });
+  };
+  if (numKTiles == 1) {
+    rowBlocks(Value());
+    return;
+  }
+  scf::ForOp::create(b, loc, index(0), index(numKTiles), index(1), ValueRange{},
+                     [&](OpBuilder &, Location, Value kt, ValueRange) {
+                       rowBlocks(kt);
+                       scf::YieldOp::create(b, loc);
+                     });
 }
 
 Value KernelEmitter::emit() {
@@ -522,24 +636,25 @@ Value KernelEmitter::emit() {
   // Loops: outer dims, chunks of v, row blocks.
   SmallVector<Value> lbs, ubs, steps;
   for (unsigned d : c.outerDims) {
-    unsigned pos = *c.cMap.getResultPosition(getAffineDimExpr(d, b.getContext()));
+    unsigned pos =
+        *c.cMap.getResultPosition(getAffineDimExpr(d, b.getContext()));
     lbs.push_back(index(0));
     ubs.push_back(tensor::DimOp::create(b, loc, c.init, pos));
     steps.push_back(index(1));
   }
   int64_t numChunks = llvm::divideCeil(c.vSize, chunk);
   int64_t tail = c.vSize - (numChunks - 1) * chunk;
-  int64_t rowsPerBlock = c.format == WeightFormat::BSR ? c.blockR : 1;
+  int64_t rowsPerTile = rowTile ? rowTile : rowsPerBlock;
   lbs.append({index(0), index(0)});
-  ubs.append({index(numChunks), index(c.rows / rowsPerBlock)});
+  ubs.append({index(numChunks), index(llvm::divideCeil(c.rows, rowsPerTile))});
   steps.append({index(1), index(1)});
 
   auto body = [&](ValueRange ivs) {
     ValueRange outer = ivs.drop_back(2);
-    Value chunkIv = ivs[ivs.size() - 2], rowBlock = ivs.back();
+    Value chunkIv = ivs[ivs.size() - 2], rowTileIv = ivs.back();
     Value v0 = arith::MulIOp::create(b, loc, chunkIv, index(chunk));
     if (tail == chunk) {
-      emitChunk(outer, v0, rowBlock, chunk);
+      emitTiles(outer, v0, rowTileIv, chunk);
       return;
     }
     Value isTail = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
@@ -547,24 +662,22 @@ Value KernelEmitter::emit() {
     scf::IfOp::create(
         b, loc, isTail,
         [&](OpBuilder &, Location) {
-          emitChunk(outer, v0, rowBlock, tail);
+          emitTiles(outer, v0, rowTileIv, tail);
           scf::YieldOp::create(b, loc);
         },
         [&](OpBuilder &, Location) {
-          emitChunk(outer, v0, rowBlock, chunk);
+          emitTiles(outer, v0, rowTileIv, chunk);
           scf::YieldOp::create(b, loc);
         });
   };
   if (parallel) {
-    scf::ParallelOp::create(b, loc, lbs, ubs, steps,
-                            [&](OpBuilder &, Location, ValueRange ivs) {
-                              body(ivs);
-                            });
+    scf::ParallelOp::create(
+        b, loc, lbs, ubs, steps,
+        [&](OpBuilder &, Location, ValueRange ivs) { body(ivs); });
   } else {
-    scf::buildLoopNest(b, loc, lbs, ubs, steps,
-                       [&](OpBuilder &, Location, ValueRange ivs) {
-                         body(ivs);
-                       });
+    scf::buildLoopNest(
+        b, loc, lbs, ubs, steps,
+        [&](OpBuilder &, Location, ValueRange ivs) { body(ivs); });
   }
   return bufferization::ToTensorOp::create(b, loc, cType, outMem,
                                            /*restrict=*/b.getUnitAttr(),
@@ -588,8 +701,8 @@ struct SNNSparseKernelsPass
       if (failed(c))
         continue;
       rewriter.setInsertionPoint(op);
-      KernelEmitter emitter(rewriter, *c, op.getLoc(), vectorLength,
-                            maxVectors, parallel);
+      KernelEmitter emitter(rewriter, *c, op.getLoc(), vectorLength, maxVectors,
+                            parallel);
       Value result = emitter.emit();
       rewriter.replaceOp(op, result);
     }

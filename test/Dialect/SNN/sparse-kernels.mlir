@@ -1,0 +1,247 @@
+// RUN: sparse-opt %s --snn-sparse-kernels --canonicalize --cse --split-input-file | FileCheck %s
+// RUN: sparse-opt %s --snn-sparse-kernels=parallel=true --split-input-file | FileCheck %s --check-prefix=PAR
+// RUN: sparse-opt %s --snn-sparse-kernels=max-vectors=1 --canonicalize --split-input-file | FileCheck %s --check-prefix=NARROW
+// RUN: not sparse-opt %s --snn-sparse-kernels=vector-length=0 --split-input-file 2>&1 | FileCheck %s --check-prefix=BADVL
+
+// BADVL: error: snn-sparse-kernels: vector-length must be > 0
+
+// CSR: C's 32-lane row chunk (2 vectors) in registers across the row's
+// entries, in a loop unrolled 4 times into 4 sets of accumulators (8
+// independent FMA chains) added up after it, stored once per row.
+// CHECK-LABEL: func.func @csr(
+// CHECK-DAG: %[[B:.*]] = bufferization.to_buffer %arg0 read_only : tensor<?x16x32xf32> to memref<?x16x32xf32, strided<[?, ?, 1], offset: ?>>
+// CHECK-DAG: %[[CI:.*]] = bufferization.to_buffer %arg2 read_only
+// CHECK-DAG: %[[VAL:.*]] = sparse_tensor.values %arg1
+// CHECK-DAG: %[[POS:.*]] = sparse_tensor.positions %arg1 {level = 1 : index} {{.*}} to memref<?xi32>
+// CHECK-DAG: %[[CRD:.*]] = sparse_tensor.coordinates %arg1 {level = 1 : index} {{.*}} to memref<?xi32>
+// CHECK: %[[OUT:.*]] = memref.alloc(%{{.*}}) : memref<?x8x32xf32>
+// CHECK: scf.for %[[BO:.*]] = %c0 to %{{.*}} step %c1 {
+// CHECK: scf.for %[[O:.*]] = %c0 to %c8 step %c1 {
+// CHECK: %[[A0:.*]] = vector.load %[[CI]][%[[BO]], %[[O]], %c0]
+// CHECK: %[[LO:.*]] = arith.index_castui %{{.*}} : i32 to index
+// CHECK: %[[HI:.*]] = arith.index_castui %{{.*}} : i32 to index
+// CHECK: %[[R:.*]]:8 = scf.for %[[P:.*]] = %[[LO]] to %{{.*}} step %c4 iter_args(%{{.*}} = %[[A0]], %{{.*}} = %{{.*}}, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: %[[K:.*]] = arith.index_castui %{{.*}} : i32 to index
+// CHECK: vector.load %[[B]][%[[BO]], %[[K]], %c0]
+// CHECK: vector.load %[[B]][%[[BO]], %[[K]], %c16]
+// CHECK: vector.broadcast
+// CHECK-COUNT-2: vector.fma
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[HI]] step %c1 iter_args
+// CHECK: arith.addf
+// CHECK: vector.store %{{.*}}, %[[OUT]][%[[BO]], %[[O]], %c0]
+// CHECK: vector.store %{{.*}}, %[[OUT]][%[[BO]], %[[O]], %c16]
+// CHECK: bufferization.to_tensor %[[OUT]] restrict writable
+// PAR-LABEL: func.func @csr(
+// PAR: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}}, %{{.*}})
+// NARROW-LABEL: func.func @csr(
+// NARROW: scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// NARROW: scf.for %{{.*}} = %c0 to %c8 step %c1 {
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]), crdWidth = 8 }>
+#CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
+#xt = affine_map<(b, o, i, v) -> (b, i, v)>
+#w = affine_map<(b, o, i, v) -> (o, i)>
+#y = affine_map<(b, o, i, v) -> (b, o, v)>
+#mm_a = affine_map<(o, v, i) -> (o, i)>
+#mm_b = affine_map<(o, v, i) -> (i, v)>
+#mm_c = affine_map<(o, v, i) -> (o, v)>
+#trait = {indexing_maps = [#xt, #w, #y], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+#mm = {indexing_maps = [#mm_a, #mm_b, #mm_c], iterator_types = ["parallel", "parallel", "reduction"]}
+
+func.func @csr(%x: tensor<?x16x32xf32>, %w: tensor<8x16xf32, #CSR>, %init: tensor<?x8x32xf32>) -> tensor<?x8x32xf32> {
+  %0 = linalg.generic #trait ins(%x, %w : tensor<?x16x32xf32>, tensor<8x16xf32, #CSR>) outs(%init : tensor<?x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<?x8x32xf32>
+  return %0 : tensor<?x8x32xf32>
+}
+
+// -----
+
+// BSR 2x4, a 40-lane chunk (16 + 16 + 8 masked): 2 rows x 3 vectors of C
+// per block row, each loaded row of B used by both rows; C starts from the
+// fill's splat.
+// CHECK-LABEL: func.func @bsr_tail(
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: %[[M:.*]] = vector.constant_mask [8] : vector<16xi1>
+// CHECK: vector.maskedload %{{.*}}, %[[M]]
+// CHECK: vector.maskedstore
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]), crdWidth = 8 }>
+#CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
+#xt = affine_map<(b, o, i, v) -> (b, i, v)>
+#w = affine_map<(b, o, i, v) -> (o, i)>
+#y = affine_map<(b, o, i, v) -> (b, o, v)>
+#mm_a = affine_map<(o, v, i) -> (o, i)>
+#mm_b = affine_map<(o, v, i) -> (i, v)>
+#mm_c = affine_map<(o, v, i) -> (o, v)>
+#trait = {indexing_maps = [#xt, #w, #y], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+#mm = {indexing_maps = [#mm_a, #mm_b, #mm_c], iterator_types = ["parallel", "parallel", "reduction"]}
+
+func.func @bsr_tail(%w: tensor<4x8xf32, #BSR>, %x: tensor<8x40xf32>) -> tensor<4x40xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x40xf32>
+  %init = linalg.fill ins(%z : f32) outs(%e : tensor<4x40xf32>) -> tensor<4x40xf32>
+  %0 = linalg.generic #mm ins(%w, %x : tensor<4x8xf32, #BSR>, tensor<8x40xf32>) outs(%init : tensor<4x40xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %m, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<4x40xf32>
+  return %0 : tensor<4x40xf32>
+}
+
+// -----
+
+// 2:4: 8-bit coordinates at level 2, column = group * 4 + coordinate.
+// CHECK-LABEL: func.func @nm(
+// CHECK: sparse_tensor.coordinates %arg0 {level = 2 : index} {{.*}} to memref<?xi8>
+// CHECK: arith.index_castui %{{.*}} : i8 to index
+// CHECK: vector.fma
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]), crdWidth = 8 }>
+#CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
+#xt = affine_map<(b, o, i, v) -> (b, i, v)>
+#w = affine_map<(b, o, i, v) -> (o, i)>
+#y = affine_map<(b, o, i, v) -> (b, o, v)>
+#mm_a = affine_map<(o, v, i) -> (o, i)>
+#mm_b = affine_map<(o, v, i) -> (i, v)>
+#mm_c = affine_map<(o, v, i) -> (o, v)>
+#trait = {indexing_maps = [#xt, #w, #y], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+#mm = {indexing_maps = [#mm_a, #mm_b, #mm_c], iterator_types = ["parallel", "parallel", "reduction"]}
+
+func.func @nm(%w: tensor<4x8xf32, #NV24>, %x: tensor<8x16xf32>, %init: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %0 = linalg.generic #mm ins(%w, %x : tensor<4x8xf32, #NV24>, tensor<8x16xf32>) outs(%init : tensor<4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+// A dense weight: 4 rows share every loaded row of B.
+// CHECK-LABEL: func.func @dense(
+// CHECK: memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<4x8xf32> into memref<32xf32>
+// CHECK: scf.for
+// CHECK: %[[BR:.*]] = vector.load
+// CHECK-COUNT-4: vector.fma %{{.*}}, %[[BR]]
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]), crdWidth = 8 }>
+#CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
+#xt = affine_map<(b, o, i, v) -> (b, i, v)>
+#w = affine_map<(b, o, i, v) -> (o, i)>
+#y = affine_map<(b, o, i, v) -> (b, o, v)>
+#mm_a = affine_map<(o, v, i) -> (o, i)>
+#mm_b = affine_map<(o, v, i) -> (i, v)>
+#mm_c = affine_map<(o, v, i) -> (o, v)>
+#trait = {indexing_maps = [#xt, #w, #y], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+#mm = {indexing_maps = [#mm_a, #mm_b, #mm_c], iterator_types = ["parallel", "parallel", "reduction"]}
+
+func.func @dense(%w: tensor<4x8xf32>, %x: tensor<8x16xf32>, %init: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %0 = linalg.generic #mm ins(%w, %x : tensor<4x8xf32>, tensor<8x16xf32>) outs(%init : tensor<4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+// A dense 8x256 weight, 64 lanes: the reduction runs in tiles of 64 columns
+// (64 rows x 64 lanes of B = 16 KiB); after the first tile the
+// accumulators start from the partial sums in the output.
+// CHECK-LABEL: func.func @dense_tiled(
+// CHECK: scf.for %[[KT:.*]] = %c0 to %c4 step %c1 {
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c4 {
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[KT]], %c0
+// CHECK: scf.if %[[FIRST]] -> (vector<16xf32>
+// CHECK: arith.minui
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]), crdWidth = 8 }>
+#CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
+#xt = affine_map<(b, o, i, v) -> (b, i, v)>
+#w = affine_map<(b, o, i, v) -> (o, i)>
+#y = affine_map<(b, o, i, v) -> (b, o, v)>
+#mm_a = affine_map<(o, v, i) -> (o, i)>
+#mm_b = affine_map<(o, v, i) -> (i, v)>
+#mm_c = affine_map<(o, v, i) -> (o, v)>
+#trait = {indexing_maps = [#xt, #w, #y], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+#mm = {indexing_maps = [#mm_a, #mm_b, #mm_c], iterator_types = ["parallel", "parallel", "reduction"]}
+
+func.func @dense_tiled(%w: tensor<8x256xf32>, %x: tensor<256x64xf32>, %init: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %0 = linalg.generic #mm ins(%w, %x : tensor<8x256xf32>, tensor<256x64xf32>) outs(%init : tensor<8x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x64xf32>
+  return %0 : tensor<8x64xf32>
+}
+
+// -----
+
+// Formats without a kernel stay with the sparsifier.
+// CHECK-LABEL: func.func @csc_left_alone(
+// CHECK: linalg.generic
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]), crdWidth = 8 }>
+#CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
+#xt = affine_map<(b, o, i, v) -> (b, i, v)>
+#w = affine_map<(b, o, i, v) -> (o, i)>
+#y = affine_map<(b, o, i, v) -> (b, o, v)>
+#mm_a = affine_map<(o, v, i) -> (o, i)>
+#mm_b = affine_map<(o, v, i) -> (i, v)>
+#mm_c = affine_map<(o, v, i) -> (o, v)>
+#trait = {indexing_maps = [#xt, #w, #y], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+#mm = {indexing_maps = [#mm_a, #mm_b, #mm_c], iterator_types = ["parallel", "parallel", "reduction"]}
+
+func.func @csc_left_alone(%w: tensor<4x8xf32, #CSC>, %x: tensor<8x16xf32>, %init: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %0 = linalg.generic #mm ins(%w, %x : tensor<4x8xf32, #CSC>, tensor<8x16xf32>) outs(%init : tensor<4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @not_a_contraction(
+// CHECK: linalg.generic
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]), crdWidth = 8 }>
+#CSC = #sparse_tensor.encoding<{ map = (d0, d1) -> (d1 : dense, d0 : compressed) }>
+#xt = affine_map<(b, o, i, v) -> (b, i, v)>
+#w = affine_map<(b, o, i, v) -> (o, i)>
+#y = affine_map<(b, o, i, v) -> (b, o, v)>
+#mm_a = affine_map<(o, v, i) -> (o, i)>
+#mm_b = affine_map<(o, v, i) -> (i, v)>
+#mm_c = affine_map<(o, v, i) -> (o, v)>
+#trait = {indexing_maps = [#xt, #w, #y], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+#mm = {indexing_maps = [#mm_a, #mm_b, #mm_c], iterator_types = ["parallel", "parallel", "reduction"]}
+
+func.func @not_a_contraction(%w: tensor<4x8xf32, #CSR>, %x: tensor<8x16xf32>, %init: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %0 = linalg.generic #mm ins(%w, %x : tensor<4x8xf32, #CSR>, tensor<8x16xf32>) outs(%init : tensor<4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.maximumf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
