@@ -245,3 +245,73 @@ func.func @not_a_contraction(%w: tensor<4x8xf32, #CSR>, %x: tensor<8x16xf32>, %i
   } -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
 }
+
+// -----
+
+// A batch of one (C's innermost dim is A's row): per row, 4 accumulators of
+// 16 entries, the columns gathered from x, the weight streams prefetched,
+// then one masked vector at a time; a horizontal sum adds the bias.
+// CHECK-LABEL: func.func @csr_matvec(
+// CHECK: scf.for %[[ROW:.*]] = %c0 to %c8 step %c1 {
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: memref.prefetch
+// CHECK: %[[CRD:.*]] = vector.load %{{.*}} : memref<?xi32>, vector<16xi32>
+// CHECK: vector.gather %{{.*}}[%{{.*}}, %c0] [%[[CRD]]]
+// CHECK: scf.for %{{.*}} step %c16 iter_args
+// CHECK: vector.create_mask
+// CHECK: vector.maskedload
+// CHECK: vector.reduction <add>
+// CHECK: memref.store
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#x = affine_map<(b, o, i) -> (b, i)>
+#w = affine_map<(b, o, i) -> (o, i)>
+#y = affine_map<(b, o, i) -> (b, o)>
+func.func @csr_matvec(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #CSR>, %init: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<1x16xf32>, tensor<8x16xf32, #CSR>) outs(%init : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+// BSR 4x4 with a batch of one: a block is one vector, times its 4 values of
+// x repeated 4 times; row r of the block row sums lanes [4r, 4r + 4).
+// CHECK-LABEL: func.func @bsr_matvec(
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// CHECK: vector.load %{{.*}} : memref<1x16xf32, strided<[?, 1], offset: ?>>, vector<4xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3]
+// CHECK: vector.fma
+// CHECK-COUNT-4: vector.reduction <add>
+// BSR 2x4 blocks are half a vector: left to the sparsifier.
+// CHECK-LABEL: func.func @bsr2_matvec(
+// CHECK: linalg.generic
+#BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : compressed, i mod 4 : dense, j mod 4 : dense) }>
+#BSR2 = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
+#x = affine_map<(b, o, i) -> (b, i)>
+#w = affine_map<(b, o, i) -> (o, i)>
+#y = affine_map<(b, o, i) -> (b, o)>
+func.func @bsr_matvec(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #BSR>) -> tensor<1x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8xf32>
+  %init = linalg.fill ins(%z : f32) outs(%e : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<1x16xf32>, tensor<8x16xf32, #BSR>) outs(%init : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+func.func @bsr2_matvec(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #BSR2>, %init: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<1x16xf32>, tensor<8x16xf32, #BSR2>) outs(%init : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}

@@ -40,19 +40,21 @@ enum class WeightFormat {
   NOutOfM ///< (i : dense, j floordiv m : dense, j mod m : structured[n, m]).
 };
 
-/// C[outer..., o, v] += A[o, k] * B[outer..., k, v], as matched.
+/// C[outer..., o, v] += A[o, k] * B[outer..., k, v] (MatMat), or
+/// C[outer..., o] += A[o, k] * B[outer..., k] (MatVec), as matched.
 struct Contraction {
+  enum Kind { MatMat, MatVec } kind = MatMat;
   linalg::GenericOp op;
   Value a, b, init;
   AffineMap bMap, cMap;
   unsigned numLoops;
-  unsigned dimO, dimK, dimV;
+  unsigned dimO, dimK, dimV = 0; ///< dimV: MatMat only.
   SmallVector<unsigned> outerDims;
   WeightFormat format;
   int64_t rows, cols;             ///< A's static shape.
   int64_t blockR = 1, blockC = 1; ///< BSR block.
   int64_t n = 0, m = 0;           ///< N:M.
-  int64_t vSize;                  ///< Static size of v.
+  int64_t vSize;                  ///< Static size of C's innermost dim.
 };
 
 /// The body `out + a * b` (either operand order).
@@ -155,23 +157,41 @@ FailureOr<Contraction> match(linalg::GenericOp op) {
   c.dimK = std::distance(iters.begin(),
                          llvm::find(iters, utils::IteratorType::reduction));
   AffineMap cMap = maps[2];
-  if (cMap.getNumResults() < 2)
+  if (cMap.getNumResults() < 1)
     return failure();
-  c.dimV = cMap.getDimPosition(cMap.getNumResults() - 1);
-  // A is the input that does not index v.
-  unsigned aIdx = maps[0].isFunctionOfDim(c.dimV) ? 1 : 0;
-  AffineMap aMap = maps[aIdx], bMap = maps[1 - aIdx];
-  if (aMap.getNumResults() != 2 || aMap.isFunctionOfDim(c.dimV) ||
-      aMap.getDimPosition(1) != c.dimK)
+  unsigned cLast = cMap.getDimPosition(cMap.getNumResults() - 1);
+  // A is the input indexed exactly (o, k). C's innermost dim is either one
+  // A does not index (v: a matrix product) or o (a matrix-vector product,
+  // B's innermost dim is then k).
+  std::optional<unsigned> aIdx;
+  for (unsigned i = 0; i < 2 && !aIdx; ++i) {
+    AffineMap aMap = maps[i], bMap = maps[1 - i];
+    if (aMap.getNumResults() != 2 || aMap.getDimPosition(1) != c.dimK ||
+        bMap.getNumResults() < 1)
+      continue;
+    unsigned dimO = aMap.getDimPosition(0);
+    unsigned bLast = bMap.getDimPosition(bMap.getNumResults() - 1);
+    if (cLast == dimO && bLast == c.dimK) {
+      c.kind = Contraction::MatVec;
+    } else if (cLast != dimO && bLast == cLast &&
+               !aMap.isFunctionOfDim(cLast)) {
+      c.kind = Contraction::MatMat;
+      c.dimV = cLast;
+    } else {
+      continue;
+    }
+    c.dimO = dimO;
+    aIdx = i;
+  }
+  if (!aIdx)
     return failure();
-  c.dimO = aMap.getDimPosition(0);
-  if (bMap.getNumResults() < 2 ||
-      bMap.getDimPosition(bMap.getNumResults() - 1) != c.dimV ||
-      !bMap.isFunctionOfDim(c.dimK) || bMap.isFunctionOfDim(c.dimO) ||
+  AffineMap bMap = maps[1 - *aIdx];
+  if (!bMap.isFunctionOfDim(c.dimK) || bMap.isFunctionOfDim(c.dimO) ||
       !cMap.isFunctionOfDim(c.dimO) || cMap.isFunctionOfDim(c.dimK))
     return failure();
   for (unsigned d = 0; d < op.getNumLoops(); ++d)
-    if (d != c.dimO && d != c.dimK && d != c.dimV) {
+    if (d != c.dimO && d != c.dimK &&
+        (c.kind == Contraction::MatVec || d != c.dimV)) {
       if (!cMap.isFunctionOfDim(d))
         return failure();
       c.outerDims.push_back(d);
@@ -179,8 +199,8 @@ FailureOr<Contraction> match(linalg::GenericOp op) {
   c.bMap = bMap;
   c.cMap = cMap;
   c.numLoops = op.getNumLoops();
-  c.a = op.getDpsInputs()[aIdx];
-  c.b = op.getDpsInputs()[1 - aIdx];
+  c.a = op.getDpsInputs()[*aIdx];
+  c.b = op.getDpsInputs()[1 - *aIdx];
   c.init = op.getDpsInits()[0];
   if (getSparseTensorEncoding(c.b.getType()) ||
       getSparseTensorEncoding(c.init.getType()))
@@ -192,6 +212,10 @@ FailureOr<Contraction> match(linalg::GenericOp op) {
   auto cType = cast<RankedTensorType>(c.init.getType());
   c.vSize = cType.getDimSize(cType.getRank() - 1);
   if (ShapedType::isDynamic(c.vSize) || failed(classifyWeight(c)))
+    return failure();
+  // Matrix-vector products: CSR (gathers from B), BSR (blocks of one
+  // vector, checked by the pass) and dense weights.
+  if (c.kind == Contraction::MatVec && c.format == WeightFormat::NOutOfM)
     return failure();
   return c;
 }
@@ -218,6 +242,11 @@ constexpr int64_t kDenseRows = 4;
 /// cores; C's row tile shares it) and rows of C per tile.
 constexpr int64_t kL1TileBytes = 16 * 1024;
 constexpr int64_t kRowTile = 64;
+/// Vector accumulators of a matrix-vector row (independent chains).
+constexpr int64_t kMatVecSets = 4;
+/// Entries ahead of the current one whose weight data a matrix-vector row
+/// prefetches.
+constexpr int64_t kPrefetchAhead = 1024;
 
 class KernelEmitter {
 public:
@@ -231,7 +260,8 @@ public:
     // per 4 loads of B).
     if (c.format == WeightFormat::BSR)
       rowsPerBlock = c.blockR;
-    else if (c.format == WeightFormat::Dense && c.rows % kDenseRows == 0)
+    else if (c.format == WeightFormat::Dense && c.kind == Contraction::MatMat &&
+             c.rows % kDenseRows == 0)
       rowsPerBlock = kDenseRows;
     int64_t perRow =
         rowsPerBlock > 1
@@ -243,7 +273,8 @@ public:
     // reduction so the rows of B a tile reads stay in L1 while a tile of
     // kRowTile rows of C runs over them; otherwise every row of A streams
     // all of B from L2 (a dense row reads every row of B).
-    if (c.format == WeightFormat::Dense || c.format == WeightFormat::NOutOfM) {
+    if (c.kind == Contraction::MatMat && (c.format == WeightFormat::Dense ||
+                                          c.format == WeightFormat::NOutOfM)) {
       int64_t unit = c.format == WeightFormat::NOutOfM ? c.m : 1;
       int64_t eltBytes = elt.getIntOrFloatBitWidth() / 8;
       int64_t fit = kL1TileBytes / (chunk * eltBytes);
@@ -310,6 +341,13 @@ private:
   /// over the reduction tile `kt` (null: all of the reduction).
   void emitChunk(ValueRange outer, Value v0, Value row0, int64_t width,
                  Value kt);
+  /// One row of a matrix-vector product: C[outer, row] = init +
+  /// sum over the row's entries of A * B[outer, column] (a gather for CSR).
+  void emitMatVecRow(ValueRange outer, Value row);
+  /// One block row of a BSR matrix-vector product whose R x C blocks fill
+  /// one vector: each block times C values of B repeated R times, summed
+  /// per row at the end.
+  void emitMatVecBlockRow(ValueRange outer, Value rowBlock);
   /// The reduction tiles and row blocks of one row tile, for a chunk
   /// `width` wide.
   void emitTiles(ValueRange outer, Value v0, Value rowTileIv, int64_t width);
@@ -642,6 +680,37 @@ Value KernelEmitter::emit() {
     ubs.push_back(tensor::DimOp::create(b, loc, c.init, pos));
     steps.push_back(index(1));
   }
+  auto buildLoops = [&](function_ref<void(ValueRange)> body) {
+    if (parallel) {
+      scf::ParallelOp::create(
+          b, loc, lbs, ubs, steps,
+          [&](OpBuilder &, Location, ValueRange ivs) { body(ivs); });
+    } else {
+      scf::buildLoopNest(
+          b, loc, lbs, ubs, steps,
+          [&](OpBuilder &, Location, ValueRange ivs) { body(ivs); });
+    }
+  };
+  auto result = [&]() -> Value {
+    return bufferization::ToTensorOp::create(b, loc, cType, outMem,
+                                             /*restrict=*/b.getUnitAttr(),
+                                             /*writable=*/b.getUnitAttr());
+  };
+  if (c.kind == Contraction::MatVec) {
+    // Loops: outer dims, rows.
+    lbs.push_back(index(0));
+    ubs.push_back(index(c.rows / rowsPerBlock));
+    steps.push_back(index(1));
+    buildLoops([&](ValueRange ivs) {
+      if (c.format == WeightFormat::BSR)
+        emitMatVecBlockRow(ivs.drop_back(), ivs.back());
+      else
+        emitMatVecRow(ivs.drop_back(), ivs.back());
+    });
+    return result();
+  }
+
+  // Loops: outer dims, chunks of v, row tiles.
   int64_t numChunks = llvm::divideCeil(c.vSize, chunk);
   int64_t tail = c.vSize - (numChunks - 1) * chunk;
   int64_t rowsPerTile = rowTile ? rowTile : rowsPerBlock;
@@ -670,18 +739,177 @@ Value KernelEmitter::emit() {
           scf::YieldOp::create(b, loc);
         });
   };
-  if (parallel) {
-    scf::ParallelOp::create(
-        b, loc, lbs, ubs, steps,
-        [&](OpBuilder &, Location, ValueRange ivs) { body(ivs); });
+  buildLoops(body);
+  return result();
+}
+
+void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
+  // Entries p in [lo, hi) of the row: CSR's positions, or the dense row
+  // (column p - lo).
+  Value lo, hi;
+  if (c.format == WeightFormat::CSR) {
+    lo = loadIndex(positions, row);
+    hi = loadIndex(positions,
+                   arith::AddIOp::create(b, loc, row, index(1)).getResult());
   } else {
-    scf::buildLoopNest(
-        b, loc, lbs, ubs, steps,
-        [&](OpBuilder &, Location, ValueRange ivs) { body(ivs); });
+    lo = arith::MulIOp::create(b, loc, row, index(c.cols));
+    hi = arith::AddIOp::create(b, loc, lo, index(c.cols));
   }
-  return bufferization::ToTensorOp::create(b, loc, cType, outMem,
-                                           /*restrict=*/b.getUnitAttr(),
-                                           /*writable=*/b.getUnitAttr());
+  SmallVector<Value> bDims(c.numLoops), cDims(c.numLoops);
+  for (auto [d, v] : llvm::zip(c.outerDims, outer))
+    bDims[d] = cDims[d] = v;
+  cDims[c.dimO] = row;
+
+  // vl entries of the row at p (the first `left` of them when masked):
+  // acc + values[p..] * B[outer, column(p..)].
+  Value zero = arith::ConstantOp::create(
+      b, loc, vecType, DenseElementsAttr::get(vecType, b.getZeroAttr(elt)));
+  auto maskType = VectorType::get({static_cast<int64_t>(vl)}, b.getI1Type());
+  auto load = [&](Type type, Value mem, ValueRange idx, Value mask) -> Value {
+    auto vt = cast<VectorType>(type);
+    if (!mask)
+      return vector::LoadOp::create(b, loc, vt, mem, idx);
+    Value pass = arith::ConstantOp::create(
+        b, loc, vt,
+        DenseElementsAttr::get(vt, b.getZeroAttr(vt.getElementType())));
+    return vector::MaskedLoadOp::create(b, loc, vt, mem, idx, mask, pass);
+  };
+  auto step = [&](Value p, Value acc, Value mask) {
+    Value w = load(vecType, values, p, mask);
+    Value x;
+    if (c.format == WeightFormat::CSR) {
+      Type crdElt = cast<MemRefType>(coordinates.getType()).getElementType();
+      Value crd = load(VectorType::get({static_cast<int64_t>(vl)}, crdElt),
+                       coordinates, p, mask);
+      bDims[c.dimK] = index(0);
+      Value all = mask ? mask
+                       : vector::ConstantMaskOp::create(
+                             b, loc, maskType,
+                             ArrayRef<int64_t>{static_cast<int64_t>(vl)})
+                             .getResult();
+      x = vector::GatherOp::create(b, loc, vecType, bMem,
+                                   indices(c.bMap, bDims), crd, all, zero);
+    } else {
+      bDims[c.dimK] = arith::SubIOp::create(b, loc, p, lo);
+      x = load(vecType, bMem, indices(c.bMap, bDims), mask);
+    }
+    return vector::FMAOp::create(b, loc, w, x, acc).getResult();
+  };
+
+  // kMatVecSets accumulators over consecutive vectors of entries, then the
+  // remaining entries one masked vector at a time.
+  int64_t span = kMatVecSets * vl;
+  Value count = arith::SubIOp::create(b, loc, hi, lo);
+  Value mid = arith::AddIOp::create(
+      b, loc, lo,
+      arith::MulIOp::create(b, loc,
+                            arith::DivUIOp::create(b, loc, count, index(span)),
+                            index(span)));
+  SmallVector<Value> init(kMatVecSets, zero);
+  auto main = scf::ForOp::create(
+      b, loc, lo, mid, index(span), init,
+      [&](OpBuilder &, Location, Value p, ValueRange accs) {
+        SmallVector<Value> next;
+        // The weight streams come from DRAM once the weight outgrows the
+        // caches, and gathers leave the hardware prefetchers behind.
+        for (int64_t u = 0; u < kMatVecSets; ++u) {
+          Value ahead =
+              arith::AddIOp::create(b, loc, p, index(u * vl + kPrefetchAhead));
+          for (Value mem : {values, coordinates})
+            if (mem)
+              memref::PrefetchOp::create(b, loc, mem, ValueRange{ahead},
+                                         /*isWrite=*/false, /*locality=*/3,
+                                         /*isDataCache=*/true);
+        }
+        for (int64_t u = 0; u < kMatVecSets; ++u)
+          next.push_back(step(
+              u ? arith::AddIOp::create(b, loc, p, index(u * vl)).getResult()
+                : p,
+              accs[u], Value()));
+        scf::YieldOp::create(b, loc, next);
+      });
+  auto rest = scf::ForOp::create(
+      b, loc, mid, hi, index(vl), ValueRange{main.getResult(0)},
+      [&](OpBuilder &, Location, Value p, ValueRange accs) {
+        Value left = arith::SubIOp::create(b, loc, hi, p);
+        Value mask =
+            vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
+        scf::YieldOp::create(b, loc, step(p, accs[0], mask));
+      });
+  Value sum = rest.getResult(0);
+  for (int64_t u = 1; u < kMatVecSets; ++u)
+    sum = arith::AddFOp::create(b, loc, sum, main.getResult(u));
+  Value start = cInitScalar ? cInitScalar
+                            : memref::LoadOp::create(b, loc, cInitMem,
+                                                     indices(c.cMap, cDims))
+                                  .getResult();
+  Value total = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            sum, start);
+  memref::StoreOp::create(b, loc, total, outMem, indices(c.cMap, cDims));
+}
+
+void KernelEmitter::emitMatVecBlockRow(ValueRange outer, Value rowBlock) {
+  int64_t br = c.blockR, bc = c.blockC;
+  Value lo = loadIndex(positions, rowBlock);
+  Value hi = loadIndex(
+      positions, arith::AddIOp::create(b, loc, rowBlock, index(1)).getResult());
+  SmallVector<Value> bDims(c.numLoops), cDims(c.numLoops);
+  for (auto [d, v] : llvm::zip(c.outerDims, outer))
+    bDims[d] = cDims[d] = v;
+  Value row0 = arith::MulIOp::create(b, loc, rowBlock, index(br));
+  auto segType = VectorType::get({bc}, elt);
+  SmallVector<int64_t> repeat;
+  for (int64_t r = 0; r < br; ++r)
+    for (int64_t cc = 0; cc < bc; ++cc)
+      repeat.push_back(cc);
+  auto step = [&](Value p, Value acc) {
+    bDims[c.dimK] =
+        arith::MulIOp::create(b, loc, loadIndex(coordinates, p), index(bc));
+    Value seg =
+        vector::LoadOp::create(b, loc, segType, bMem, indices(c.bMap, bDims));
+    Value x = vector::ShuffleOp::create(b, loc, seg, seg, repeat);
+    Value w = vector::LoadOp::create(
+        b, loc, vecType, values,
+        ValueRange{arith::MulIOp::create(b, loc, p, index(br * bc))});
+    return vector::FMAOp::create(b, loc, w, x, acc).getResult();
+  };
+  Value zero = arith::ConstantOp::create(
+      b, loc, vecType, DenseElementsAttr::get(vecType, b.getZeroAttr(elt)));
+  // Two accumulators (two blocks per iteration), then the odd block.
+  Value count = arith::SubIOp::create(b, loc, hi, lo);
+  Value mid = arith::AddIOp::create(
+      b, loc, lo,
+      arith::MulIOp::create(
+          b, loc, arith::DivUIOp::create(b, loc, count, index(2)), index(2)));
+  auto main = scf::ForOp::create(
+      b, loc, lo, mid, index(2), ValueRange{zero, zero},
+      [&](OpBuilder &, Location, Value p, ValueRange accs) {
+        Value p1 = arith::AddIOp::create(b, loc, p, index(1));
+        scf::YieldOp::create(b, loc,
+                             ValueRange{step(p, accs[0]), step(p1, accs[1])});
+      });
+  auto rest = scf::ForOp::create(
+      b, loc, mid, hi, index(1), ValueRange{main.getResult(0)},
+      [&](OpBuilder &, Location, Value p, ValueRange accs) {
+        scf::YieldOp::create(b, loc, step(p, accs[0]));
+      });
+  Value sum =
+      arith::AddFOp::create(b, loc, rest.getResult(0), main.getResult(1));
+  // Row r of the block row is the sum of lanes [r * C, (r + 1) * C).
+  for (int64_t r = 0; r < br; ++r) {
+    Value lanes = vector::ExtractStridedSliceOp::create(
+        b, loc, sum, ArrayRef<int64_t>{r * bc}, ArrayRef<int64_t>{bc},
+        ArrayRef<int64_t>{1});
+    cDims[c.dimO] =
+        r ? arith::AddIOp::create(b, loc, row0, index(r)).getResult() : row0;
+    SmallVector<Value> idx = indices(c.cMap, cDims);
+    Value start =
+        cInitScalar ? cInitScalar
+                    : memref::LoadOp::create(b, loc, cInitMem, idx).getResult();
+    Value total = vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::ADD, lanes, start);
+    memref::StoreOp::create(b, loc, total, outMem, idx);
+  }
 }
 
 struct SNNSparseKernelsPass
@@ -698,7 +926,9 @@ struct SNNSparseKernelsPass
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp op : ops) {
       FailureOr<Contraction> c = match(op);
-      if (failed(c))
+      if (failed(c) ||
+          (c->kind == Contraction::MatVec && c->format == WeightFormat::BSR &&
+           c->blockR * c->blockC != static_cast<int64_t>(vectorLength)))
         continue;
       rewriter.setInsertionPoint(op);
       KernelEmitter emitter(rewriter, *c, op.getLoc(), vectorLength, maxVectors,
