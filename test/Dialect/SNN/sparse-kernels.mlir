@@ -160,14 +160,23 @@ func.func @dense(%w: tensor<4x8xf32>, %x: tensor<8x16xf32>, %init: tensor<4x16xf
 // -----
 
 // A dense 8x256 weight, 64 lanes: the reduction runs in tiles of 64 columns
-// (64 rows x 64 lanes of B = 16 KiB); after the first tile the
-// accumulators start from the partial sums in the output.
+// (64 rows x 64 lanes of B = 16 KiB). The output first gets C's initial
+// values; every tile then accumulates onto it, prefetching its rows' part of
+// the next tile (4 cache lines of 16 floats per row).
 // CHECK-LABEL: func.func @dense_tiled(
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c4 {
+// CHECK-COUNT-16: vector.store
 // CHECK: scf.for %[[KT:.*]] = %c0 to %c4 step %c1 {
 // CHECK: scf.for %{{.*}} = %c0 to %c8 step %c4 {
-// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[KT]], %c0
-// CHECK: scf.if %[[FIRST]] -> (vector<16xf32>
 // CHECK: arith.minui
+// CHECK-COUNT-16: memref.prefetch
+// CHECK: vector.fma
+// The same for 2:4 with index-width coordinates (32 entries per row and
+// tile: 2 lines of values, 4 of 8-byte coordinates).
+// CHECK-LABEL: func.func @nm_tiled(
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 {
+// CHECK-COUNT-6: memref.prefetch
+// CHECK: memref.load %{{.*}} : memref<?xindex>
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
 #BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 2 : dense, j floordiv 4 : compressed, i mod 2 : dense, j mod 4 : dense) }>
 #NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]), crdWidth = 8 }>
@@ -189,6 +198,17 @@ func.func @dense_tiled(%w: tensor<8x256xf32>, %x: tensor<256x64xf32>, %init: ten
     linalg.yield %s : f32
   } -> tensor<8x64xf32>
   return %0 : tensor<8x64xf32>
+}
+
+#NV24i = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+func.func @nm_tiled(%w: tensor<4x256xf32, #NV24i>, %x: tensor<256x64xf32>, %init: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %0 = linalg.generic #mm ins(%w, %x : tensor<4x256xf32, #NV24i>, tensor<256x64xf32>) outs(%init : tensor<4x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
 }
 
 // -----
