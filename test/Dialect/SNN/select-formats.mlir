@@ -47,10 +47,13 @@
 // JSON: "target": "cpu"
 
 // The built-in constants (whatever the last calibration measured): the 30%
-// layer stays dense, the 95% one is compressed, the 2:4 one is structured.
+// layer stays dense, the 95% one is compressed; the 2:4 structure is
+// detected, and at 64x64 its kernel and the dense one are within 5% of each
+// other (bench/results), so either may win. The fixed model above checks
+// that a 2:4 choice gets structured[2, 4].
 // BUILTIN: s30{{ +}}snn.linear{{ +}}64x64{{ +}}0.300{{ +}}unstructured{{ +}}dense
 // BUILTIN-NEXT: s95{{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}unstructured{{ +}}{{csr|dcsr|coo|csc}}
-// BUILTIN-NEXT: nv24{{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}nm 2:4
+// BUILTIN-NEXT: nv24{{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}{{nm 2:4|dense}}
 
 // With a cost model in which every sparse format is expensive, all stay
 // dense (the file is read; its constants win over the built-in ones) but for

@@ -41,22 +41,25 @@ struct FormatCost {
 /// the development machine (bench/results/cpu-cost-model.json).
 struct CostModel {
   llvm::StringMap<FormatCost> formats = {
-      {"dense", {2.961e-08, 0}},       {"csr", {2.795e-08, 2.669e-05}},
-      {"csc", {4.311e-08, 2.062e-05}}, {"coo", {5.103e-08, 1.746e-05}},
-      {"dcsr", {3.1e-08, 9.725e-06}},  {"bsr", {1.928e-08, 1.39e-05}},
-      {"nm", {3.547e-08, 0}},
+      {"dense", {8.023e-09, 0}},
+      {"csr", {2.779e-08, 0}},
+      {"csc", {3.634e-08, 3.351e-06}},
+      {"coo", {3.408e-08, 1.872e-06}},
+      {"dcsr", {2.781e-08, 2.33e-06}},
+      {"bsr", {7.839e-09, 5.025e-06}},
+      {"nm", {1.467e-08, 2.446e-06}},
   };
 
   /// A batch of one runs the row-major (sparse dot product) kernels, with
   /// their own constants: time = perUnit * stored + perRowBlock * rows.
   llvm::StringMap<FormatCost> batch1 = {
-      {"dense", {3.448e-08, 1.152e-06}},
-      {"csr", {3.885e-07, 4.412e-06}},
-      {"csc", {6.148e-07, 2.99e-06}},
-      {"coo", {7.285e-07, 6.209e-06}},
-      {"dcsr", {4.085e-07, 1.522e-06}},
-      {"bsr", {6.37e-07, 7.039e-07}},
-      {"nm", {4.715e-07, 0}},
+      {"dense", {3.313e-08, 1.56e-06}},
+      {"csr", {2.448e-07, 7.512e-06}},
+      {"csc", {5.958e-07, 3.773e-06}},
+      {"coo", {6.955e-07, 8.766e-06}},
+      {"dcsr", {3.86e-07, 2.687e-06}},
+      {"bsr", {4.088e-08, 4.143e-07}},
+      {"nm", {4.728e-07, 0}},
   };
 
   LogicalResult loadSection(const llvm::json::Object &fmts,

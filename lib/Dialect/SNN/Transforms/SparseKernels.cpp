@@ -1084,6 +1084,22 @@ Value emitTranspose(RewriterBase &b, Location loc, const Transpose &t,
                                            /*writable=*/b.getUnitAttr());
 }
 
+/// The replaced op's init when nothing uses it any more (a tensor.empty, or
+/// a linalg.fill whose value the kernel splats instead): bufferization would
+/// still allocate and fill it.
+void eraseIfDead(RewriterBase &rewriter, Value init) {
+  Operation *def = init.getDefiningOp();
+  if (!def || !def->use_empty())
+    return;
+  if (auto fill = dyn_cast<linalg::FillOp>(def)) {
+    Value dest = fill.getOutputs()[0];
+    rewriter.eraseOp(fill);
+    eraseIfDead(rewriter, dest);
+  } else if (isa<tensor::EmptyOp>(def)) {
+    rewriter.eraseOp(def);
+  }
+}
+
 struct SNNSparseKernelsPass
     : snn::impl::SNNSparseKernelsPassBase<SNNSparseKernelsPass> {
   using Base::Base;
@@ -1113,7 +1129,9 @@ struct SNNSparseKernelsPass
       KernelEmitter emitter(rewriter, *c, op.getLoc(), vectorLength, maxVectors,
                             parallel);
       Value result = emitter.emit();
+      Value init = op.getDpsInits()[0];
       rewriter.replaceOp(op, result);
+      eraseIfDead(rewriter, init);
     }
   }
 };
