@@ -371,3 +371,34 @@ func.func @transpose_odd(%x: tensor<2x16x10xf32>) -> tensor<2x10x16xf32> {
   } -> tensor<2x10x16xf32>
   return %0 : tensor<2x10x16xf32>
 }
+
+// -----
+
+// C's init broadcasts a bias along the row (the linear's bias): each row's
+// accumulators start from a splat of bias[o] (a load canonicalized to
+// tensor.extract), and the broadcast is gone.
+// CHECK-LABEL: func.func @bias_init(
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %[[O:.*]] = %c0 to %c8 step %c1 {
+// CHECK: %[[BO:.*]] = tensor.extract %arg2[%[[O]]]
+// CHECK: vector.broadcast %[[BO]] : f32 to vector<16xf32>
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+#mm_a = affine_map<(o, v, i) -> (o, i)>
+#mm_b = affine_map<(o, v, i) -> (i, v)>
+#mm_c = affine_map<(o, v, i) -> (o, v)>
+#row = affine_map<(o, v) -> (o)>
+#id = affine_map<(o, v) -> (o, v)>
+func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: tensor<8xf32>) -> tensor<8x16xf32> {
+  %e = tensor.empty() : tensor<8x16xf32>
+  %init = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]} ins(%bias : tensor<8xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    linalg.yield %a : f32
+  } -> tensor<8x16xf32>
+  %0 = linalg.generic {indexing_maps = [#mm_a, #mm_b, #mm_c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x16xf32, #CSR>, tensor<16x16xf32>) outs(%init : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}

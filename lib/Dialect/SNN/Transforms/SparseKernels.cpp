@@ -220,6 +220,30 @@ FailureOr<Contraction> match(linalg::GenericOp op) {
   return c;
 }
 
+/// The 1-D tensor C's init broadcasts along every dim but A's rows (the
+/// linear's bias: init[..., o, ...] = bias[o]), or null.
+Value rowBroadcastSource(const Contraction &c) {
+  auto gen = c.init.getDefiningOp<linalg::GenericOp>();
+  if (!gen || gen.getNumDpsInputs() != 1 || gen.getNumDpsInits() != 1)
+    return Value();
+  Block &body = gen.getRegion().front();
+  if (body.getOperations().size() != 1 ||
+      cast<linalg::YieldOp>(body.getTerminator()).getOperand(0) !=
+          body.getArgument(0))
+    return Value();
+  SmallVector<AffineMap> maps = gen.getIndexingMapsArray();
+  std::optional<unsigned> rowPos =
+      c.cMap.getResultPosition(getAffineDimExpr(c.dimO, gen.getContext()));
+  Value src = gen.getDpsInputs()[0];
+  auto srcType = dyn_cast<RankedTensorType>(src.getType());
+  if (!rowPos || !maps[1].isIdentity() || maps[0].getNumResults() != 1 ||
+      maps[0].getDimPosition(0) != *rowPos || !srcType ||
+      srcType.getRank() != 1 || getSparseTensorEncoding(srcType) ||
+      srcType.getElementType() != getElementTypeOrSelf(c.init.getType()))
+    return Value();
+  return src;
+}
+
 /// A memref type that any buffer of `type` with a unit innermost stride casts
 /// to, so to_buffer never forces a copy.
 MemRefType unitInnerStrideType(RankedTensorType type) {
@@ -378,7 +402,18 @@ private:
   int64_t rowsPerBlock = 1;
   int64_t kTile = 0, numKTiles = 1;
   int64_t rowTile = 0; ///< Rows per parallel iteration (0: rowsPerBlock).
-  Value bMem, cInitMem, cInitScalar, outMem, positions, coordinates, values;
+  Value bMem, cInitMem, cInitScalar, cInitRowMem, outMem, positions,
+      coordinates, values;
+
+  /// C's initial value for every element of row `row` when it is one (a
+  /// fill, or a bias broadcast along the row), else null.
+  Value rowInit(Value row) {
+    if (cInitScalar)
+      return cInitScalar;
+    if (cInitRowMem)
+      return memref::LoadOp::create(b, loc, cInitRowMem, ValueRange{row});
+    return Value();
+  }
 };
 
 SmallVector<Value> KernelEmitter::loadBRow(ValueRange outer, Value k, Value v0,
@@ -464,14 +499,22 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
   // or, after the first reduction tile, from the partial sums in the output.
   auto initial = [&](bool partial) {
     SmallVector<Value> init;
-    for (int64_t r = 0; r < rowsPerBlock; ++r)
+    for (int64_t r = 0; r < rowsPerBlock; ++r) {
+      Value start =
+          partial ? Value()
+                  : rowInit(r ? arith::AddIOp::create(b, loc, row0, index(r))
+                                    .getResult()
+                              : row0);
+      Value splat =
+          start
+              ? vector::BroadcastOp::create(b, loc, vecType, start).getResult()
+              : Value();
       for (int64_t j = 0; j < nvec; ++j)
         init.push_back(
             partial ? loadVector(outMem, cIndices(r, j), lanesOf(width, j))
-            : cInitScalar
-                ? vector::BroadcastOp::create(b, loc, vecType, cInitScalar)
-                      .getResult()
-                : loadVector(cInitMem, cIndices(r, j), lanesOf(width, j)));
+            : splat ? splat
+                    : loadVector(cInitMem, cIndices(r, j), lanesOf(width, j)));
+    }
     return init;
   };
   // Without reduction tiles the accumulators start from C's initial values;
@@ -685,11 +728,16 @@ Value KernelEmitter::emit() {
 
   bMem = bufferization::ToBufferOp::create(b, loc, unitInnerStrideType(bType),
                                            c.b, /*read_only=*/true);
-  if (auto fill = c.init.getDefiningOp<linalg::FillOp>())
+  if (auto fill = c.init.getDefiningOp<linalg::FillOp>()) {
     cInitScalar = fill.getInputs()[0];
-  else
+  } else if (Value bias = rowBroadcastSource(c)) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    cInitRowMem = bufferization::ToBufferOp::create(
+        b, loc, unitInnerStrideType(biasType), bias, /*read_only=*/true);
+  } else {
     cInitMem = bufferization::ToBufferOp::create(
         b, loc, unitInnerStrideType(cType), c.init, /*read_only=*/true);
+  }
 
   // A's buffers: a dense tensor's buffer seen as rank 1, or the storage of
   // the encoding's levels.
@@ -886,10 +934,9 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
   Value sum = rest.getResult(0);
   for (int64_t u = 1; u < kMatVecSets; ++u)
     sum = arith::AddFOp::create(b, loc, sum, main.getResult(u));
-  Value start = cInitScalar ? cInitScalar
-                            : memref::LoadOp::create(b, loc, cInitMem,
-                                                     indices(c.cMap, cDims))
-                                  .getResult();
+  Value start = rowInit(row);
+  if (!start)
+    start = memref::LoadOp::create(b, loc, cInitMem, indices(c.cMap, cDims));
   Value total = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
                                             sum, start);
   memref::StoreOp::create(b, loc, total, outMem, indices(c.cMap, cDims));
@@ -950,9 +997,9 @@ void KernelEmitter::emitMatVecBlockRow(ValueRange outer, Value rowBlock) {
     cDims[c.dimO] =
         r ? arith::AddIOp::create(b, loc, row0, index(r)).getResult() : row0;
     SmallVector<Value> idx = indices(c.cMap, cDims);
-    Value start =
-        cInitScalar ? cInitScalar
-                    : memref::LoadOp::create(b, loc, cInitMem, idx).getResult();
+    Value start = rowInit(cDims[c.dimO]);
+    if (!start)
+      start = memref::LoadOp::create(b, loc, cInitMem, idx);
     Value total = vector::ReductionOp::create(
         b, loc, vector::CombiningKind::ADD, lanes, start);
     memref::StoreOp::create(b, loc, total, outMem, idx);
@@ -1091,9 +1138,9 @@ void eraseIfDead(RewriterBase &rewriter, Value init) {
   Operation *def = init.getDefiningOp();
   if (!def || !def->use_empty())
     return;
-  if (auto fill = dyn_cast<linalg::FillOp>(def)) {
-    Value dest = fill.getOutputs()[0];
-    rewriter.eraseOp(fill);
+  if (isa<linalg::FillOp, linalg::GenericOp>(def)) {
+    Value dest = cast<DestinationStyleOpInterface>(def).getDpsInits()[0];
+    rewriter.eraseOp(def);
     eraseIfDead(rewriter, dest);
   } else if (isa<tensor::EmptyOp>(def)) {
     rewriter.eraseOp(def);
