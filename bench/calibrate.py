@@ -29,8 +29,11 @@ import snncheck  # noqa: E402
 # Format name in the cost model -> (snncheck encoding name, pruning style).
 FORMATS = {
     "dense": "dense", "csr": "csr32", "csc": "csc", "coo": "coo",
-    "dcsr": "dcsr", "bsr4x4": "bsr", "nm2:4": "nv24",
+    "dcsr": "dcsr", "bsr4x4": "bsr", "nm2:4": "nv24", "csr-tiled": "csrt64",
 }
+# Formats the pass proposes only for batches above one.
+BATCHED_ONLY = {"csr-tiled"}
+PANEL = 64
 
 
 def stored_entries(w, fmt):
@@ -63,13 +66,21 @@ def main():
     ap.add_argument("--batches", type=int, nargs="+", default=[16, 64])
     ap.add_argument("--reps", type=int, default=10)
     ap.add_argument("--workdir", default="/tmp/sparsenn-calibrate")
+    ap.add_argument("--only", nargs="+", choices=FORMATS, default=None,
+                    help="calibrate these formats and keep the others of --out")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     rng = np.random.default_rng(0)
-    model = {"model": "time_ms = per_unit * units + per_row_block * rows * ceil(batch/16)",
+    model = {"model": "time_ms = per_unit * units + per_row_block * rows * ceil(batch/16)"
+                      " (csr-tiled: rows * panels * ceil(batch/16))",
              "units": "stored entries x batch rounded up to 16 (dense: entries x batch)",
              "formats": {}}
+    if args.only:
+        with open(args.out) as f:
+            model.update({k: v for k, v in json.load(f).items() if k not in ("model", "units")})
     for name, enc_name in FORMATS.items():
+        if args.only and name not in args.only:
+            continue
         enc = snncheck.ENCODINGS[enc_name]
         rows, times = [], []
         sparsities = (0.0,) if name == "dense" else (0.5, 0.9, 0.97)
@@ -81,7 +92,8 @@ def main():
                     w = snncheck.prune(base, enc_name, sparsity, rng).astype(np.float32)
                     units = stored_entries(w, name) * (batch if name == "dense" else blocks * 16)
                     t = time_layer(args.runner, args.workdir, w, batch, enc, args.reps)
-                    rows.append([units, n * blocks])
+                    panels = -(-n // PANEL) if name == "csr-tiled" else 1
+                    rows.append([units, n * blocks * panels])
                     times.append(t)
                     print(f"{name:8} n={n:5} batch={batch:4} sparsity {sparsity:.2f}: "
                           f"{units:>11} units {t:8.3f} ms", flush=True)
@@ -99,6 +111,8 @@ def main():
               f"median fit error {err:.1%}")
         # A batch of one runs the row-major kernels: their own fit,
         # time = per_unit * stored + per_row_block * rows.
+        if name in BATCHED_ONLY:
+            continue
         rows1, times1 = [], []
         for n in args.sizes:
             for sparsity in sparsities:

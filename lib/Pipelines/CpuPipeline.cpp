@@ -52,6 +52,7 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   SNNCheckLegalityPassOptions legality;
   legality.runtimeLibrary = options.enableRuntimeLibrary;
+  legality.sparseKernels = options.sparseKernels && options.vectorLength != 0;
   pm.addPass(createSNNCheckLegalityPass(legality));
 
   // Public functions take sparse arguments as their format's buffers and get

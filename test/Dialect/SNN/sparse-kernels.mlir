@@ -402,3 +402,32 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
   } -> tensor<8x16xf32>
   return %0 : tensor<8x16xf32>
 }
+
+// -----
+
+// Column-tiled CSR (csr-tiled): panel kt's rows are a CSR of their own at
+// positions kt * rows + row of level 2; columns are kt * 64 + coordinate.
+// CHECK-LABEL: func.func @csr_tiled(
+// CHECK-DAG: %[[POS:.*]] = sparse_tensor.positions %arg0 {level = 2 : index}
+// CHECK-DAG: %[[CRD:.*]] = sparse_tensor.coordinates %arg0 {level = 2 : index}
+// CHECK: scf.for %[[KT:.*]] = %c0 to %c2 step %c1 {
+// CHECK: %[[K0:.*]] = arith.muli %[[KT]], %c64
+// CHECK: %[[SEG0:.*]] = arith.muli %[[KT]], %c8
+// CHECK: %[[SEG:.*]] = arith.addi %[[SEG0]], %{{.*}}
+// CHECK: memref.load %[[POS]][%[[SEG]]]
+// CHECK: %[[C:.*]] = memref.load %[[CRD]]
+// CHECK: arith.addi %[[K0]], %[[C]]
+// CHECK: vector.fma
+#T = #sparse_tensor.encoding<{ map = (i, j) -> (j floordiv 64 : dense, i : dense, j mod 64 : compressed) }>
+#a = affine_map<(o, v, i) -> (o, i)>
+#b = affine_map<(o, v, i) -> (i, v)>
+#c = affine_map<(o, v, i) -> (o, v)>
+func.func @csr_tiled(%w: tensor<8x128xf32, #T>, %x: tensor<128x16xf32>, %init: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x128xf32, #T>, tensor<128x16xf32>) outs(%init : tensor<8x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}

@@ -50,6 +50,18 @@ static constexpr const char *kRuntimeAssembleMessage =
     "direct code (enable-runtime-library=false, the default)";
 
 namespace {
+/// (j floordiv T : dense, i : dense, j mod T : compressed): csr-tiled.
+bool isColumnTiledCSR(Type t) {
+  auto enc = getSparseTensorEncoding(t);
+  if (!enc || enc.getLvlRank() != 3 || enc.getDimRank() != 2)
+    return false;
+  AffineMap map = enc.getDimToLvl();
+  ArrayRef<LevelType> lts = enc.getLvlTypes();
+  return isDenseLT(lts[0]) && isDenseLT(lts[1]) && isCompressedLT(lts[2]) &&
+         map.getResult(0).getKind() == AffineExprKind::FloorDiv &&
+         map.getResult(1) == getAffineDimExpr(0, t.getContext());
+}
+
 struct SNNCheckLegalityPass
     : snn::impl::SNNCheckLegalityPassBase<SNNCheckLegalityPass> {
   using Base::Base;
@@ -116,6 +128,15 @@ struct SNNCheckLegalityPass
       auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
       if (!linalgOp)
         return;
+      if (!sparseKernels)
+        for (Type t : op->getOperandTypes())
+          if (isColumnTiledCSR(t)) {
+            fail(op) << "the column-tiled CSR weight " << t
+                     << " needs snn-sparse-kernels (the pipeline's "
+                        "sparse-kernels=true and vl > 0); upstream's "
+                        "sparsifier cannot lower it";
+            return;
+          }
       if (linalg::isaConvolutionOpInterface(linalgOp)) {
         for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
           auto enc = getSparseTensorEncoding(operand->get().getType());

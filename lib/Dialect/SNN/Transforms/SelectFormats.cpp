@@ -32,33 +32,32 @@ using namespace mlir::snn;
 
 namespace {
 
-/// time_ms = perUnit * units + perRowBlock * rows * ceil(batch / 16).
+/// time_ms = perUnit * units + perRowBlock * rows * ceil(batch / 16)
+/// (csr-tiled: rows * panels * ceil(batch / 16)).
 struct FormatCost {
   double perUnit = 0, perRowBlock = 0;
 };
+
+/// Columns per panel of the csr-tiled format: 64 rows of a 64-lane block of
+/// activations are 16 KiB, the tile snn-sparse-kernels keeps in L1.
+constexpr int64_t kCsrPanel = 64;
 
 /// The CPU cost model. The defaults were measured by bench/calibrate.py on
 /// the development machine (bench/results/cpu-cost-model.json).
 struct CostModel {
   llvm::StringMap<FormatCost> formats = {
-      {"dense", {8.023e-09, 0}},
-      {"csr", {2.779e-08, 0}},
-      {"csc", {3.634e-08, 3.351e-06}},
-      {"coo", {3.408e-08, 1.872e-06}},
-      {"dcsr", {2.781e-08, 2.33e-06}},
-      {"bsr", {7.839e-09, 5.025e-06}},
-      {"nm", {1.467e-08, 2.446e-06}},
+      {"dense", {8.023e-09, 0}},       {"csr", {2.779e-08, 0}},
+      {"csc", {3.634e-08, 3.351e-06}}, {"coo", {3.408e-08, 1.872e-06}},
+      {"dcsr", {2.781e-08, 2.33e-06}}, {"bsr", {7.839e-09, 5.025e-06}},
+      {"nm", {1.467e-08, 2.446e-06}},  {"csr-tiled", {1.349e-08, 2.131e-06}},
   };
 
   /// A batch of one runs the row-major (sparse dot product) kernels, with
   /// their own constants: time = perUnit * stored + perRowBlock * rows.
   llvm::StringMap<FormatCost> batch1 = {
-      {"dense", {3.313e-08, 1.56e-06}},
-      {"csr", {2.448e-07, 7.512e-06}},
-      {"csc", {5.958e-07, 3.773e-06}},
-      {"coo", {6.955e-07, 8.766e-06}},
-      {"dcsr", {3.86e-07, 2.687e-06}},
-      {"bsr", {4.088e-08, 4.143e-07}},
+      {"dense", {3.313e-08, 1.56e-06}}, {"csr", {2.448e-07, 7.512e-06}},
+      {"csc", {5.958e-07, 3.773e-06}},  {"coo", {6.955e-07, 8.766e-06}},
+      {"dcsr", {3.86e-07, 2.687e-06}},  {"bsr", {4.088e-08, 4.143e-07}},
       {"nm", {4.728e-07, 0}},
   };
 
@@ -107,10 +106,20 @@ struct CostModel {
       error = "cost model '" + path.str() + "' has no \"formats\" object";
       return failure();
     }
+    // The file is the whole model: a format it does not price is not a
+    // candidate (a calibration from before csr-tiled existed proposes none).
+    formats.clear();
     if (failed(loadSection(*fmts, formats, path, error)))
       return failure();
-    if (const llvm::json::Object *b1 = obj->getObject("formats_batch1"))
-      return loadSection(*b1, batch1, path, error);
+    if (const llvm::json::Object *b1 = obj->getObject("formats_batch1")) {
+      batch1.clear();
+      if (failed(loadSection(*b1, batch1, path, error)))
+        return failure();
+    }
+    if (!formats.count("dense") || !batch1.count("dense")) {
+      error = "cost model '" + path.str() + "' prices no dense format";
+      return failure();
+    }
     return success();
   }
 };
@@ -320,6 +329,7 @@ struct SNNSelectFormatsPass
     unsigned indexBytes = fits32 ? 4 : 8;
     std::string widths = fits32 ? ", posWidth = 32, crdWidth = 32" : "";
 
+    int64_t panels = llvm::divideCeil(w->cols, kCsrPanel);
     auto predict = [&](StringRef format, int64_t stored) {
       if (batch == 1) {
         const FormatCost &c = model.batch1.lookup(format);
@@ -327,11 +337,16 @@ struct SNNSelectFormatsPass
       }
       const FormatCost &c = model.formats.lookup(format);
       int64_t units = stored * (format == "dense" ? batch : blocks * 16);
-      return c.perUnit * units + c.perRowBlock * w->rows * blocks;
+      int64_t rowBlocks =
+          w->rows * blocks * (format == "csr-tiled" ? panels : 1);
+      return c.perUnit * units + c.perRowBlock * rowBlocks;
     };
     std::vector<Candidate> candidates;
     auto add = [&](std::string format, std::string map, int64_t stored,
                    int64_t bytes, SmallVector<int64_t, 2> sizes = {}) {
+      // Only formats the model prices (dense always is).
+      if (!(batch == 1 ? model.batch1 : model.formats).count(format))
+        return;
       Candidate c{format,
                   map.empty() ? "" : "map = " + map + widths,
                   stored,
@@ -351,6 +366,15 @@ struct SNNSelectFormatsPass
         nnz, nnz * (4 + 2 * indexBytes) + 2 * indexBytes);
     add("dcsr", "(d0, d1) -> (d0 : compressed, d1 : compressed)", nnz,
         nnz * (4 + indexBytes) + 2 * rowsPtr);
+    // CSR of panels of kCsrPanel columns: snn-sparse-kernels reads a panel's
+    // rows of the activations from L1 (docs/CpuKernels.md). Batched only:
+    // the matrix-vector kernels do not take it.
+    if (batch > 1 && panels > 1)
+      add("csr-tiled",
+          "(d0, d1) -> (d1 floordiv " + std::to_string(kCsrPanel) +
+              " : dense, d0 : dense, d1 mod " + std::to_string(kCsrPanel) +
+              " : compressed)",
+          nnz, nnz * (4 + indexBytes) + (panels * w->rows + 1) * indexBytes);
     if (block) {
       auto [br, bc] = *block;
       std::string map = "(i, j) -> (i floordiv " + std::to_string(br) +
@@ -386,8 +410,9 @@ struct SNNSelectFormatsPass
         return op->emitError()
                << "snn.format = \"" << userFormat.getValue()
                << "\" is not available for this weight (dense, csr, csc, "
-                  "coo, dcsr, and bsr / nm when the weight has that "
-                  "structure)";
+                  "coo, dcsr, csr-tiled for a batch above one and more than "
+                  "one panel of columns, and bsr / nm when the weight has "
+                  "that structure)";
       best = &*it;
       row.user = true;
       op->removeAttr("snn.format");

@@ -33,11 +33,13 @@ namespace {
 
 /// How A's stored entries of one row (or block row) are enumerated.
 enum class WeightFormat {
-  Dense,  ///< Every column, from a dense buffer or an all-dense encoding.
-  CSR,    ///< (dense, compressed).
-  BSR,    ///< (i floordiv R : dense, j floordiv C : compressed, i mod R,
-          ///<  j mod C : dense).
-  NOutOfM ///< (i : dense, j floordiv m : dense, j mod m : structured[n, m]).
+  Dense,   ///< Every column, from a dense buffer or an all-dense encoding.
+  CSR,     ///< (dense, compressed).
+  BSR,     ///< (i floordiv R : dense, j floordiv C : compressed, i mod R,
+           ///<  j mod C : dense).
+  NOutOfM, ///< (i : dense, j floordiv m : dense, j mod m : structured[n, m]).
+  TiledCSR ///< (j floordiv T : dense, i : dense, j mod T : compressed): CSR
+           ///< of each panel of T columns, panel after panel.
 };
 
 /// C[outer..., o, v] += A[o, k] * B[outer..., k, v] (MatMat), or
@@ -54,6 +56,7 @@ struct Contraction {
   int64_t rows, cols;             ///< A's static shape.
   int64_t blockR = 1, blockC = 1; ///< BSR block.
   int64_t n = 0, m = 0;           ///< N:M.
+  int64_t panel = 0;              ///< TiledCSR: columns per panel.
   int64_t vSize;                  ///< Static size of C's innermost dim.
 };
 
@@ -135,6 +138,19 @@ LogicalResult classifyWeight(Contraction &c) {
     c.format = WeightFormat::NOutOfM;
     c.n = n;
     c.m = m;
+    return success();
+  }
+  if (stt.getLvlRank() == 3 && isDenseLT(lts[0]) && isDenseLT(lts[1]) &&
+      isCompressedLT(lts[2]) &&
+      map.getResult(0).getKind() == AffineExprKind::FloorDiv) {
+    auto t = dyn_cast<AffineConstantExpr>(
+        cast<AffineBinaryOpExpr>(map.getResult(0)).getRHS());
+    if (!t ||
+        map != AffineMap::get(
+                   2, 0, {j.floorDiv(t.getValue()), i, j % t.getValue()}, ctx))
+      return failure();
+    c.format = WeightFormat::TiledCSR;
+    c.panel = t.getValue();
     return success();
   }
   return failure();
@@ -314,6 +330,13 @@ public:
         rowTile = std::max<int64_t>(rowsPerBlock,
                                     kRowTile / rowsPerBlock * rowsPerBlock);
       }
+    }
+    // Column-tiled CSR brings its own tiles: its panels.
+    if (c.format == WeightFormat::TiledCSR) {
+      kTile = c.panel;
+      numKTiles = llvm::divideCeil(c.cols, c.panel);
+      if (numKTiles > 1)
+        rowTile = kRowTile;
     }
     if (numKTiles == 1)
       kTile = c.cols;
@@ -537,7 +560,8 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
     kHi = arith::MinUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, kLo, index(kTile)),
         index(c.cols));
-    prefetchNextTile(row0, kHi);
+    if (c.format != WeightFormat::TiledCSR)
+      prefetchNextTile(row0, kHi);
   }
 
   Value one = index(1);
@@ -626,6 +650,25 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
     reduce(lo, hi, sets,
            [&](Value p, SmallVectorImpl<Value> &a, int64_t first) {
              Value k = loadIndex(coordinates, p);
+             accumulate(a, loadBRow(outer, k, v0, width), loadValue(p), first);
+           });
+    break;
+  }
+  case WeightFormat::TiledCSR: {
+    // Row `row0` of panel kt: entries pos[kt * rows + row0] to the next,
+    // columns kt * T + crd[p].
+    Value segment =
+        kt ? arith::AddIOp::create(
+                 b, loc, arith::MulIOp::create(b, loc, kt, index(c.rows)), row0)
+                 .getResult()
+           : row0;
+    Value lo = loadIndex(positions, segment);
+    Value hi = loadIndex(
+        positions, arith::AddIOp::create(b, loc, segment, one).getResult());
+    reduce(lo, hi, sets,
+           [&](Value p, SmallVectorImpl<Value> &a, int64_t first) {
+             Value k =
+                 arith::AddIOp::create(b, loc, kLo, loadIndex(coordinates, p));
              accumulate(a, loadBRow(outer, k, v0, width), loadValue(p), first);
            });
     break;
@@ -755,6 +798,9 @@ Value KernelEmitter::emit() {
       coordinates = ToCoordinatesOp::create(b, loc, c.a, 1);
     } else if (c.format == WeightFormat::NOutOfM) {
       coordinates = ToCoordinatesOp::create(b, loc, c.a, 2);
+    } else if (c.format == WeightFormat::TiledCSR) {
+      positions = ToPositionsOp::create(b, loc, c.a, 2);
+      coordinates = ToCoordinatesOp::create(b, loc, c.a, 2);
     }
   }
 
@@ -839,24 +885,15 @@ Value KernelEmitter::emit() {
 }
 
 void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
-  // Entries p in [lo, hi) of the row: CSR's positions, or the dense row
-  // (column p - lo).
-  Value lo, hi;
-  if (c.format == WeightFormat::CSR) {
-    lo = loadIndex(positions, row);
-    hi = loadIndex(positions,
-                   arith::AddIOp::create(b, loc, row, index(1)).getResult());
-  } else {
-    lo = arith::MulIOp::create(b, loc, row, index(c.cols));
-    hi = arith::AddIOp::create(b, loc, lo, index(c.cols));
-  }
   SmallVector<Value> bDims(c.numLoops), cDims(c.numLoops);
   for (auto [d, v] : llvm::zip(c.outerDims, outer))
     bDims[d] = cDims[d] = v;
   cDims[c.dimO] = row;
 
   // vl entries of the row at p (the first `left` of them when masked):
-  // acc + values[p..] * B[outer, column(p..)].
+  // acc + values[p..] * B[outer, column(p..)], where a stored column is
+  // colBase + crd[p] (CSR: colBase = 0; csr-tiled: the panel's first
+  // column) or, dense, p - lo.
   Value zero = arith::ConstantOp::create(
       b, loc, vecType, DenseElementsAttr::get(vecType, b.getZeroAttr(elt)));
   auto maskType = VectorType::get({static_cast<int64_t>(vl)}, b.getI1Type());
@@ -869,14 +906,14 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
         DenseElementsAttr::get(vt, b.getZeroAttr(vt.getElementType())));
     return vector::MaskedLoadOp::create(b, loc, vt, mem, idx, mask, pass);
   };
-  auto step = [&](Value p, Value acc, Value mask) {
+  auto step = [&](Value p, Value lo, Value colBase, Value acc, Value mask) {
     Value w = load(vecType, values, p, mask);
     Value x;
-    if (c.format == WeightFormat::CSR) {
+    if (coordinates) {
       Type crdElt = cast<MemRefType>(coordinates.getType()).getElementType();
       Value crd = load(VectorType::get({static_cast<int64_t>(vl)}, crdElt),
                        coordinates, p, mask);
-      bDims[c.dimK] = index(0);
+      bDims[c.dimK] = colBase;
       Value all = mask ? mask
                        : vector::ConstantMaskOp::create(
                              b, loc, maskType,
@@ -891,49 +928,83 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
     return vector::FMAOp::create(b, loc, w, x, acc).getResult();
   };
 
-  // kMatVecSets accumulators over consecutive vectors of entries, then the
-  // remaining entries one masked vector at a time.
-  int64_t span = kMatVecSets * vl;
-  Value count = arith::SubIOp::create(b, loc, hi, lo);
-  Value mid = arith::AddIOp::create(
-      b, loc, lo,
-      arith::MulIOp::create(b, loc,
-                            arith::DivUIOp::create(b, loc, count, index(span)),
-                            index(span)));
-  SmallVector<Value> init(kMatVecSets, zero);
-  auto main = scf::ForOp::create(
-      b, loc, lo, mid, index(span), init,
-      [&](OpBuilder &, Location, Value p, ValueRange accs) {
-        SmallVector<Value> next;
-        // The weight streams come from DRAM once the weight outgrows the
-        // caches, and gathers leave the hardware prefetchers behind.
-        for (int64_t u = 0; u < kMatVecSets; ++u) {
-          Value ahead =
-              arith::AddIOp::create(b, loc, p, index(u * vl + kPrefetchAhead));
-          for (Value mem : {values, coordinates})
-            if (mem)
-              memref::PrefetchOp::create(b, loc, mem, ValueRange{ahead},
-                                         /*isWrite=*/false, /*locality=*/3,
-                                         /*isDataCache=*/true);
-        }
-        for (int64_t u = 0; u < kMatVecSets; ++u)
-          next.push_back(step(
-              u ? arith::AddIOp::create(b, loc, p, index(u * vl)).getResult()
-                : p,
-              accs[u], Value()));
-        scf::YieldOp::create(b, loc, next);
-      });
-  auto rest = scf::ForOp::create(
-      b, loc, mid, hi, index(vl), ValueRange{main.getResult(0)},
-      [&](OpBuilder &, Location, Value p, ValueRange accs) {
-        Value left = arith::SubIOp::create(b, loc, hi, p);
-        Value mask =
-            vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
-        scf::YieldOp::create(b, loc, step(p, accs[0], mask));
-      });
-  Value sum = rest.getResult(0);
+  // The entries [lo, hi) onto kMatVecSets accumulators over consecutive
+  // vectors of entries, then the rest one masked vector at a time.
+  auto segment = [&](Value lo, Value hi, Value colBase, ValueRange accsIn) {
+    int64_t span = kMatVecSets * vl;
+    Value count = arith::SubIOp::create(b, loc, hi, lo);
+    Value mid = arith::AddIOp::create(
+        b, loc, lo,
+        arith::MulIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, count, index(span)),
+            index(span)));
+    auto main = scf::ForOp::create(
+        b, loc, lo, mid, index(span), accsIn,
+        [&](OpBuilder &, Location, Value p, ValueRange accs) {
+          SmallVector<Value> next;
+          // The weight streams come from DRAM once the weight outgrows the
+          // caches, and gathers leave the hardware prefetchers behind.
+          for (int64_t u = 0; u < kMatVecSets; ++u) {
+            Value ahead = arith::AddIOp::create(b, loc, p,
+                                                index(u * vl + kPrefetchAhead));
+            for (Value mem : {values, coordinates})
+              if (mem)
+                memref::PrefetchOp::create(b, loc, mem, ValueRange{ahead},
+                                           /*isWrite=*/false, /*locality=*/3,
+                                           /*isDataCache=*/true);
+          }
+          for (int64_t u = 0; u < kMatVecSets; ++u)
+            next.push_back(step(
+                u ? arith::AddIOp::create(b, loc, p, index(u * vl)).getResult()
+                  : p,
+                lo, colBase, accs[u], Value()));
+          scf::YieldOp::create(b, loc, next);
+        });
+    auto rest = scf::ForOp::create(
+        b, loc, mid, hi, index(vl), ValueRange{main.getResult(0)},
+        [&](OpBuilder &, Location, Value p, ValueRange accs) {
+          Value left = arith::SubIOp::create(b, loc, hi, p);
+          Value mask =
+              vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
+          scf::YieldOp::create(b, loc, step(p, lo, colBase, accs[0], mask));
+        });
+    SmallVector<Value> out(main.getResults());
+    out[0] = rest.getResult(0);
+    return out;
+  };
+
+  SmallVector<Value> init(kMatVecSets, zero), accs;
+  if (c.format == WeightFormat::TiledCSR) {
+    // Panel after panel: the row's entries in panel kt are
+    // pos[kt * rows + row] to the next, columns kt * T + crd[p].
+    auto panels = scf::ForOp::create(
+        b, loc, index(0), index(llvm::divideCeil(c.cols, c.panel)), index(1),
+        init, [&](OpBuilder &, Location, Value kt, ValueRange accsIn) {
+          Value seg = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, kt, index(c.rows)), row);
+          Value lo = loadIndex(positions, seg);
+          Value hi = loadIndex(
+              positions,
+              arith::AddIOp::create(b, loc, seg, index(1)).getResult());
+          scf::YieldOp::create(
+              b, loc,
+              segment(lo, hi, arith::MulIOp::create(b, loc, kt, index(c.panel)),
+                      accsIn));
+        });
+    accs.assign(panels.getResults().begin(), panels.getResults().end());
+  } else if (c.format == WeightFormat::CSR) {
+    Value lo = loadIndex(positions, row);
+    Value hi = loadIndex(
+        positions, arith::AddIOp::create(b, loc, row, index(1)).getResult());
+    accs = segment(lo, hi, index(0), init);
+  } else {
+    Value lo = arith::MulIOp::create(b, loc, row, index(c.cols));
+    accs = segment(lo, arith::AddIOp::create(b, loc, lo, index(c.cols)),
+                   Value(), init);
+  }
+  Value sum = accs[0];
   for (int64_t u = 1; u < kMatVecSets; ++u)
-    sum = arith::AddFOp::create(b, loc, sum, main.getResult(u));
+    sum = arith::AddFOp::create(b, loc, sum, accs[u]);
   Value start = rowInit(row);
   if (!start)
     start = memref::LoadOp::create(b, loc, cInitMem, indices(c.cMap, cDims));

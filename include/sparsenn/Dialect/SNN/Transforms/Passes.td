@@ -177,6 +177,10 @@ def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {
     Option<"runtimeLibrary", "runtime-library", "bool", "false",
            "Check for the sparse runtime library's limits too (set when the "
            "sparsifier runs with enable-runtime-library)">,
+    Option<"sparseKernels", "sparse-kernels", "bool", "true",
+           "Whether snn-sparse-kernels runs after it: without it a "
+           "column-tiled CSR weight (csr-tiled) is rejected, since only "
+           "those kernels take it">,
     Option<"allowSparseResults", "allow-sparse-results", "bool", "true",
            "Accept public functions that return sparse tensors">
   ];
