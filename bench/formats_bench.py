@@ -33,6 +33,8 @@ MAPS = {  # candidate name in the report -> encoding (as snn-select-formats writ
     "csc": "map = (d0, d1) -> (d1 : dense, d0 : compressed)" + W32,
     "coo": "map = (d0, d1) -> (d0 : compressed(nonunique), d1 : singleton(soa))" + W32,
     "dcsr": "map = (d0, d1) -> (d0 : compressed, d1 : compressed)" + W32,
+    "csr-tiled": "map = (d0, d1) -> (d1 floordiv 64 : dense, d0 : dense, "
+                 "d1 mod 64 : compressed)" + W32,
 }
 
 
