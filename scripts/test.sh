@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test suite: the lit suites
-# (IR tests and integration tests) and the runtime's unit tests.
+# (IR tests and integration tests), the runtime's unit tests, a short fuzz
+# run, and the lit suites again under ASan + UBSan (scripts/sanitize.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -15,3 +16,6 @@ echo "== fuzzing the runtime's file readers (10 s; scripts/fuzz.sh N for longer)
 
 echo "== lit suites (test/ and integration_test/)"
 ninja -C "$BUILD" check-sparsenn
+
+echo "== the same suites with AddressSanitizer + UBSan, and a leak check"
+"$ROOT/scripts/sanitize.sh"

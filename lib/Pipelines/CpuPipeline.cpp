@@ -107,8 +107,15 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   // page-faulted in again on every call).
   // Returned buffers the function does not own (a view of an argument, a
   // global) are cloned, so the caller can always free a result.
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createConvertBufferizationToMemRefPass());
+  // Not with the runtime library: its calls (sparseValuesF32, ...) return
+  // views of its own storage, which ownership-based deallocation takes as
+  // owned by the caller and frees (AddressSanitizer: alloc-dealloc mismatch,
+  // then a double free when the runtime destroys the tensor). That path still
+  // leaks its temporaries, as upstream's sparsifier pipeline does.
+  if (!options.enableRuntimeLibrary) {
+    bufferization::buildBufferDeallocationPipeline(pm);
+    pm.addPass(createConvertBufferizationToMemRefPass());
+  }
   pm.addPass(createStorageSpecifierToLLVMPass());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
 
