@@ -2,6 +2,10 @@
 # Builds the libFuzzer targets with clang-22 (ASan + UBSan) and runs each for
 # a bounded time from its committed seed corpus. Usage: scripts/fuzz.sh [SECONDS]
 # (default 60 per target). A crash leaves its input in build/fuzz/ and fails.
+#   fuzz-readers             runtime/'s .npy and .mtx readers (runtime/fuzz/corpus)
+#   sparsenn-fuzz-pipeline   the MLIR parser + verifier + SparseNN's front half
+#                            (tools/fuzz), when scripts/sanitize.sh has built it;
+#                            seeds: every test/ file, split at `// -----`
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_PER_TARGET="${1:-60}"
@@ -19,6 +23,25 @@ rm -f crash-* leak-* timeout-* oom-*
 echo "== fuzz-readers for ${SECONDS_PER_TARGET}s"
 ./fuzz-readers corpus-readers -max_total_time="$SECONDS_PER_TARGET" \
   -max_len=4096 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+ASAN_BUILD="${SPARSENN_ASAN_BUILD_DIR:-$ROOT/build-asan}"
+if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" ]; then
+  mkdir -p corpus-pipeline
+  /usr/bin/python3 - "$ROOT/test" corpus-pipeline <<'PY'
+import hashlib, pathlib, sys
+for f in sorted(pathlib.Path(sys.argv[1]).rglob("*.mlir")):
+    for chunk in f.read_text().split("// -----"):
+        body = "\n".join(l for l in chunk.splitlines() if not l.lstrip().startswith("//"))
+        if 10 < len(body.strip()) and len(body) <= 16384:
+            name = hashlib.sha1(body.encode()).hexdigest()[:16]
+            (pathlib.Path(sys.argv[2]) / f"{name}.mlir").write_text(body)
+PY
+  echo "== sparsenn-fuzz-pipeline for ${SECONDS_PER_TARGET}s ($(ls corpus-pipeline | wc -l) inputs in the corpus)"
+  # allow_user_poisoning=0: see scripts/sanitize.sh.
+  ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0 \
+    "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" corpus-pipeline \
+    -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 -timeout=30 \
+    -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+fi
 # libFuzzer leaves each failing input as crash-*, leak-*, timeout-* or oom-*.
 failures=$(find . -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
 if [ "$failures" -gt 0 ]; then

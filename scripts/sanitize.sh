@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds SparseNN's tools with AddressSanitizer + UndefinedBehaviorSanitizer
-# (clang-22, -DSPARSENN_SANITIZE=address,undefined) into build-asan/ and runs
+# (clang-22, -DSPARSENN_SANITIZE=address,undefined, with libFuzzer coverage
+# and the MLIR fuzz target: -DSPARSENN_FUZZ=ON) into build-asan/ and runs
 # both lit suites with them, then a leak check on sparse-runner runs.
 # Run by scripts/test.sh; assumes scripts/lib.sh's packages are installed.
 #
@@ -22,14 +23,15 @@ if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
   cmake -G Ninja -S "$ROOT" -B "$ASAN_BUILD" \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-    -DSPARSENN_SANITIZE=address,undefined \
+    -DSPARSENN_SANITIZE=address,undefined -DSPARSENN_FUZZ=ON \
     -DMLIR_DIR="$LLVM_DIR_ROOT/lib/cmake/mlir" \
     -DLLVM_EXTERNAL_LIT="$LLVM_DIR_ROOT/bin/lit" \
     -DPython3_EXECUTABLE=/usr/bin/python3 \
     -DCMAKE_C_COMPILER_LAUNCHER=ccache \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null
 fi
-ninja -C "$ASAN_BUILD" -j"${SPARSENN_JOBS:-2}" sparse-opt sparse-runner
+ninja -C "$ASAN_BUILD" -j"${SPARSENN_JOBS:-2}" sparse-opt sparse-runner \
+  sparsenn-fuzz-pipeline
 
 echo "== lit suites under ASan + UBSan"
 ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0 \

@@ -11,11 +11,11 @@ configure_and_build
 echo "== runtime unit tests (ctest)"
 ctest --test-dir "$BUILD/runtime" --output-on-failure
 
-echo "== fuzzing the runtime's file readers (10 s; scripts/fuzz.sh N for longer)"
-"$ROOT/scripts/fuzz.sh" 10
-
 echo "== lit suites (test/ and integration_test/)"
 ninja -C "$BUILD" check-sparsenn
 
 echo "== the same suites with AddressSanitizer + UBSan, and a leak check"
 "$ROOT/scripts/sanitize.sh"
+
+echo "== fuzzing: the runtime's file readers and the MLIR front half (20 s each; scripts/fuzz.sh N for longer)"
+"$ROOT/scripts/fuzz.sh" 20

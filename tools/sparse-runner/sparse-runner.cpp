@@ -34,6 +34,8 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include "sparsenn/Tools/InputCheck.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -557,6 +559,9 @@ int main(int argc, char **argv) {
   auto file = openInputFile(inputFile, &errorMessage);
   if (!file)
     fatal("cannot read '" + inputFile + "': " + errorMessage);
+  if (std::string bad = sparsenn::checkSparseEncodingMaps(file->getBuffer());
+      !bad.empty())
+    fatal(inputFile + ":" + bad);
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
