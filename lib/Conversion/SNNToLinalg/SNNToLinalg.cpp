@@ -280,6 +280,8 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
   static int64_t blockRows(int64_t batch) {
     if (ShapedType::isDynamic(batch))
       return kMaxBlock;
+    if (batch == 0)
+      return kLanes;
     int64_t blocks = llvm::divideCeil(batch, kMaxBlock);
     return llvm::alignTo(llvm::divideCeil(batch, blocks), kLanes);
   }

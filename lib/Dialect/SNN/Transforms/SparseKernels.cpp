@@ -81,6 +81,16 @@ bool isMultiplyAccumulate(linalg::GenericOp op) {
          (mul.getLhs() == y && mul.getRhs() == x);
 }
 
+/// N of `e = d floordiv N`, if e has that form.
+std::optional<int64_t> floorDivConstant(AffineExpr e) {
+  if (e.getKind() != AffineExprKind::FloorDiv)
+    return std::nullopt;
+  auto rhs = dyn_cast<AffineConstantExpr>(cast<AffineBinaryOpExpr>(e).getRHS());
+  if (!rhs)
+    return std::nullopt;
+  return rhs.getValue();
+}
+
 /// Classifies A's storage, or fails for formats left to the sparsifier.
 LogicalResult classifyWeight(Contraction &c) {
   auto type = cast<RankedTensorType>(c.a.getType());
@@ -111,15 +121,11 @@ LogicalResult classifyWeight(Contraction &c) {
   AffineMap map = stt.getDimToLvl();
   if (stt.getLvlRank() == 4 && isDenseLT(lts[0]) && isCompressedLT(lts[1]) &&
       isDenseLT(lts[2]) && isDenseLT(lts[3])) {
-    auto r = dyn_cast<AffineConstantExpr>(
-        cast<AffineBinaryOpExpr>(map.getResult(0)).getRHS());
-    auto cc = dyn_cast<AffineConstantExpr>(
-        map.getResult(1).getKind() == AffineExprKind::FloorDiv
-            ? cast<AffineBinaryOpExpr>(map.getResult(1)).getRHS()
-            : AffineExpr());
-    if (!r || !cc)
+    std::optional<int64_t> r = floorDivConstant(map.getResult(0));
+    std::optional<int64_t> cc = floorDivConstant(map.getResult(1));
+    if (!r || !cc || *r <= 0 || *cc <= 0)
       return failure();
-    int64_t br = r.getValue(), bc = cc.getValue();
+    int64_t br = *r, bc = *cc;
     AffineMap bsr = AffineMap::get(
         2, 0, {i.floorDiv(br), j.floorDiv(bc), i % br, j % bc}, ctx);
     if (map != bsr || c.rows % br || c.cols % bc)
@@ -141,16 +147,13 @@ LogicalResult classifyWeight(Contraction &c) {
     return success();
   }
   if (stt.getLvlRank() == 3 && isDenseLT(lts[0]) && isDenseLT(lts[1]) &&
-      isCompressedLT(lts[2]) &&
-      map.getResult(0).getKind() == AffineExprKind::FloorDiv) {
-    auto t = dyn_cast<AffineConstantExpr>(
-        cast<AffineBinaryOpExpr>(map.getResult(0)).getRHS());
-    if (!t ||
-        map != AffineMap::get(
-                   2, 0, {j.floorDiv(t.getValue()), i, j % t.getValue()}, ctx))
+      isCompressedLT(lts[2])) {
+    std::optional<int64_t> t = floorDivConstant(map.getResult(0));
+    if (!t || *t <= 0 ||
+        map != AffineMap::get(2, 0, {j.floorDiv(*t), i, j % *t}, ctx))
       return failure();
     c.format = WeightFormat::TiledCSR;
-    c.panel = t.getValue();
+    c.panel = *t;
     return success();
   }
   return failure();
@@ -227,7 +230,9 @@ FailureOr<Contraction> match(linalg::GenericOp op) {
     return failure();
   auto cType = cast<RankedTensorType>(c.init.getType());
   c.vSize = cType.getDimSize(cType.getRank() - 1);
-  if (ShapedType::isDynamic(c.vSize) || failed(classifyWeight(c)))
+  // Empty tensors (a batch of 0) are left to the sparsifier.
+  if (ShapedType::isDynamic(c.vSize) || c.vSize == 0 ||
+      failed(classifyWeight(c)) || c.rows == 0 || c.cols == 0)
     return failure();
   // Matrix-vector products: CSR (gathers from B), BSR (blocks of one
   // vector, checked by the pass) and dense weights.
@@ -1118,7 +1123,7 @@ FailureOr<Transpose> matchTranspose(linalg::GenericOp op, unsigned vl) {
   t.sizeA = type.getDimSize(rank - 2);
   t.sizeB = type.getDimSize(rank - 1);
   if (ShapedType::isDynamic(t.sizeA) || ShapedType::isDynamic(t.sizeB) ||
-      t.sizeA % vl || t.sizeB % vl)
+      t.sizeA % vl || t.sizeB % vl || !t.sizeA || !t.sizeB)
     return failure();
   return t;
 }
