@@ -1101,12 +1101,11 @@ FailureOr<Transpose> matchTranspose(linalg::GenericOp op, unsigned vl) {
     return failure();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   unsigned rank = op.getNumLoops();
+  auto isParallel = [](utils::IteratorType t) {
+    return t == utils::IteratorType::parallel;
+  };
   if (rank < 2 || !maps[1].isIdentity() ||
-      !llvm::all_of(
-          op.getIteratorTypesArray(),
-          [](utils::IteratorType t) {
-            return t == utils::IteratorType::parallel;
-          }))
+      !llvm::all_of(op.getIteratorTypesArray(), isParallel))
     return failure();
   SmallVector<unsigned> perm = llvm::to_vector(llvm::seq<unsigned>(0, rank));
   std::swap(perm[rank - 1], perm[rank - 2]);

@@ -192,22 +192,36 @@ def SNNSparseKernelsPass : Pass<"snn-sparse-kernels", "func::FuncOp"> {
   let description = [{
     Replaces a `linalg.generic` that computes
     `C[..., o, ..., v] += A[o, k] * B[..., k, ..., v]` (one reduction dim `k`,
-    `v` the innermost dim of both B and C, A's weights in CSR, BSR R x C,
-    `structured[n, m]` or dense storage, static A and `v` sizes) by loops
-    over A's stored rows that keep a chunk of C's row in vector registers
-    across the whole row: per stored weight one broadcast and one vector FMA
-    per register of the chunk, where upstream's sparsifier loads and stores
-    C around every FMA. A BSR block row keeps R rows of C in registers and
-    reuses every loaded row of B R times.
+    `v` the innermost dim of both B and C) or, for a batch of one,
+    `C[..., o] += A[o, k] * B[..., k]`, with A's weights in CSR, csr-tiled
+    (CSR of column panels), BSR R x C, `structured[n, m]` or dense storage
+    and static A and `v` sizes, by loops that keep a chunk of C's row in
+    vector registers across the whole row: per stored weight one broadcast
+    and one vector FMA per register of the chunk, where upstream's
+    sparsifier loads and stores C around every FMA. Entries are unrolled
+    over several accumulator sets so at least 8 FMA chains are in flight.
+    A BSR block row keeps R rows of C in registers and reuses every loaded
+    row of B R times; dense weights run 4 rows at a time. Dense, N:M and
+    csr-tiled weights tile the reduction so a tile's rows of B stay in L1,
+    prefetching the next tile's weights. Matrix-vector products gather B by
+    coordinate (CSR), multiply one-vector blocks (BSR 4x4 with 16 lanes) or
+    stream dense rows. A bias broadcast as C's initial value becomes a
+    per-row splat.
+
+    Also replaces copies that swap the two innermost dims (the batch-major
+    linear's transposes; both sizes multiples of the vector length) by
+    in-register tile transposes. Buffers it allocates are 64-byte aligned.
 
     Loop order: the dims A does not index, then chunks of `v` (so the chunk
     of B the rows read stays in cache across all of A's rows), then A's rows
-    (or block rows), then A's stored entries. With `parallel`, the first
-    three form one `scf.parallel` (OpenMP through convert-scf-to-openmp).
-    The weight's buffers come from `sparse_tensor.positions`, `coordinates`
-    and `values`, so constant (packed) and argument weights both work, with
-    or without the runtime library. Contractions it does not match (other
-    formats, dynamic weight shapes, other bodies) are left to the sparsifier.
+    (or block rows, or tiles of rows when the reduction is tiled), then A's
+    stored entries. With `parallel`, the first three form one
+    `scf.parallel` (OpenMP through convert-scf-to-openmp). The weight's
+    buffers come from `sparse_tensor.positions`, `coordinates` and `values`,
+    so constant (packed) and argument weights both work, with or without the
+    runtime library. Contractions it does not match (COO, CSC, DCSR, dynamic
+    weight shapes, other bodies, empty tensors) are left to the sparsifier.
+    See docs/CpuKernels.md.
   }];
   let options = [
     Option<"vectorLength", "vector-length", "unsigned", "16",
