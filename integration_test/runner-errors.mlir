@@ -45,6 +45,30 @@
 // THREADS: sparse-runner: error: --num-threads must be at least 1
 // RUN: not sparse-runner %s --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 --benchmark=-1 2>&1 | FileCheck %s --check-prefix=OPT
 // OPT: sparse-runner: for the --benchmark option: '-1' value invalid for uint argument!
+// A .npy header that lies about its shape (an absurd size), bad magic, .mtx
+// with a negative index or a value that is not a number, an absurd literal
+// shape (the allocation fails cleanly), an impossible pipeline option.
+// RUN: %python -c "import struct; h = \"{'descr': '<f4', 'fortran_order': False, 'shape': (100000000000, 4), }\"; h = h + ' ' * (118 - len(h)) + '\n'; open('%t/huge.npy', 'wb').write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(h)) + h.encode() + bytes(32))"
+// RUN: not sparse-runner %s --input=@%t/huge.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=HUGE
+// HUGE: sparse-runner: error: input #0: '{{.*}}huge.npy': the header promises 400000000000 elements (1600000000000 bytes) but the file holds 32 bytes of data
+// RUN: %python -c "open('%t/magic.npy', 'wb').write(b'NOTNUMPY' + bytes(100))"
+// RUN: not sparse-runner %s --input=@%t/magic.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=MAGIC
+// MAGIC: sparse-runner: error: input #0: '{{.*}}magic.npy' is not a .npy file (bad magic)
+// RUN: printf '%%%%%%%%MatrixMarket matrix coordinate real general\n3 4 1\n-1 2 1.0\n' > %t/neg.mtx
+// RUN: not sparse-runner %s --input=@%t/x.npy --input=@%t/neg.mtx 2>&1 | FileCheck %s --check-prefix=MTXNEG
+// MTXNEG: sparse-runner: error: input #1: '{{.*}}neg.mtx': line 3: index (-1, 2) is outside the 1-based 3 x 4 matrix
+// RUN: printf '%%%%%%%%MatrixMarket matrix coordinate real general\n3 4 1\n1 2 abc\n' > %t/text.mtx
+// RUN: not sparse-runner %s --input=@%t/x.npy --input=@%t/text.mtx 2>&1 | FileCheck %s --check-prefix=MTXTEXT
+// MTXTEXT: sparse-runner: error: input #1: '{{.*}}text.mtx': line 3: expected a value
+// RUN: not sparse-runner %s --input=100000000000x4xf32=1 --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ABSURD
+// ABSURD: sparse-runner: error: input #0 '100000000000x4xf32=1': out of memory allocating 1600000000000 bytes
+// RUN: not sparse-runner %s --vl=-5 --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=VL
+// VL: sparse-runner: error: --vl must be -1 (host CPU), 0 (off) or a positive vector length
+// A NaN weight read from .mtx propagates as IEEE says (x is all ones: row 0
+// of W holds the NaN, so column 0 of y is NaN; the others are 0).
+// RUN: printf '%%%%%%%%MatrixMarket matrix coordinate real general\n3 4 1\n1 2 nan\n' > %t/nan.mtx
+// RUN: sparse-runner %s --input=@%t/x.npy --input=@%t/nan.mtx | FileCheck %s --check-prefix=NAN
+// NAN: 2x3xf32=nan,0,0,nan,0,0
 
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 #NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
