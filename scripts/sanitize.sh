@@ -11,6 +11,9 @@
 #                           libMLIR (not instrumented) hands the same slabs
 #                           out: reads of attributes would be false
 #                           "use-after-poison" reports.
+#   allocator_may_return_null=1  an absurd allocation returns null, as
+#                           malloc does, so sparse-runner can report it
+#                           (runner-errors.mlir) instead of ASan aborting.
 #   detect_leaks=0 for the suites: with enable-runtime-library=true the
 #                           generated code leaks its temporaries (docs/ABI.md);
 #                           the leak check below covers direct code generation.
@@ -34,7 +37,7 @@ ninja -C "$ASAN_BUILD" -j"${SPARSENN_JOBS:-2}" sparse-opt sparse-runner \
   sparsenn-fuzz-pipeline
 
 echo "== lit suites under ASan + UBSan"
-ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0 \
+ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0:allocator_may_return_null=1 \
 UBSAN_OPTIONS=print_stacktrace=1 \
   ninja -C "$ASAN_BUILD" check-sparsenn
 
