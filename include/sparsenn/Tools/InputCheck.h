@@ -22,33 +22,31 @@ namespace sparsenn {
 /// A `#sparse_tensor.encoding` whose map has `d floordiv N` without
 /// `d mod N` (or the reverse) segfaults the encoding parser
 /// (mlir::sparse_tensor::inverseBlockSparsity; mlir-opt crashes the same).
+/// Only the encodings' text is copied, not the file (inputs with weight
+/// blobs are hundreds of MB).
 inline std::string checkSparseEncodingMaps(llvm::StringRef source) {
   static const std::regex mapRe(R"(map\s*=\s*\([^)]*\)\s*->\s*\(([^)]*)\))");
   static const std::regex opRe(
       R"(([A-Za-z_][A-Za-z0-9_]*)\s+(floordiv|mod)\s+(\d+))");
-  std::string text = source.str();
-  size_t pos = 0;
-  while ((pos = text.find("sparse_tensor.encoding", pos)) !=
-         std::string::npos) {
-    size_t end = text.find("}>", pos);
-    std::string body = text.substr(
-        pos, end == std::string::npos ? std::string::npos : end - pos);
+  constexpr llvm::StringLiteral kEncoding = "sparse_tensor.encoding";
+  for (size_t pos = source.find(kEncoding); pos != llvm::StringRef::npos;
+       pos = source.find(kEncoding, pos + kEncoding.size())) {
+    llvm::StringRef rest = source.substr(pos);
+    std::string body = rest.substr(0, rest.find("}>")).str();
     std::smatch map;
-    if (std::regex_search(body, map, mapRe)) {
-      std::set<std::pair<std::string, std::string>> divs, mods;
-      std::string results = map[1].str();
-      for (std::sregex_iterator it(results.begin(), results.end(), opRe), e;
-           it != e; ++it)
-        ((*it)[2] == "floordiv" ? divs : mods)
-            .insert({(*it)[1].str(), (*it)[3].str()});
-      if (divs != mods) {
-        size_t line = 1 + std::count(text.begin(), text.begin() + pos, '\n');
-        return std::to_string(line) + ": sparse encoding map '" + map[0].str() +
-               "': every 'd floordiv N' needs a matching 'd mod N' and the "
-               "reverse (MLIR 22's parser crashes on this map)";
-      }
-    }
-    pos += 1;
+    if (!std::regex_search(body, map, mapRe))
+      continue;
+    std::set<std::pair<std::string, std::string>> divs, mods;
+    std::string results = map[1].str();
+    for (std::sregex_iterator it(results.begin(), results.end(), opRe), e;
+         it != e; ++it)
+      ((*it)[2] == "floordiv" ? divs : mods)
+          .insert({(*it)[1].str(), (*it)[3].str()});
+    if (divs != mods)
+      return std::to_string(1 + source.take_front(pos).count('\n')) +
+             ": sparse encoding map '" + map[0].str() +
+             "': every 'd floordiv N' needs a matching 'd mod N' and the "
+             "reverse (MLIR 22's parser crashes on this map)";
   }
   return "";
 }
