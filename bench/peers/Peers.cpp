@@ -84,7 +84,9 @@ void snnb_time_ciface(void *fn, int nargs, void **args, int reps,
 /// Y^T [M, N] = W (CSR) * X^T [K, N], both dense operands row-major: the
 /// layout Eigen's sparse-times-dense product is fastest with (it adds whole
 /// rows of X^T per nonzero, vectorized over N); with column-major operands
-/// it runs N sparse matrix-vector products, 8-20x slower at N=64.
+/// it runs N sparse matrix-vector products (measured at 1024x1024, N=64:
+/// 4.20 ms instead of 0.47 ms at 90% sparsity, 20.6 instead of 1.97 at 50%;
+/// the two numbers of each pair come from different runs of bench/run).
 void snnb_eigen_spmm(int m, int k, int n, int nnz, const int32_t *pos,
                      const int32_t *crd, const float *val, const float *xt,
                      float *yt, int reps, double *stats) {

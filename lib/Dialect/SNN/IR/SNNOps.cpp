@@ -78,6 +78,22 @@ static LogicalResult verifyDense(Operation *op, StringRef name, Type type) {
   return success();
 }
 
+/// An optional bias: dense, [count] (the layer's outputs, named `dim`);
+/// `context` ends the message (which weight it belongs to).
+static LogicalResult verifyBias(Operation *op, Value bias, int64_t count,
+                                StringRef dim, StringRef context) {
+  if (!bias)
+    return success();
+  auto biasType = tensorType(bias);
+  if (failed(verifyDense(op, "bias", biasType)))
+    return failure();
+  if (biasType.getRank() != 1 || !compatibleDim(biasType.getDimSize(0), count))
+    return op->emitOpError()
+           << "'bias' must be [" << dim << "] = " << shapeStr({count})
+           << context << ", got " << shapeStr(biasType.getShape());
+  return success();
+}
+
 static LogicalResult verifyResultShape(Operation *op,
                                        ArrayRef<int64_t> expected) {
   auto result = tensorType(op->getResult(0));
@@ -148,15 +164,9 @@ LogicalResult LinearOp::verify() {
                          << " has IN = " << in << " but 'weight' [OUT, IN] "
                          << shapeStr(weight.getShape())
                          << " has IN = " << weight.getDimSize(1);
-  if (Value bias = getBias()) {
-    auto biasType = tensorType(bias);
-    if (failed(verifyDense(*this, "bias", biasType)))
-      return failure();
-    if (biasType.getRank() != 1 || !compatibleDim(biasType.getDimSize(0), out))
-      return emitOpError() << "'bias' must be [OUT] = " << shapeStr({out})
-                           << " for 'weight' " << shapeStr(weight.getShape())
-                           << ", got " << shapeStr(biasType.getShape());
-  }
+  if (failed(verifyBias(*this, getBias(), out, "OUT",
+                        " for 'weight' " + shapeStr(weight.getShape()))))
+    return failure();
   // The result is [..., OUT], or [B, OUT] with the leading dims flattened.
   auto result = getType();
   SmallVector<int64_t> expected(input.getShape());
@@ -322,14 +332,8 @@ LogicalResult Conv2DOp::verify() {
   if (o % groups != 0)
     return emitOpError() << "groups = " << groups << " must divide the " << o
                          << " output channels";
-  if (Value bias = getBias()) {
-    auto biasType = tensorType(bias);
-    if (failed(verifyDense(*this, "bias", biasType)))
-      return failure();
-    if (biasType.getRank() != 1 || !compatibleDim(biasType.getDimSize(0), o))
-      return emitOpError() << "'bias' must be [O] = " << shapeStr({o})
-                           << ", got " << shapeStr(biasType.getShape());
-  }
+  if (failed(verifyBias(*this, getBias(), o, "O", "")))
+    return failure();
   auto [kh, kw] = getKernelSize();
   ArrayRef<int64_t> s = getStrides(), p = getPadding(), d = getDilations();
   int64_t oh = getWindowedSize(input.getDimSize(2), kh, s[0], p[0], p[2], d[0],
