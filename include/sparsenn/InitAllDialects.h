@@ -8,12 +8,13 @@
 #define SPARSENN_INITALLDIALECTS_H
 
 #include "mlir/IR/DialectRegistry.h"
+#include "sparsenn/Dialect/SAcc/IR/SAccDialect.h"
 #include "sparsenn/Dialect/SNN/IR/SNNDialect.h"
 
 namespace sparsenn {
 /// Adds SparseNN's own dialects to `registry`.
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<mlir::snn::SNNDialect>();
+  registry.insert<mlir::snn::SNNDialect, mlir::sacc::SAccDialect>();
 }
 } // namespace sparsenn
 

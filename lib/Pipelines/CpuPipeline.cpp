@@ -156,4 +156,10 @@ void snn::registerPipelines() {
       "the LLVM dialect: pack weights, lower snn to linalg, check legality, "
       "sparsify with vectors and OpenMP threads, lower to LLVM",
       buildCpuPipeline);
+  PassPipelineRegistration<AccelPipelineOptions>(
+      "sparsenn-accel-pipeline",
+      "Compile snn IR for a sparse accelerator (#sacc.arch) down to the LLVM "
+      "dialect: linear layers become sacc launches run by runtime/accel's "
+      "simulator, every other op runs on the CPU",
+      buildAccelPipeline);
 }

@@ -7,7 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "sparsenn-runtime/Accel.h"
 #include "sparsenn-runtime/IO.h"
+#include "sparsenn/Dialect/SAcc/IR/SAccAttrs.h"
 #include "sparsenn/Dialect/SNN/Utils/SparsePacking.h"
 #include "sparsenn/InitAllDialects.h"
 #include "sparsenn/InitAllPasses.h"
@@ -103,6 +105,27 @@ static cl::opt<std::string>
            cl::desc("Print the per-layer format report on stderr: text or json "
                     "(implies --select-formats)"),
            cl::init(""), cl::cat(runnerCat));
+static cl::opt<std::string>
+    target("target",
+           cl::desc("Where the model runs: cpu (default) or accel (linear "
+                    "layers on runtime/accel's sparse-accelerator simulator, "
+                    "the other ops on the CPU)"),
+           cl::init("cpu"), cl::cat(runnerCat));
+static cl::opt<std::string>
+    archOption("arch",
+               cl::desc("With --target=accel: the accelerator, a preset (eie, "
+                        "scnn, cambricon-x, tc-2:4, dense, dense-decompress) "
+                        "or a #sacc.arch<...> attribute (default scnn)"),
+               cl::init("scnn"), cl::cat(runnerCat));
+// LLVM owns the name -stats (its pass statistics); main() reads --stats and
+// --stats=FORMAT as this option.
+static cl::opt<std::string> stats(
+    "accel-stats",
+    cl::desc("With --target=accel: print the simulator's statistics of the "
+             "first call on stderr (cycles per op, bytes moved per level, PE "
+             "utilisation, energy, area). Spelled --stats or --stats=text, "
+             "--stats=json"),
+    cl::init(""), cl::ValueOptional, cl::cat(runnerCat));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print results (with --benchmark)"),
                            cl::init(false), cl::cat(runnerCat));
@@ -531,6 +554,21 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
+  // --stats[=FORMAT] is our --accel-stats (LLVM's -stats is not used here).
+  std::vector<std::string> renamed;
+  renamed.reserve(argc); // no reallocation: args point into it
+  std::vector<char *> args(argv, argv + argc);
+  for (char *&arg : args) {
+    llvm::StringRef a(arg);
+    if (a == "--stats" || a == "-stats" || a.starts_with("--stats=") ||
+        a.starts_with("-stats="))
+      arg = renamed
+                .emplace_back("--accel-stats" +
+                              a.drop_front(a.find("stats") + 5).str())
+                .data();
+  }
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   cl::HideUnrelatedOptions(runnerCat);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -543,6 +581,15 @@ int main(int argc, char **argv) {
 
   if (threads == 0)
     fatal("--num-threads must be at least 1");
+  if (target != "cpu" && target != "accel")
+    fatal("--target must be cpu or accel, got '" + target + "'");
+  bool accel = target == "accel";
+  if (stats.getNumOccurrences() && stats.empty())
+    stats = "text";
+  if (!stats.empty() && stats != "text" && stats != "json")
+    fatal("--stats must be text or json, got '" + stats + "'");
+  if (!accel && (stats.getNumOccurrences() || archOption.getNumOccurrences()))
+    fatal("--arch and --stats need --target=accel");
   if (vectorLength < -1)
     fatal("--vl must be -1 (host CPU), 0 (off) or a positive vector length");
 
@@ -625,22 +672,36 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     fatal("invalid pass manager options");
-  snn::CpuPipelineOptions options;
-  options.vectorLength = vectorLength;
-  options.threads = threads;
-  options.enableRuntimeLibrary = enableRuntimeLibrary;
-  options.packWeights = packWeights;
-  if (!report.empty() && report != "text" && report != "json")
-    fatal("--report must be text or json, got '" + report + "'");
-  options.selectFormats = selectFormats || !report.empty();
-  if (!report.empty())
-    options.report = report;
-  // The format choice assumes the batch the inputs actually have.
-  if (!buffers.empty() && !argTypes.empty() && argTypes[0].getRank() >= 1 &&
-      argTypes[0].isDynamicDim(0) &&
-      !sparse_tensor::getSparseTensorEncoding(argTypes[0]))
-    options.batchSize = buffers[0].array.shape[0];
-  snn::buildCpuPipeline(pm, options);
+  if (accel) {
+    if (!report.empty() || selectFormats)
+      fatal("--report and --select-formats choose CPU formats; with "
+            "--target=accel the accelerator's model chooses them");
+    std::string archError;
+    if (failed(sacc::parseArchOption(&context, archOption, archError)))
+      fatal(archError);
+    snn::AccelPipelineOptions options;
+    options.arch = archOption;
+    options.vectorLength = vectorLength;
+    options.threads = threads;
+    snn::buildAccelPipeline(pm, options);
+  } else {
+    snn::CpuPipelineOptions options;
+    options.vectorLength = vectorLength;
+    options.threads = threads;
+    options.enableRuntimeLibrary = enableRuntimeLibrary;
+    options.packWeights = packWeights;
+    if (!report.empty() && report != "text" && report != "json")
+      fatal("--report must be text or json, got '" + report + "'");
+    options.selectFormats = selectFormats || !report.empty();
+    if (!report.empty())
+      options.report = report;
+    // The format choice assumes the batch the inputs actually have.
+    if (!buffers.empty() && !argTypes.empty() && argTypes[0].getRank() >= 1 &&
+        argTypes[0].isDynamicDim(0) &&
+        !sparse_tensor::getSparseTensorEncoding(argTypes[0]))
+      options.batchSize = buffers[0].array.shape[0];
+    snn::buildCpuPipeline(pm, options);
+  }
   if (failed(pm.run(*module)))
     fatal("compilation failed (see the diagnostics above)");
 
@@ -678,6 +739,14 @@ int main(int argc, char **argv) {
   auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
   if (!engine)
     fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));
+  // The accelerator runtime is linked into this tool.
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("sacc_launch")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&sacc_launch),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
   (*engine)->initialize();
   std::string cifaceName = "_mlir_ciface_" + entryName;
   if (auto fn = (*engine)->lookupPacked(cifaceName); !fn) {
@@ -709,6 +778,8 @@ int main(int argc, char **argv) {
   auto call = [&]() {
     if (llvm::Error err = (*engine)->invokePacked(cifaceName, packedArgs))
       fatal("call failed: " + llvm::toString(std::move(err)));
+    if (accel && *sacc_last_error())
+      fatal(llvm::Twine("the accelerator failed: ") + sacc_last_error());
   };
   // Frees result buffers the generated code allocated (not constants, which
   // carry a dead sentinel, nor inputs passed through).
@@ -722,7 +793,12 @@ int main(int argc, char **argv) {
     }
   };
 
+  sacc_reset();
   call();
+  if (accel && stats == "json")
+    llvm::errs() << sacc_stats_json() << "\n";
+  else if (accel && stats == "text")
+    llvm::errs() << sacc_stats_text();
   if (benchmark > 0) {
     std::vector<double> times;
     for (unsigned i = 0; i < benchmark; ++i) {

@@ -7,7 +7,9 @@
 #ifndef SPARSENN_CONVERSION_PASSES_H
 #define SPARSENN_CONVERSION_PASSES_H
 
+#include "sparsenn/Conversion/SAccToRuntime/SAccToRuntime.h"
 #include "sparsenn/Conversion/SNNToLinalg/SNNToLinalg.h"
+#include "sparsenn/Conversion/SNNToSAcc/SNNToSAcc.h"
 
 namespace mlir {
 

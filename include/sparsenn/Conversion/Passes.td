@@ -38,4 +38,62 @@ def ConvertSNNToLinalgPass : Pass<"convert-snn-to-linalg"> {
   ];
 }
 
+def ConvertSNNToSAccPass : Pass<"convert-snn-to-sacc", "ModuleOp"> {
+  let summary = "Map snn layers onto a sparse accelerator (sacc.launch)";
+  let description = [{
+    Every `snn.linear` whose weight (and bias, if any) is a constant, whose
+    input is a static 2-D f32 tensor, becomes one `sacc.launch` on the
+    accelerator given by `arch`; a `snn.relu` that is the layer's only user
+    is fused as the epilogue. For each layer the pass chooses, with the
+    analytical model of runtime/accel, the weight format among those the
+    arch decodes (formats the weights do not fit, such as `nm<2,4>` for
+    unstructured zeros, are skipped) and the tile shape (output rows x
+    reduction columns x batch rows) so that tiles fit the buffers, double-
+    buffered where they allow; it packs the weight tiles into the launch's
+    weight image and emits the DMA / compute / epilogue / store commands.
+
+    A `sacc.format = "csr"` string attribute on the layer forces a format.
+    Every other op (conv2d, pooling, softmax, ...) and every layer the
+    accelerator cannot take (weights that are function arguments, dynamic
+    shapes) stays as it is and runs on the CPU; `report` says which and why.
+    Each launch records the model's estimate in `predicted_cycles`.
+  }];
+  let options = [
+    Option<"arch", "arch", "std::string", "\"scnn\"",
+           "The accelerator: a preset (eie, scnn, cambricon-x, tc-2:4, dense, "
+           "dense-decompress) or a #sacc.arch<...> attribute (default scnn)">,
+    Option<"actDensity", "act-density", "double", "0.5",
+           "Fraction of nonzero activations the model assumes after a ReLU, "
+           "for archs that skip zero activations (default 0.5; 1 elsewhere)">,
+    Option<"report", "report", "std::string", "\"none\"",
+           "Per-layer mapping report on stderr: none (default), text or json">
+  ];
+  let dependentDialects = [
+    "::mlir::sacc::SAccDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def ConvertSAccToRuntimePass : Pass<"convert-sacc-to-runtime", "ModuleOp"> {
+  let summary = "Turn sacc.launch into a call of runtime/accel's sacc_launch";
+  let description = [{
+    Each `sacc.launch` becomes: its command list encoded as a launch record
+    (docs/AccelCommands.md) and its weight image, both constant globals; a
+    zero-filled buffer per result; and one call
+    `sacc_launch(record, size, regions, region_bytes, num_regions)` into
+    runtime/accel's simulator (or a driver of real hardware with the same C
+    ABI), whose regions are the image, the operands' buffers and the result
+    buffers. A failed launch is reported by `sacc_last_error()`, which
+    sparse-runner checks after the call.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // SPARSENN_CONVERSION_PASSES_TD

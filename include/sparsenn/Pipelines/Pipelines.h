@@ -67,6 +67,37 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::init(true)};
 };
 
+/// Options of `sparsenn-accel-pipeline`: the accelerator, and the CPU
+/// options for the ops that fall back to the CPU.
+struct AccelPipelineOptions
+    : public PassPipelineOptions<AccelPipelineOptions> {
+  PassOptions::Option<std::string> arch{
+      *this, "arch",
+      llvm::cl::desc("The accelerator: a preset (eie, scnn, cambricon-x, "
+                     "tc-2:4, dense, dense-decompress) or a #sacc.arch<...> "
+                     "attribute (default scnn)"),
+      llvm::cl::init("scnn")};
+  PassOptions::Option<double> actDensity{
+      *this, "act-density",
+      llvm::cl::desc("Fraction of nonzero activations after a ReLU that the "
+                     "analytical model assumes (default 0.5)"),
+      llvm::cl::init(0.5)};
+  PassOptions::Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("Per-layer mapping report on stderr: none (default), "
+                     "text or json"),
+      llvm::cl::init("none")};
+  PassOptions::Option<int> vectorLength{
+      *this, "vl",
+      llvm::cl::desc("Vector length of the CPU code for ops the accelerator "
+                     "does not run (-1, the default: from the host CPU)"),
+      llvm::cl::init(-1)};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("OpenMP threads of the CPU code (default 1)"),
+      llvm::cl::init(1)};
+};
+
 /// The vector length the host CPU's features support for f32: 16 with
 /// AVX-512F, 8 with AVX2, 4 otherwise.
 unsigned getHostVectorLength();
@@ -76,7 +107,12 @@ unsigned getHostVectorLength();
 /// arguments as their format's buffers (--sparse-assembler).
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
 
-/// Registers `sparsenn-cpu-pipeline`.
+/// snn -> sacc (convert-snn-to-sacc) -> calls into runtime/accel
+/// (convert-sacc-to-runtime), then the CPU pipeline for everything else.
+void buildAccelPipeline(OpPassManager &pm,
+                        const AccelPipelineOptions &options);
+
+/// Registers `sparsenn-cpu-pipeline` and `sparsenn-accel-pipeline`.
 void registerPipelines();
 
 } // namespace mlir::snn

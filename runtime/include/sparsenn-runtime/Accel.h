@@ -185,6 +185,12 @@ struct Launch {
   std::vector<Command> commands;
 };
 
+/// Checks a command against the arch's on-chip buffers and the launch's DRAM
+/// regions: every range it touches is inside, its format is one the arch
+/// decodes, its flags are known. Returns "" or the reason.
+std::string validateCommand(const Command &c, const Arch &arch,
+                            const std::vector<uint64_t> &regionBytes);
+
 /// Appends the launch record to `out` (header, arch, regions, commands).
 void encodeLaunch(const Launch &launch, std::vector<uint8_t> &out);
 /// Decodes and validates one launch record. `consumed` gets its length.

@@ -197,19 +197,22 @@ bool stridedSpan(uint64_t rows, uint64_t cols, uint64_t stride,
   return !__builtin_add_overflow(last, cols * 4, &span) && stride >= cols * 4;
 }
 
-/// Checks one command against the arch's buffers and the regions.
-std::string checkCommand(const Command &c, const Launch &l) {
-  const Arch &a = l.arch;
+constexpr uint64_t kMaxRegions = 1 << 16;
+
+} // namespace
+
+std::string validateCommand(const Command &c, const Arch &a,
+                            const std::vector<uint64_t> &regionBytes) {
   uint64_t wbuf = uint64_t(a.weightKiB) << 10, abuf = uint64_t(a.actKiB) << 10,
            obuf = uint64_t(a.outKiB) << 10;
   auto region = [&](uint64_t id, uint64_t off, uint64_t len) -> std::string {
-    if (id >= l.regionBytes.size())
+    if (id >= regionBytes.size())
       return "region " + std::to_string(id) + " does not exist (" +
-             std::to_string(l.regionBytes.size()) + " regions)";
-    if (!inside(off, len, 1, l.regionBytes[id]))
+             std::to_string(regionBytes.size()) + " regions)";
+    if (!inside(off, len, 1, regionBytes[id]))
       return "DRAM range [" + std::to_string(off) + ", +" +
              std::to_string(len) + ") is outside region " +
-             std::to_string(id) + " (" + std::to_string(l.regionBytes[id]) +
+             std::to_string(id) + " (" + std::to_string(regionBytes[id]) +
              " bytes)";
     return "";
   };
@@ -282,10 +285,6 @@ std::string checkCommand(const Command &c, const Launch &l) {
   return "unknown opcode " + std::to_string(int(c.opcode()));
 }
 
-constexpr uint64_t kMaxRegions = 1 << 16;
-
-} // namespace
-
 //===----------------------------------------------------------------------===//
 // Launches and programs
 //===----------------------------------------------------------------------===//
@@ -351,7 +350,7 @@ bool decodeLaunch(const uint8_t *data, uint64_t size, Launch &l,
   for (size_t i = 0; i < l.commands.size(); ++i) {
     for (uint64_t &v : l.commands[i].w)
       v = r.get<uint64_t>();
-    if (std::string e = checkCommand(l.commands[i], l); !e.empty()) {
+    if (std::string e = validateCommand(l.commands[i], l.arch, l.regionBytes); !e.empty()) {
       error = "command #" + std::to_string(i) + ": " + e;
       return false;
     }

@@ -1,0 +1,522 @@
+//===- SNNToSAcc.cpp - Map snn layers onto a sparse accelerator -----------===//
+//
+// Part of SparseNN. Tiles each linear layer for the buffers of a #sacc.arch,
+// chooses the weight format and tile shape with the analytical model of
+// runtime/accel, packs the weight tiles and emits a sacc.launch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Conversion/SNNToSAcc/SNNToSAcc.h"
+#include "sparsenn/Dialect/SAcc/IR/SAccOps.h"
+#include "sparsenn/Dialect/SNN/IR/SNNOps.h"
+#include "sparsenn/Dialect/SNN/Utils/Weights.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir {
+#define GEN_PASS_DEF_CONVERTSNNTOSACCPASS
+#include "sparsenn/Conversion/Passes.h.inc"
+} // namespace mlir
+
+using namespace mlir;
+namespace accel = sparsenn::accel;
+
+namespace {
+
+uint64_t alignTo(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
+
+/// How one layer runs on the accelerator.
+struct Plan {
+  accel::Format format;
+  uint32_t tm = 0, tk = 0, tb = 0;
+  bool doubleBuffer = false;
+  uint64_t cycles = ~0ull;
+  uint64_t dramBytes = 0;
+  /// Packed tiles in (m-tile, k-tile) order: offset in `tiles`, bytes.
+  std::vector<std::pair<uint64_t, uint64_t>> tileAt;
+  std::vector<uint8_t> tiles;
+};
+
+/// A linear layer's data, as the planner sees it.
+struct Layer {
+  uint32_t M, K, B;
+  std::vector<float> w; // M x K, row-major
+  bool hasBias;
+  double actDensity;
+};
+
+/// Byte layout of the on-chip buffers for a tile shape.
+struct Layout {
+  uint64_t biasSlot = 0; // bytes of one bias slot (two slots at 0)
+  uint64_t wSlot = 0;    // bytes of one weight tile slot
+  uint64_t aSlot = 0, oSlot = 0;
+  unsigned wSlots = 0, aSlots = 0, oSlots = 0;
+};
+
+/// The buffer layout for tiles tm x tk x tb, with double buffering when the
+/// largest packed tile (`maxTile` bytes) leaves room for two. False when even
+/// one set of tiles does not fit.
+bool layoutFor(const accel::Arch &arch, const Layer &l, uint32_t tm,
+               uint32_t tk, uint32_t tb, uint64_t maxTile, Layout &out) {
+  uint64_t wbuf = uint64_t(arch.weightKiB) << 10;
+  uint64_t abuf = uint64_t(arch.actKiB) << 10;
+  uint64_t obuf = uint64_t(arch.outKiB) << 10;
+  out.biasSlot = l.hasBias ? alignTo(uint64_t(tm) * 4, 64) : 0;
+  uint64_t aTile = alignTo(uint64_t(tb) * tk * 4, 64);
+  uint64_t oTile = alignTo(uint64_t(tb) * tm * 4, 64);
+  if (2 * out.biasSlot >= wbuf)
+    return false;
+  uint64_t wFree = wbuf - 2 * out.biasSlot;
+  out.wSlots = maxTile * 2 <= wFree ? 2 : maxTile <= wFree ? 1 : 0;
+  out.aSlots = 2 * aTile <= abuf ? 2 : aTile <= abuf ? 1 : 0;
+  out.oSlots = 2 * oTile <= obuf ? 2 : oTile <= obuf ? 1 : 0;
+  out.wSlot = alignTo(maxTile, 64);
+  out.aSlot = aTile;
+  out.oSlot = oTile;
+  return out.wSlots && out.aSlots && out.oSlots;
+}
+
+/// Packs every tile of W for (fmt, tm, tk). False if the weights do not fit
+/// the format (e.g. unstructured zeros in nm<2,4>).
+bool packAll(const Layer &l, accel::Format fmt, uint32_t tm, uint32_t tk,
+             Plan &plan, std::string &error) {
+  plan.tiles.clear();
+  plan.tileAt.clear();
+  for (uint32_t m0 = 0; m0 < l.M; m0 += tm)
+    for (uint32_t k0 = 0; k0 < l.K; k0 += tk) {
+      uint64_t at = plan.tiles.size();
+      uint32_t rows = std::min(tm, l.M - m0), cols = std::min(tk, l.K - k0);
+      if (!accel::packTile(fmt, l.w.data() + uint64_t(m0) * l.K + k0, l.K,
+                           rows, cols, plan.tiles, error))
+        return false;
+      plan.tileAt.push_back({at, plan.tiles.size() - at});
+      plan.tiles.resize(alignTo(plan.tiles.size(), 4), 0);
+    }
+  return true;
+}
+
+/// The analytical estimate of a plan: the commands' engine schedule (DMA and
+/// compute overlap through the buffer slots, as the simulator runs them) with
+/// each tile's compute from accel::estimateComputeCycles. Fills plan.cycles
+/// and plan.dramBytes.
+void estimate(const accel::Arch &arch, const Layer &l, const Layout &lay,
+              Plan &plan) {
+  uint64_t dmaFree = 0, compFree = 0;
+  std::vector<uint64_t> wFree(lay.wSlots, 0), aFree(lay.aSlots, 0),
+      oFree(lay.oSlots, 0), biasFree(2, 0);
+  uint64_t dram = 0;
+  unsigned n = 0, j = 0;
+  uint32_t mTiles = (l.M + plan.tm - 1) / plan.tm;
+  uint32_t kTiles = (l.K + plan.tk - 1) / plan.tk;
+  for (uint32_t b0 = 0; b0 < l.B; b0 += plan.tb) {
+    uint32_t tb = std::min(plan.tb, l.B - b0);
+    for (uint32_t mt = 0; mt < mTiles; ++mt, ++j) {
+      uint32_t tm = std::min(plan.tm, l.M - mt * plan.tm);
+      uint64_t biasReady = 0;
+      if (l.hasBias) {
+        uint64_t start = std::max(dmaFree, biasFree[j % 2]);
+        dmaFree = biasReady = start + accel::dmaCycles(arch, tm * 4);
+        dram += tm * 4;
+      }
+      unsigned o = j % lay.oSlots;
+      for (uint32_t kt = 0; kt < kTiles; ++kt, ++n) {
+        uint32_t tk = std::min(plan.tk, l.K - kt * plan.tk);
+        auto [at, bytes] = plan.tileAt[mt * kTiles + kt];
+        unsigned ws = n % lay.wSlots, as = n % lay.aSlots;
+        uint64_t start = std::max(dmaFree, wFree[ws]);
+        uint64_t wReady = start + accel::dmaCycles(arch, bytes);
+        uint64_t aStart = std::max(wReady, aFree[as]);
+        uint64_t aBytes = uint64_t(tb) * tk * 4;
+        dmaFree = aStart + accel::dmaCycles(arch, aBytes);
+        dram += bytes + aBytes;
+        uint64_t compute = accel::estimateComputeCycles(
+            arch, plan.format, plan.tiles.data() + at, bytes, tm, tk, tb,
+            l.actDensity);
+        uint64_t cStart =
+            std::max({compFree, dmaFree, kt == 0 ? oFree[o] : uint64_t(0)});
+        compFree = cStart + compute;
+        wFree[ws] = aFree[as] = compFree;
+      }
+      compFree = std::max(compFree, biasReady) +
+                 accel::epilogueCycles(arch, tb, tm);
+      biasFree[j % 2] = compFree;
+      uint64_t sStart = std::max(dmaFree, compFree);
+      dmaFree = oFree[o] = sStart + accel::dmaCycles(arch, uint64_t(tb) * tm * 4);
+      dram += uint64_t(tb) * tm * 4;
+    }
+  }
+  plan.cycles = std::max(dmaFree, compFree);
+  plan.dramBytes = dram;
+}
+
+/// Candidate tile extents for a dimension of size `n`: n itself and powers
+/// of two from `step` below it, each a multiple of `multiple`.
+SmallVector<uint32_t> extents(uint32_t n, uint32_t step, uint32_t multiple) {
+  SmallVector<uint32_t> out;
+  if (n % multiple == 0)
+    out.push_back(n);
+  for (uint32_t e = step; e < n; e *= 2)
+    if (e % multiple == 0)
+      out.push_back(e);
+  return out;
+}
+
+/// Chooses the format and tiles with the lowest estimated cycles (then the
+/// least DRAM traffic). `formats` are the candidates.
+std::optional<Plan> plan(const accel::Arch &arch, const Layer &l,
+                         ArrayRef<accel::Format> formats,
+                         std::string &whyNot) {
+  std::optional<Plan> best;
+  for (accel::Format fmt : formats) {
+    uint32_t rowMultiple = fmt.kind == accel::FormatKind::Block ? fmt.a : 1;
+    uint32_t colMultiple = fmt.kind == accel::FormatKind::Block ? fmt.b
+                           : fmt.kind == accel::FormatKind::NM ? fmt.b
+                                                               : 1;
+    if (l.M % rowMultiple || l.K % colMultiple) {
+      whyNot = fmt.str() + " needs the weight's shape to be a multiple of " +
+               std::to_string(rowMultiple) + "x" + std::to_string(colMultiple);
+      continue;
+    }
+    for (uint32_t tm : extents(l.M, 16, rowMultiple))
+      for (uint32_t tk : extents(l.K, 64, colMultiple)) {
+        Plan p;
+        p.format = fmt;
+        p.tm = tm;
+        p.tk = tk;
+        std::string error;
+        if (!packAll(l, fmt, tm, tk, p, error)) {
+          whyNot = fmt.str() + ": " + error;
+          break; // the weights do not fit this format at any tile size
+        }
+        uint64_t maxTile = 0;
+        for (auto [at, bytes] : p.tileAt)
+          maxTile = std::max(maxTile, bytes);
+        // The largest batch tile that fits, double-buffered if possible.
+        Layout lay;
+        uint32_t tb = l.B;
+        while (tb > 0 && !layoutFor(arch, l, tm, tk, tb, maxTile, lay))
+          tb = tb > 1 ? (tb + 1) / 2 : 0;
+        if (tb == 0)
+          continue;
+        p.tb = tb;
+        p.doubleBuffer = lay.wSlots == 2;
+        estimate(arch, l, lay, p);
+        if (!best || p.cycles < best->cycles ||
+            (p.cycles == best->cycles && p.dramBytes < best->dramBytes))
+          best = std::move(p);
+      }
+  }
+  if (!best && whyNot.empty())
+    whyNot = "no tile of the weight fits the weight buffer";
+  return best;
+}
+
+/// What the pass did with one op, for the report.
+struct ReportRow {
+  std::string name, op, shape, where, format, tiles, reason;
+  double sparsity = 0;
+  uint64_t cycles = 0, denseBytes = 0, packedBytes = 0;
+};
+
+struct ConvertSNNToSAccPass
+    : impl::ConvertSNNToSAccPassBase<ConvertSNNToSAccPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::string error;
+    FailureOr<sacc::ArchAttr> archAttr =
+        sacc::parseArchOption(&getContext(), arch, error);
+    if (failed(archAttr)) {
+      module.emitError() << "convert-snn-to-sacc: " << error;
+      return signalPassFailure();
+    }
+    if (report != "none" && report != "text" && report != "json") {
+      module.emitError() << "convert-snn-to-sacc: report must be none, text "
+                            "or json, got '"
+                         << report << "'";
+      return signalPassFailure();
+    }
+    if (!(actDensity > 0 && actDensity <= 1)) {
+      module.emitError()
+          << "convert-snn-to-sacc: act-density must be in (0, 1], got "
+          << actDensity;
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (isa<snn::SNNDialect>(op->getDialect()))
+        ops.push_back(op);
+    });
+    std::vector<ReportRow> rows;
+    llvm::DenseSet<Operation *> fused;
+    unsigned counter = 0;
+    for (Operation *op : ops) {
+      if (fused.contains(op))
+        continue;
+      ReportRow row;
+      row.op = op->getName().getStringRef().str();
+      llvm::raw_string_ostream where(row.where);
+      where << op->getLoc();
+      if (auto linear = dyn_cast<snn::LinearOp>(op)) {
+        if (failed(convertLinear(linear, *archAttr, counter, row, fused)))
+          return signalPassFailure();
+      } else {
+        row.reason = "no accelerator lowering for this op";
+      }
+      rows.push_back(row);
+    }
+    printReport(rows, archAttr->getValue());
+  }
+
+  /// Replaces `op` (and a ReLU that is its only user) with a sacc.launch, or
+  /// records in `row` why it stays on the CPU. Fails only on a user error
+  /// (a forced format the arch or the weights cannot take).
+  LogicalResult convertLinear(snn::LinearOp op, sacc::ArchAttr archAttr,
+                              unsigned &counter, ReportRow &row,
+                              llvm::DenseSet<Operation *> &fused) {
+    const accel::Arch &arch = archAttr.getValue();
+    auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto out = dyn_cast<RankedTensorType>(op.getType());
+    if (!in || in.getRank() != 2 || !in.hasStaticShape() ||
+        !in.getElementType().isF32()) {
+      row.reason = "the accelerator takes a static 2-D f32 input";
+      return success();
+    }
+    std::optional<snn::LayerWeight> lw = snn::getLayerWeight(op);
+    arith::ConstantOp cst = lw ? lw->getConstant() : arith::ConstantOp();
+    if (!cst) {
+      row.reason = "the weight is not a constant (weights are packed at "
+                   "compile time)";
+      return success();
+    }
+    Layer l;
+    l.B = in.getDimSize(0);
+    l.M = lw->rows;
+    l.K = lw->cols;
+    if (l.B == 0 || l.M == 0 || l.K == 0) {
+      row.reason = "an empty layer";
+      return success();
+    }
+    row.shape = std::to_string(l.M) + "x" + std::to_string(l.K) + " batch " +
+                std::to_string(l.B);
+    row.name = snn::getWeightName(cst.getValue());
+    std::vector<double> values;
+    std::string error;
+    if (failed(snn::readConstantValues(cst.getValue(), int64_t(l.M) * l.K,
+                                       values, error))) {
+      row.reason = error;
+      return success();
+    }
+    l.w.resize(values.size());
+    uint64_t nnz = 0;
+    for (uint32_t r = 0; r < l.M; ++r)
+      for (uint32_t c = 0; c < l.K; ++c) {
+        float v = static_cast<float>(values[lw->storedIndex(r, c)]);
+        l.w[uint64_t(r) * l.K + c] = v;
+        nnz += v != 0.0f;
+      }
+    row.sparsity = l.w.empty() ? 0 : 1.0 - double(nnz) / l.w.size();
+    row.denseBytes = l.w.size() * 4;
+    // A constant bias goes into the weight image; another is an operand.
+    std::vector<float> bias;
+    Value biasValue = op.getBias();
+    if (biasValue) {
+      if (auto bc = biasValue.getDefiningOp<arith::ConstantOp>()) {
+        std::vector<double> b;
+        if (succeeded(snn::readConstantValues(bc.getValue(), l.M, b, error)))
+          bias.assign(b.begin(), b.end());
+      }
+    }
+    l.hasBias = static_cast<bool>(biasValue);
+    // Fuse a ReLU that is the only user.
+    snn::ReluOp relu;
+    if (op->hasOneUse())
+      relu = dyn_cast<snn::ReluOp>(*op->getUsers().begin());
+
+    // Zero activations: after a ReLU, the assumed density.
+    bool afterRelu = op.getInput().getDefiningOp<snn::ReluOp>() ||
+                     op.getInput().getDefiningOp<sacc::LaunchOp>();
+    l.actDensity = afterRelu ? actDensity : 1.0;
+
+    SmallVector<accel::Format> formats;
+    for (uint32_t i = 0; i < arch.numFormats; ++i)
+      formats.push_back(arch.formats[i]);
+    if (auto forced = op->getAttrOfType<StringAttr>("sacc.format")) {
+      accel::Format f;
+      if (!accel::parseFormat(forced.getValue().str(), f))
+        return op.emitError() << "sacc.format '" << forced.getValue()
+                              << "' is not a weight format (dense, csr, "
+                                 "bitmap, nm<n,m>, block<r,c>)";
+      if (!arch.supports(f))
+        return op.emitError()
+               << "sacc.format '" << forced.getValue()
+               << "' is not one the accelerator decodes (" << archAttr << ")";
+      formats = {f};
+    }
+    std::string whyNot;
+    std::optional<Plan> p = plan(arch, l, formats, whyNot);
+    if (!p) {
+      if (op->hasAttr("sacc.format"))
+        return op.emitError() << "cannot map the layer with the forced "
+                                 "format: "
+                              << whyNot;
+      row.reason = whyNot;
+      return success();
+    }
+    row.format = p->format.str();
+    row.tiles = std::to_string(p->tm) + "x" + std::to_string(p->tk) + "x" +
+                std::to_string(p->tb) + (p->doubleBuffer ? " double" : "");
+    row.cycles = p->cycles;
+    row.packedBytes = p->tiles.size();
+    if (relu) {
+      fused.insert(relu);
+      row.op += " + snn.relu";
+    }
+    emitLaunch(op, relu, archAttr, l, bias, *p, counter++);
+    return success();
+  }
+
+  /// Builds the sacc.launch of a planned layer.
+  void emitLaunch(snn::LinearOp op, snn::ReluOp relu, sacc::ArchAttr archAttr,
+                  const Layer &l, ArrayRef<float> constBias, const Plan &p,
+                  unsigned index) {
+    const accel::Arch &arch = archAttr.getValue();
+    OpBuilder b(relu ? relu.getOperation() : op.getOperation());
+    Location loc = op.getLoc();
+    // The image: the constant bias (if any), then the tiles.
+    std::vector<uint8_t> image;
+    bool biasInImage = !constBias.empty();
+    if (biasInImage) {
+      image.resize(alignTo(l.M * 4, 64));
+      memcpy(image.data(), constBias.data(), l.M * 4);
+    }
+    uint64_t tilesAt = image.size();
+    image.insert(image.end(), p.tiles.begin(), p.tiles.end());
+    if (image.empty())
+      image.push_back(0);
+    // Operands: the input, then a non-constant bias.
+    SmallVector<Value> inputs = {op.getInput()};
+    uint32_t biasRegion = 0;
+    if (l.hasBias && !biasInImage) {
+      inputs.push_back(op.getBias());
+      biasRegion = 2;
+    }
+    uint32_t outRegion = inputs.size() + 1;
+    auto imageType = RankedTensorType::get({int64_t(image.size())},
+                                           b.getIntegerType(8));
+    std::string name = "sacc_image_" + std::to_string(index);
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+        ArrayRef<uint8_t>(image));
+    auto weights = DenseResourceElementsAttr::get(imageType, name,
+                                                  std::move(blob));
+    auto launch = sacc::LaunchOp::create(b, loc, TypeRange{op.getType()},
+                                         inputs, archAttr, weights);
+    launch->setAttr("predicted_cycles", b.getI64IntegerAttr(p.cycles));
+    Block *body = new Block();
+    launch.getBody().push_back(body);
+    OpBuilder cb = OpBuilder::atBlockEnd(body);
+
+    Layout lay;
+    uint64_t maxTile = 0;
+    for (auto [at, bytes] : p.tileAt)
+      maxTile = std::max(maxTile, bytes);
+    bool ok = layoutFor(arch, l, p.tm, p.tk, p.tb, maxTile, lay);
+    assert(ok && "the plan's layout fits");
+    (void)ok;
+    uint64_t wBase = 2 * lay.biasSlot;
+    uint32_t mTiles = (l.M + p.tm - 1) / p.tm;
+    uint32_t kTiles = (l.K + p.tk - 1) / p.tk;
+    std::string fmt = p.format.str();
+    unsigned n = 0, j = 0;
+    for (uint32_t b0 = 0; b0 < l.B; b0 += p.tb) {
+      uint32_t tb = std::min(p.tb, l.B - b0);
+      for (uint32_t mt = 0; mt < mTiles; ++mt, ++j) {
+        uint32_t m0 = mt * p.tm, tm = std::min(p.tm, l.M - m0);
+        uint64_t biasAt = (j % 2) * lay.biasSlot;
+        if (l.hasBias)
+          sacc::DmaWeightOp::create(cb, loc, biasRegion, uint64_t(m0) * 4,
+                                    uint64_t(tm) * 4, biasAt);
+        uint64_t oAt = (j % lay.oSlots) * lay.oSlot;
+        for (uint32_t kt = 0; kt < kTiles; ++kt, ++n) {
+          uint32_t k0 = kt * p.tk, tk = std::min(p.tk, l.K - k0);
+          auto [at, bytes] = p.tileAt[mt * kTiles + kt];
+          uint64_t wAt = wBase + (n % lay.wSlots) * lay.wSlot;
+          uint64_t aAt = (n % lay.aSlots) * lay.aSlot;
+          sacc::DmaWeightOp::create(cb, loc, 0, tilesAt + at, bytes, wAt);
+          sacc::DmaActOp::create(cb, loc, 1,
+                                 (uint64_t(b0) * l.K + k0) * 4, tb, tk,
+                                 uint64_t(l.K) * 4, aAt);
+          sacc::ComputeOp::create(cb, loc, fmt, tm, tk, tb, wAt, bytes, aAt,
+                                  oAt, kt > 0);
+        }
+        sacc::EpilogueOp::create(
+            cb, loc, oAt, tb, tm,
+            l.hasBias ? cb.getI64IntegerAttr(biasAt) : IntegerAttr(),
+            static_cast<bool>(relu));
+        sacc::DmaStoreOp::create(cb, loc, oAt, tb, tm, outRegion,
+                                 (uint64_t(b0) * l.M + m0) * 4,
+                                 uint64_t(l.M) * 4);
+      }
+    }
+    sacc::BarrierOp::create(cb, loc);
+    if (relu) {
+      relu.getResult().replaceAllUsesWith(launch.getResult(0));
+      relu.erase();
+    } else {
+      op.getResult().replaceAllUsesWith(launch.getResult(0));
+    }
+    op.erase();
+  }
+
+  void printReport(const std::vector<ReportRow> &rows,
+                   const accel::Arch &a) {
+    if (report == "none")
+      return;
+    llvm::raw_ostream &os = llvm::errs();
+    if (report == "json") {
+      os << "[";
+      for (auto [i, r] : llvm::enumerate(rows)) {
+        os << (i ? ",\n " : "") << "{\"op\": \"" << r.op << "\", \"loc\": \""
+           << llvm::StringRef(r.where).trim() << "\", \"target\": \""
+           << (r.format.empty() ? "cpu" : "accel") << "\"";
+        if (!r.shape.empty())
+          os << ", \"shape\": \"" << r.shape << "\", \"sparsity\": "
+             << llvm::format("%.4f", r.sparsity);
+        if (!r.format.empty())
+          os << ", \"format\": \"" << r.format << "\", \"tiles\": \""
+             << r.tiles << "\", \"predicted_cycles\": " << r.cycles
+             << ", \"dense_bytes\": " << r.denseBytes
+             << ", \"packed_bytes\": " << r.packedBytes;
+        else
+          os << ", \"reason\": \"" << r.reason << "\"";
+        os << "}";
+      }
+      os << "]\n";
+      return;
+    }
+    os << "accelerator: " << a.numPEs() << " PEs x " << a.macsPerPE
+       << " MACs, buffers " << a.weightKiB << "/" << a.actKiB << "/"
+       << a.outKiB << " KiB\n";
+    for (const ReportRow &r : rows) {
+      os << "  " << r.op << " " << r.shape;
+      if (!r.format.empty())
+        os << llvm::format(" sparsity %.3f", r.sparsity) << " -> accel "
+           << r.format << ", tiles " << r.tiles << ", " << r.packedBytes
+           << " of " << r.denseBytes << " dense bytes, predicted "
+           << r.cycles << " cycles\n";
+      else
+        os << " -> cpu (" << r.reason << ")\n";
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,147 @@
+//===- SAccOps.cpp - Operations of the sacc dialect -----------------------===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Dialect/SAcc/IR/SAccOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::sacc;
+namespace accel = sparsenn::accel;
+
+#define GET_OP_CLASSES
+#include "sparsenn/Dialect/SAcc/IR/SAccOps.cpp.inc"
+
+static uint64_t tensorBytes(Type t) {
+  auto rt = cast<RankedTensorType>(t);
+  return 4 * static_cast<uint64_t>(rt.getNumElements());
+}
+
+std::vector<uint64_t> LaunchOp::getRegionBytes() {
+  std::vector<uint64_t> bytes;
+  bytes.push_back(static_cast<uint64_t>(getWeights().getNumElements()));
+  for (Type t : getInputs().getTypes())
+    bytes.push_back(tensorBytes(t));
+  for (Type t : getResultTypes())
+    bytes.push_back(tensorBytes(t));
+  return bytes;
+}
+
+std::optional<ArrayRef<char>> mlir::sacc::getWeightImage(LaunchOp launch) {
+  Attribute w = launch.getWeights();
+  if (auto dense = dyn_cast<DenseElementsAttr>(w)) {
+    if (dense.isSplat() && dense.getNumElements() != 1)
+      return std::nullopt;
+    return dense.getRawData();
+  }
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(w))
+    if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
+      return blob->getData();
+  return std::nullopt;
+}
+
+std::optional<accel::Command> mlir::sacc::toCommand(Operation *op) {
+  using accel::Command;
+  return llvm::TypeSwitch<Operation *, std::optional<Command>>(op)
+      .Case([](DmaWeightOp o) {
+        return Command::dmaWeight(o.getRegion(), o.getOffset(), o.getBytes(),
+                                  o.getBufOffset());
+      })
+      .Case([](DmaActOp o) {
+        return Command::dmaAct(o.getRegion(), o.getOffset(), o.getStride(),
+                               o.getRows(), o.getCols(), o.getBufOffset());
+      })
+      .Case([](ComputeOp o) -> std::optional<Command> {
+        accel::Format f;
+        // An unknown format is encoded as an invalid kind; the verifier
+        // reports it.
+        if (!accel::parseFormat(o.getFormat().str(), f))
+          f = accel::Format{static_cast<accel::FormatKind>(0xff)};
+        return Command::compute(f, o.getWOffset(), o.getWBytes(),
+                                o.getAOffset(), o.getOOffset(), o.getM(),
+                                o.getK(), o.getB(), o.getAccumulate());
+      })
+      .Case([](EpilogueOp o) {
+        return Command::epilogue(o.getOOffset(), o.getB(), o.getM(),
+                                 o.getBiasOffset().value_or(accel::kNoBias),
+                                 o.getRelu());
+      })
+      .Case([](DmaStoreOp o) {
+        return Command::dmaStore(o.getBufOffset(), o.getRegion(),
+                                 o.getOffset(), o.getStride(), o.getRows(),
+                                 o.getCols());
+      })
+      .Case([](BarrierOp) { return Command::barrier(); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+accel::Launch mlir::sacc::toLaunch(LaunchOp launch) {
+  accel::Launch l;
+  l.arch = launch.getArch().getValue();
+  l.regionBytes = launch.getRegionBytes();
+  for (Operation &op : launch.getBody().front())
+    if (auto c = toCommand(&op))
+      l.commands.push_back(*c);
+  return l;
+}
+
+LogicalResult LaunchOp::verifyRegions() {
+  for (auto [i, t] : llvm::enumerate(
+           llvm::concat<Type>(getInputs().getTypes(), getResultTypes()))) {
+    auto rt = dyn_cast<RankedTensorType>(t);
+    if (!rt || !rt.hasStaticShape() || !rt.getElementType().isF32() ||
+        rt.getEncoding())
+      return emitOpError() << (i < getInputs().size() ? "operand" : "result")
+                           << " #"
+                           << (i < getInputs().size()
+                                   ? i
+                                   : i - getInputs().size())
+                           << " must be a static-shaped dense f32 tensor, got "
+                           << t;
+  }
+  auto wt = dyn_cast<ShapedType>(getWeights().getType());
+  if (!wt || wt.getRank() != 1 || !wt.getElementType().isInteger(8))
+    return emitOpError() << "weights must be a 1-D i8 image, got "
+                         << getWeights().getType();
+  const accel::Arch &arch = getArch().getValue();
+  std::vector<uint64_t> regions = getRegionBytes();
+  std::optional<ArrayRef<char>> image = getWeightImage(*this);
+  // The weight tile each weight-buffer offset holds, from region 0.
+  llvm::DenseMap<uint64_t, std::pair<uint64_t, uint64_t>> tiles;
+  for (Operation &op : getBody().front()) {
+    std::optional<accel::Command> c = toCommand(&op);
+    if (!c)
+      return op.emitOpError() << "is not an accelerator command";
+    if (std::string e = accel::validateCommand(*c, arch, regions); !e.empty())
+      return op.emitOpError() << e;
+    if (auto dma = dyn_cast<DmaWeightOp>(op)) {
+      if (dma.getRegion() == 0)
+        tiles[dma.getBufOffset()] = {dma.getOffset(), dma.getBytes()};
+      else
+        tiles.erase(dma.getBufOffset());
+    }
+    auto compute = dyn_cast<ComputeOp>(op);
+    if (!compute || !image)
+      continue;
+    auto it = tiles.find(compute.getWOffset());
+    if (it == tiles.end() || it->second.second != compute.getWBytes())
+      continue;
+    std::string error;
+    if (!accel::forEachTileValue(
+            c->format(),
+            reinterpret_cast<const uint8_t *>(image->data()) +
+                it->second.first,
+            it->second.second, compute.getM(), compute.getK(),
+            [](uint32_t, uint32_t, float) {}, error))
+      return op.emitOpError() << error;
+  }
+  return success();
+}
