@@ -87,14 +87,51 @@ def tensor(shape, enc=None):
     return f"tensor<{dims}xf32{', #' + enc if enc else ''}>"
 
 
-def run(cmd):
+def run(cmd, want_stderr=False):
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         sys.stderr.write(p.stdout + p.stderr)
         sys.exit(f"FAIL: {' '.join(cmd)} exited with {p.returncode}")
+    if want_stderr:
+        return p.stdout, p.stderr
     if any(a.startswith("--report") for a in cmd):
         sys.stdout.write(p.stderr)  # the per-layer report, for FileCheck
     return p.stdout
+
+
+def accel_args(args):
+    """sparse-runner arguments of --accel: the accelerator target, with the
+    mapping report and the simulator's statistics as JSON on stderr."""
+    if not args.accel:
+        return []
+    return ["--target=accel", f"--arch={args.accel}", "--report=json",
+            "--stats=json"]
+
+
+def check_accel(args, stderr, expect_launches):
+    """Checks that `expect_launches` layers ran on the accelerator and that
+    the analytical model's cycles agree with the simulator's within
+    --model-tolerance for each launch. Prints one summary line."""
+    import json
+    # The mapping report (compile time), then the statistics.
+    decoder = json.JSONDecoder()
+    report, end = decoder.raw_decode(stderr, stderr.index("{"))
+    stats, _ = decoder.raw_decode(stderr, stderr.index("{", end))
+    mapped = [r for r in report["layers"] if r["target"] == "accel"]
+    if len(mapped) != expect_launches or stats["launches"] != expect_launches:
+        sys.exit(f"FAIL accel {args.accel}: {len(mapped)} layers mapped, "
+                 f"{stats['launches']} launches, expected {expect_launches}")
+    worst = 0.0
+    for r, sim in zip(mapped, stats["launch_cycles"]):
+        err = abs(r["predicted_cycles"] - sim) / sim
+        worst = max(worst, err)
+        if err > args.model_tolerance:
+            sys.exit(f"FAIL accel {args.accel}: {r['op']} ({r['format']}, "
+                     f"tiles {r['tiles']}): model {r['predicted_cycles']} "
+                     f"cycles, simulator {sim} ({err:.1%} apart)")
+    formats = ",".join(r["format"] for r in mapped)
+    print(f"accel {args.accel}: {stats['launches']} launches [{formats}], "
+          f"{stats['cycles']} cycles, model within {worst:.1%}")
 
 
 def compare(name, got, want, rtol, atol):
@@ -203,9 +240,15 @@ def cmd_mlp(args):
             # Half away from zero, as snn-prune's llround.
             count = int(np.floor(args.channel_prune * w.shape[0] + 0.5))
             w[order[:count]] = 0.0
-    run([args.runner, mlir, f"--entry={args.entry}", *inputs,
-         f"--output=@{args.workdir}/y.npy", *args.runner_arg])
+    _, stderr = run([args.runner, mlir, f"--entry={args.entry}", *inputs,
+                     f"--output=@{args.workdir}/y.npy", *args.runner_arg,
+                     *accel_args(args)], want_stderr=True)
     got = np.load(f"{args.workdir}/y.npy")
+    if any(a.startswith("--report") for a in args.runner_arg):
+        sys.stdout.write(stderr)
+    if args.accel:
+        static = args.mode == "const" and not args.dynamic_batch
+        check_accel(args, stderr, len(weights) if static else 0)
 
     # Reference: plain NumPy in float64.
     ref = x.astype(np.float64)
@@ -472,6 +515,11 @@ def main():
     m.add_argument("--act", default="relu")
     m.add_argument("--final-act", default="")
     m.add_argument("--entry", default="main")
+    m.add_argument("--accel", default=None, metavar="ARCH",
+                   help="run on the accelerator simulator (--target=accel "
+                        "--arch=ARCH); checks every constant layer ran there "
+                        "and the model's cycles agree with the simulator's")
+    m.add_argument("--model-tolerance", type=float, default=0.15)
     add_common(m)
     c = sub.add_parser("conv")
     c.add_argument("--op", choices=["conv", "maxpool", "avgpool"], default="conv")

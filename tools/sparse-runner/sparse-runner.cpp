@@ -103,7 +103,8 @@ static cl::opt<bool> selectFormats(
 static cl::opt<std::string>
     report("report",
            cl::desc("Print the per-layer format report on stderr: text or json "
-                    "(implies --select-formats)"),
+                    "(implies --select-formats; with --target=accel, the "
+                    "accelerator mapping report)"),
            cl::init(""), cl::cat(runnerCat));
 static cl::opt<std::string>
     target("target",
@@ -673,14 +674,18 @@ int main(int argc, char **argv) {
   if (failed(applyPassManagerCLOptions(pm)))
     fatal("invalid pass manager options");
   if (accel) {
-    if (!report.empty() || selectFormats)
-      fatal("--report and --select-formats choose CPU formats; with "
-            "--target=accel the accelerator's model chooses them");
+    if (selectFormats)
+      fatal("--select-formats chooses CPU formats; with --target=accel the "
+            "accelerator's model chooses them");
+    if (!report.empty() && report != "text" && report != "json")
+      fatal("--report must be text or json, got '" + report + "'");
     std::string archError;
     if (failed(sacc::parseArchOption(&context, archOption, archError)))
       fatal(archError);
     snn::AccelPipelineOptions options;
     options.arch = archOption;
+    if (!report.empty())
+      options.report = report;
     options.vectorLength = vectorLength;
     options.threads = threads;
     snn::buildAccelPipeline(pm, options);

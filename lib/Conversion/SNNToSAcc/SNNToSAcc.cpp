@@ -19,6 +19,8 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir {
@@ -221,7 +223,7 @@ std::optional<Plan> plan(const accel::Arch &arch, const Layer &l,
 
 /// What the pass did with one op, for the report.
 struct ReportRow {
-  std::string name, op, shape, where, format, tiles, reason;
+  std::string op, shape, where, format, tiles, reason;
   double sparsity = 0;
   uint64_t cycles = 0, denseBytes = 0, packedBytes = 0;
 };
@@ -264,8 +266,7 @@ struct ConvertSNNToSAccPass
         continue;
       ReportRow row;
       row.op = op->getName().getStringRef().str();
-      llvm::raw_string_ostream where(row.where);
-      where << op->getLoc();
+      row.where = snn::getLocationName(op->getLoc());
       if (auto linear = dyn_cast<snn::LinearOp>(op)) {
         if (failed(convertLinear(linear, *archAttr, counter, row, fused)))
           return signalPassFailure();
@@ -308,7 +309,6 @@ struct ConvertSNNToSAccPass
     }
     row.shape = std::to_string(l.M) + "x" + std::to_string(l.K) + " batch " +
                 std::to_string(l.B);
-    row.name = snn::getWeightName(cst.getValue());
     std::vector<double> values;
     std::string error;
     if (failed(snn::readConstantValues(cst.getValue(), int64_t(l.M) * l.K,
@@ -483,31 +483,39 @@ struct ConvertSNNToSAccPass
       return;
     llvm::raw_ostream &os = llvm::errs();
     if (report == "json") {
-      os << "[";
-      for (auto [i, r] : llvm::enumerate(rows)) {
-        os << (i ? ",\n " : "") << "{\"op\": \"" << r.op << "\", \"loc\": \""
-           << llvm::StringRef(r.where).trim() << "\", \"target\": \""
-           << (r.format.empty() ? "cpu" : "accel") << "\"";
-        if (!r.shape.empty())
-          os << ", \"shape\": \"" << r.shape << "\", \"sparsity\": "
-             << llvm::format("%.4f", r.sparsity);
-        if (!r.format.empty())
-          os << ", \"format\": \"" << r.format << "\", \"tiles\": \""
-             << r.tiles << "\", \"predicted_cycles\": " << r.cycles
-             << ", \"dense_bytes\": " << r.denseBytes
-             << ", \"packed_bytes\": " << r.packedBytes;
-        else
-          os << ", \"reason\": \"" << r.reason << "\"";
-        os << "}";
+      llvm::json::Array layers;
+      for (const ReportRow &r : rows) {
+        llvm::json::Object o{{"location", r.where},
+                             {"op", r.op},
+                             {"target", r.format.empty() ? "cpu" : "accel"}};
+        if (!r.shape.empty()) {
+          o["shape"] = r.shape;
+          o["sparsity"] = r.sparsity;
+        }
+        if (!r.format.empty()) {
+          o["format"] = r.format;
+          o["tiles"] = r.tiles;
+          o["predicted_cycles"] = static_cast<int64_t>(r.cycles);
+          o["bytes_dense"] = static_cast<int64_t>(r.denseBytes);
+          o["bytes_packed"] = static_cast<int64_t>(r.packedBytes);
+        } else {
+          o["reason"] = r.reason;
+        }
+        layers.push_back(std::move(o));
       }
-      os << "]\n";
+      os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                       {"target", "accel"},
+                                       {"pes", a.numPEs()},
+                                       {"area_mm2", a.areaMM2()},
+                                       {"layers", std::move(layers)}}))
+         << "\n";
       return;
     }
     os << "accelerator: " << a.numPEs() << " PEs x " << a.macsPerPE
        << " MACs, buffers " << a.weightKiB << "/" << a.actKiB << "/"
        << a.outKiB << " KiB\n";
     for (const ReportRow &r : rows) {
-      os << "  " << r.op << " " << r.shape;
+      os << "  " << r.where << " " << r.op << " " << r.shape;
       if (!r.format.empty())
         os << llvm::format(" sparsity %.3f", r.sparsity) << " -> accel "
            << r.format << ", tiles " << r.tiles << ", " << r.packedBytes

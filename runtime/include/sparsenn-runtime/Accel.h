@@ -237,6 +237,7 @@ struct Stats {
          energyDecodePJ = 0;
   uint32_t numPEs = 0, macsPerPE = 0, freqMHz = 0;
   double areaMM2 = 0;
+  std::vector<uint64_t> launchCycles; // cycles of each launch, in order
 
   double energyPJ() const {
     return energyMacPJ + energySramPJ + energyDramPJ + energyDecodePJ;

@@ -373,6 +373,7 @@ bool simulate(const Launch &launch, void *const *regions,
   local.launches = 1;
   local.commands = launch.commands.size();
   local.cycles = std::max(machine.dmaFree, machine.computeFree);
+  local.launchCycles = {local.cycles};
   local.numPEs = launch.arch.numPEs();
   local.macsPerPE = launch.arch.macsPerPE;
   local.freqMHz = launch.arch.freqMHz;
@@ -395,6 +396,8 @@ void Stats::add(const Stats &o) {
   }
   dramReadBytes += o.dramReadBytes, dramWriteBytes += o.dramWriteBytes;
   sramReadBytes += o.sramReadBytes, sramWriteBytes += o.sramWriteBytes;
+  launchCycles.insert(launchCycles.end(), o.launchCycles.begin(),
+                      o.launchCycles.end());
   macs += o.macs, usefulMacs += o.usefulMacs, indexDecodes += o.indexDecodes;
   energyMacPJ += o.energyMacPJ, energySramPJ += o.energySramPJ;
   energyDramPJ += o.energyDramPJ, energyDecodePJ += o.energyDecodePJ;
@@ -409,7 +412,10 @@ std::string Stats::json() const {
   std::ostringstream os;
   os.precision(6);
   os << "{\"launches\": " << launches << ", \"commands\": " << commands
-     << ", \"cycles\": " << cycles << ", \"time_us\": " << microseconds()
+     << ", \"cycles\": " << cycles << ", \"launch_cycles\": [";
+  for (size_t i = 0; i < launchCycles.size(); ++i)
+    os << (i ? ", " : "") << launchCycles[i];
+  os << "], \"time_us\": " << microseconds()
      << ", \"dma_busy_cycles\": " << dmaBusyCycles
      << ", \"compute_busy_cycles\": " << computeBusyCycles << ", \"ops\": {";
   for (unsigned i = 1; i < 7; ++i)

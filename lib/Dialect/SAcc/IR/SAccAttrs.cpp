@@ -11,7 +11,6 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
-#include "llvm/Support/Format.h"
 
 using namespace mlir;
 using namespace mlir::sacc;
@@ -62,6 +61,23 @@ const Param kParams[] = {
     {"sram_area_mm2_per_kib", nullptr, &Arch::sramAreaMM2PerKiB},
     {"decompressor_area_mm2", nullptr, &Arch::decompressorAreaMM2},
 };
+
+/// The shortest spelling of `v` that parses back to it, as an MLIR float
+/// literal (always with a '.').
+std::string floatLiteral(double v) {
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    snprintf(buf, sizeof(buf), "%.*g", precision, v);
+    if (strtod(buf, nullptr) == v)
+      break;
+  }
+  std::string s = buf;
+  if (s.find_first_of(".ni") == std::string::npos) {
+    size_t e = s.find('e');
+    s.insert(e == std::string::npos ? s.size() : e, ".0");
+  }
+  return s;
+}
 
 bool sameFormats(const Arch &a, const Arch &b) {
   if (a.numFormats != b.numFormats)
@@ -150,7 +166,8 @@ Attribute ArchAttr::parse(AsmParser &p, Type) {
             return {};
         } else if (param->flag) {
           StringRef v;
-          if (p.parseKeyword(&v) || (v != "true" && v != "false")) {
+          if (failed(p.parseOptionalKeyword(&v)) ||
+              (v != "true" && v != "false")) {
             p.emitError(loc, "'") << key << "' must be true or false";
             return {};
           }
@@ -177,7 +194,7 @@ void ArchAttr::print(AsmPrinter &p) const {
     if (param.u32 && a.*(param.u32) != defaults.*(param.u32))
       os << param.name << " = " << a.*(param.u32);
     else if (param.f64 && a.*(param.f64) != defaults.*(param.f64))
-      os << param.name << " = " << llvm::format("%g", a.*(param.f64));
+      os << param.name << " = " << floatLiteral(a.*(param.f64));
     else if (param.flag && a.*(param.flag) != defaults.*(param.flag))
       os << param.name << " = " << (a.*(param.flag) ? "true" : "false");
     else if (!param.u32 && !param.f64 && !param.flag &&

@@ -146,21 +146,6 @@ struct ReportRow {
   std::vector<std::pair<std::string, double>> predictions;
 };
 
-/// A short name for a layer: its name location, or file:line:col with the
-/// file's base name.
-std::string locationString(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return llvm::sys::path::filename(file.getFilename().getValue()).str() +
-           ":" + std::to_string(file.getLine()) + ":" +
-           std::to_string(file.getColumn());
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  loc.print(os);
-  return s;
-}
-
 struct SNNSelectFormatsPass
     : snn::impl::SNNSelectFormatsPassBase<SNNSelectFormatsPass> {
   using Base::Base;
@@ -221,7 +206,7 @@ struct SNNSelectFormatsPass
     arith::ConstantOp cst = w->getConstant();
     auto weightType = cast<RankedTensorType>(w->operand->get().getType());
     ReportRow row;
-    row.location = locationString(op->getLoc());
+    row.location = getLocationName(op->getLoc());
     row.op = op->getName().getStringRef().str();
     row.shape = std::to_string(w->rows) + "x" + std::to_string(w->cols);
     row.denseBytes = w->rows * w->cols * 4;

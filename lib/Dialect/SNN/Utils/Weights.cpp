@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn/Dialect/SNN/Utils/Weights.h"
+
+#include "llvm/Support/Path.h"
 #include "sparsenn/Dialect/SNN/IR/SNNOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -135,4 +137,17 @@ std::string mlir::snn::getWeightName(Attribute attr) {
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
     return resource.getRawHandle().getKey().str();
   return "snn_weight";
+}
+
+std::string mlir::snn::getLocationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return llvm::sys::path::filename(file.getFilename().getValue()).str() +
+           ":" + std::to_string(file.getLine()) + ":" +
+           std::to_string(file.getColumn());
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  loc.print(os);
+  return s;
 }

@@ -54,6 +54,10 @@ arith::ConstantOp createWeightConstant(OpBuilder &b, Location loc,
 /// non-resource constants).
 std::string getWeightName(Attribute attr);
 
+/// A short name for a layer in reports: its name location, or file:line:col
+/// with the file's base name.
+std::string getLocationName(Location loc);
+
 } // namespace mlir::snn
 
 #endif // SPARSENN_DIALECT_SNN_UTILS_WEIGHTS_H
