@@ -35,6 +35,31 @@ namespace {
 
 uint64_t alignTo(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
 
+/// A linear layer's data, as the planner sees it, and its DRAM regions:
+/// 0 the weight image, 1 the input, then the bias when it is an operand,
+/// then the output.
+struct Layer {
+  uint32_t M = 0, K = 0, B = 0;
+  std::vector<float> w; // M x K, row-major
+  bool hasBias = false;
+  /// A constant bias sits at the start of the image (align 64 bytes);
+  /// otherwise it is region 2.
+  bool biasInImage = false;
+  bool relu = false;
+  double actDensity = 1;
+
+  uint32_t biasRegion() const { return biasInImage ? 0 : 2; }
+  uint32_t outRegion() const { return hasBias && !biasInImage ? 3 : 2; }
+  uint64_t tilesAt() const { return biasInImage ? alignTo(M * 4ull, 64) : 0; }
+  std::vector<uint64_t> regionBytes(uint64_t imageBytes) const {
+    std::vector<uint64_t> r = {imageBytes, 4ull * B * K};
+    if (hasBias && !biasInImage)
+      r.push_back(4ull * M);
+    r.push_back(4ull * B * M);
+    return r;
+  }
+};
+
 /// How one layer runs on the accelerator.
 struct Plan {
   accel::Format format;
@@ -42,17 +67,11 @@ struct Plan {
   bool doubleBuffer = false;
   uint64_t cycles = ~0ull;
   uint64_t dramBytes = 0;
-  /// Packed tiles in (m-tile, k-tile) order: offset in `tiles`, bytes.
+  /// The weight image: room for a constant bias, then the packed tiles in
+  /// (m-tile, k-tile) order, each at tileAt[i] = (offset, bytes).
+  std::vector<uint8_t> image;
   std::vector<std::pair<uint64_t, uint64_t>> tileAt;
-  std::vector<uint8_t> tiles;
-};
-
-/// A linear layer's data, as the planner sees it.
-struct Layer {
-  uint32_t M, K, B;
-  std::vector<float> w; // M x K, row-major
-  bool hasBias;
-  double actDensity;
+  std::vector<accel::Command> commands;
 };
 
 /// Byte layout of the on-chip buffers for a tile shape.
@@ -77,87 +96,98 @@ bool layoutFor(const accel::Arch &arch, const Layer &l, uint32_t tm,
   if (2 * out.biasSlot >= wbuf)
     return false;
   uint64_t wFree = wbuf - 2 * out.biasSlot;
-  out.wSlots = maxTile * 2 <= wFree ? 2 : maxTile <= wFree ? 1 : 0;
+  out.wSlot = alignTo(maxTile, 64);
+  out.wSlots = 2 * out.wSlot <= wFree ? 2 : maxTile <= wFree ? 1 : 0;
   out.aSlots = 2 * aTile <= abuf ? 2 : aTile <= abuf ? 1 : 0;
   out.oSlots = 2 * oTile <= obuf ? 2 : oTile <= obuf ? 1 : 0;
-  out.wSlot = alignTo(maxTile, 64);
   out.aSlot = aTile;
   out.oSlot = oTile;
   return out.wSlots && out.aSlots && out.oSlots;
 }
 
-/// Packs every tile of W for (fmt, tm, tk). False if the weights do not fit
-/// the format (e.g. unstructured zeros in nm<2,4>).
-bool packAll(const Layer &l, accel::Format fmt, uint32_t tm, uint32_t tk,
-             Plan &plan, std::string &error) {
-  plan.tiles.clear();
+/// Packs every tile of W for (fmt, tm, tk) into plan.image after the bias.
+/// False if the weights do not fit the format (e.g. unstructured zeros in
+/// nm<2,4>).
+bool packAll(const Layer &l, Plan &plan, std::string &error) {
+  plan.image.assign(l.tilesAt(), 0);
   plan.tileAt.clear();
-  for (uint32_t m0 = 0; m0 < l.M; m0 += tm)
-    for (uint32_t k0 = 0; k0 < l.K; k0 += tk) {
-      uint64_t at = plan.tiles.size();
-      uint32_t rows = std::min(tm, l.M - m0), cols = std::min(tk, l.K - k0);
-      if (!accel::packTile(fmt, l.w.data() + uint64_t(m0) * l.K + k0, l.K,
-                           rows, cols, plan.tiles, error))
+  for (uint32_t m0 = 0; m0 < l.M; m0 += plan.tm)
+    for (uint32_t k0 = 0; k0 < l.K; k0 += plan.tk) {
+      uint64_t at = plan.image.size();
+      uint32_t rows = std::min(plan.tm, l.M - m0);
+      uint32_t cols = std::min(plan.tk, l.K - k0);
+      if (!accel::packTile(plan.format, l.w.data() + uint64_t(m0) * l.K + k0,
+                           l.K, rows, cols, plan.image, error))
         return false;
-      plan.tileAt.push_back({at, plan.tiles.size() - at});
-      plan.tiles.resize(alignTo(plan.tiles.size(), 4), 0);
+      plan.tileAt.push_back({at, plan.image.size() - at});
+      plan.image.resize(alignTo(plan.image.size(), 4), 0);
     }
+  if (plan.image.empty())
+    plan.image.push_back(0);
   return true;
 }
 
-/// The analytical estimate of a plan: the commands' engine schedule (DMA and
-/// compute overlap through the buffer slots, as the simulator runs them) with
-/// each tile's compute from accel::estimateComputeCycles. Fills plan.cycles
-/// and plan.dramBytes.
-void estimate(const accel::Arch &arch, const Layer &l, const Layout &lay,
-              Plan &plan) {
-  uint64_t dmaFree = 0, compFree = 0;
-  std::vector<uint64_t> wFree(lay.wSlots, 0), aFree(lay.aSlots, 0),
-      oFree(lay.oSlots, 0), biasFree(2, 0);
-  uint64_t dram = 0;
-  unsigned n = 0, j = 0;
+/// The command list of a plan. Loops: batch tiles, output-row tiles,
+/// reduction tiles. Weight tiles, activation tiles, output tiles and bias
+/// slices alternate between two buffer slots where the layout has two, so
+/// the simulator's dependence tracking overlaps the next DMA with the current
+/// compute. With a single reduction tile, the activation tile is loaded once
+/// per batch tile and reused by every output-row tile.
+void buildCommands(const Layer &l, const Layout &lay, Plan &plan) {
+  using accel::Command;
+  std::vector<Command> &cmds = plan.commands;
+  cmds.clear();
   uint32_t mTiles = (l.M + plan.tm - 1) / plan.tm;
   uint32_t kTiles = (l.K + plan.tk - 1) / plan.tk;
-  for (uint32_t b0 = 0; b0 < l.B; b0 += plan.tb) {
+  uint64_t wBase = 2 * lay.biasSlot;
+  unsigned n = 0, j = 0, bt = 0;
+  for (uint32_t b0 = 0; b0 < l.B; b0 += plan.tb, ++bt) {
     uint32_t tb = std::min(plan.tb, l.B - b0);
+    bool reuseAct = kTiles == 1;
+    uint64_t aAt = (bt % lay.aSlots) * lay.aSlot;
+    if (reuseAct)
+      cmds.push_back(Command::dmaAct(1, uint64_t(b0) * l.K * 4, l.K * 4ull,
+                                     tb, l.K, aAt));
     for (uint32_t mt = 0; mt < mTiles; ++mt, ++j) {
-      uint32_t tm = std::min(plan.tm, l.M - mt * plan.tm);
-      uint64_t biasReady = 0;
-      if (l.hasBias) {
-        uint64_t start = std::max(dmaFree, biasFree[j % 2]);
-        dmaFree = biasReady = start + accel::dmaCycles(arch, tm * 4);
-        dram += tm * 4;
-      }
-      unsigned o = j % lay.oSlots;
+      uint32_t m0 = mt * plan.tm, tm = std::min(plan.tm, l.M - m0);
+      uint64_t biasAt = (j % 2) * lay.biasSlot;
+      if (l.hasBias)
+        cmds.push_back(Command::dmaWeight(l.biasRegion(), uint64_t(m0) * 4,
+                                          uint64_t(tm) * 4, biasAt));
+      uint64_t oAt = (j % lay.oSlots) * lay.oSlot;
       for (uint32_t kt = 0; kt < kTiles; ++kt, ++n) {
-        uint32_t tk = std::min(plan.tk, l.K - kt * plan.tk);
+        uint32_t k0 = kt * plan.tk, tk = std::min(plan.tk, l.K - k0);
         auto [at, bytes] = plan.tileAt[mt * kTiles + kt];
-        unsigned ws = n % lay.wSlots, as = n % lay.aSlots;
-        uint64_t start = std::max(dmaFree, wFree[ws]);
-        uint64_t wReady = start + accel::dmaCycles(arch, bytes);
-        uint64_t aStart = std::max(wReady, aFree[as]);
-        uint64_t aBytes = uint64_t(tb) * tk * 4;
-        dmaFree = aStart + accel::dmaCycles(arch, aBytes);
-        dram += bytes + aBytes;
-        uint64_t compute = accel::estimateComputeCycles(
-            arch, plan.format, plan.tiles.data() + at, bytes, tm, tk, tb,
-            l.actDensity);
-        uint64_t cStart =
-            std::max({compFree, dmaFree, kt == 0 ? oFree[o] : uint64_t(0)});
-        compFree = cStart + compute;
-        wFree[ws] = aFree[as] = compFree;
+        uint64_t wAt = wBase + (n % lay.wSlots) * lay.wSlot;
+        cmds.push_back(Command::dmaWeight(0, at, bytes, wAt));
+        if (!reuseAct) {
+          aAt = (n % lay.aSlots) * lay.aSlot;
+          cmds.push_back(Command::dmaAct(1, (uint64_t(b0) * l.K + k0) * 4,
+                                         l.K * 4ull, tb, tk, aAt));
+        }
+        cmds.push_back(Command::compute(plan.format, wAt, bytes, aAt, oAt, tm,
+                                        tk, tb, kt > 0));
       }
-      compFree = std::max(compFree, biasReady) +
-                 accel::epilogueCycles(arch, tb, tm);
-      biasFree[j % 2] = compFree;
-      uint64_t sStart = std::max(dmaFree, compFree);
-      dmaFree = oFree[o] = sStart + accel::dmaCycles(arch, uint64_t(tb) * tm * 4);
-      dram += uint64_t(tb) * tm * 4;
+      cmds.push_back(Command::epilogue(oAt, tb, tm,
+                                       l.hasBias ? biasAt : accel::kNoBias,
+                                       l.relu));
+      cmds.push_back(Command::dmaStore(oAt, l.outRegion(),
+                                       (uint64_t(b0) * l.M + m0) * 4,
+                                       l.M * 4ull, tb, tm));
     }
   }
-  plan.cycles = std::max(dmaFree, compFree);
-  plan.dramBytes = dram;
+  cmds.push_back(Command::barrier());
+  plan.dramBytes = 0;
+  for (const Command &c : cmds)
+    if (c.opcode() == accel::Opcode::DmaWeight)
+      plan.dramBytes += c.w[3];
+    else if (c.opcode() == accel::Opcode::DmaAct ||
+             c.opcode() == accel::Opcode::DmaStore)
+      plan.dramBytes += 4 * c.w[c.opcode() == accel::Opcode::DmaAct ? 4 : 5] *
+                        c.w[c.opcode() == accel::Opcode::DmaAct ? 5 : 6];
 }
+
+constexpr uint64_t kMaxTiles = 4096;
 
 /// Candidate tile extents for a dimension of size `n`: n itself and powers
 /// of two from `step` below it, each a multiple of `multiple`.
@@ -171,8 +201,9 @@ SmallVector<uint32_t> extents(uint32_t n, uint32_t step, uint32_t multiple) {
   return out;
 }
 
-/// Chooses the format and tiles with the lowest estimated cycles (then the
-/// least DRAM traffic). `formats` are the candidates.
+/// Chooses the format and tiles with the fewest cycles by the analytical
+/// model (accel::estimateLaunch), then the least DRAM traffic. `formats` are
+/// the candidates; `whyNot` says why none fits when the result is empty.
 std::optional<Plan> plan(const accel::Arch &arch, const Layer &l,
                          ArrayRef<accel::Format> formats,
                          std::string &whyNot) {
@@ -187,14 +218,17 @@ std::optional<Plan> plan(const accel::Arch &arch, const Layer &l,
                std::to_string(rowMultiple) + "x" + std::to_string(colMultiple);
       continue;
     }
-    for (uint32_t tm : extents(l.M, 16, rowMultiple))
-      for (uint32_t tk : extents(l.K, 64, colMultiple)) {
+    for (uint32_t tm : extents(l.M, 8, rowMultiple))
+      for (uint32_t tk : extents(l.K, 16, colMultiple)) {
+        // At most kMaxTiles tiles per layer (the command list's length).
+        if (uint64_t((l.M + tm - 1) / tm) * ((l.K + tk - 1) / tk) > kMaxTiles)
+          continue;
         Plan p;
         p.format = fmt;
         p.tm = tm;
         p.tk = tk;
         std::string error;
-        if (!packAll(l, fmt, tm, tk, p, error)) {
+        if (!packAll(l, p, error)) {
           whyNot = fmt.str() + ": " + error;
           break; // the weights do not fit this format at any tile size
         }
@@ -210,7 +244,15 @@ std::optional<Plan> plan(const accel::Arch &arch, const Layer &l,
           continue;
         p.tb = tb;
         p.doubleBuffer = lay.wSlots == 2;
-        estimate(arch, l, lay, p);
+        buildCommands(l, lay, p);
+        accel::Launch launch{arch, l.regionBytes(p.image.size()), p.commands};
+        std::vector<void *> regions(launch.regionBytes.size(), nullptr);
+        regions[0] = p.image.data();
+        if (!accel::estimateLaunch(launch, regions.data(), l.actDensity,
+                                   p.cycles, error)) {
+          whyNot = fmt.str() + ": " + error;
+          continue;
+        }
         if (!best || p.cycles < best->cycles ||
             (p.cycles == best->cycles && p.dramBytes < best->dramBytes))
           best = std::move(p);
@@ -337,10 +379,12 @@ struct ConvertSNNToSAccPass
       }
     }
     l.hasBias = static_cast<bool>(biasValue);
+    l.biasInImage = !bias.empty();
     // Fuse a ReLU that is the only user.
     snn::ReluOp relu;
     if (op->hasOneUse())
       relu = dyn_cast<snn::ReluOp>(*op->getUsers().begin());
+    l.relu = static_cast<bool>(relu);
 
     // Zero activations: after a ReLU, the assumed density.
     bool afterRelu = op.getInput().getDefiningOp<snn::ReluOp>() ||
@@ -376,7 +420,7 @@ struct ConvertSNNToSAccPass
     row.tiles = std::to_string(p->tm) + "x" + std::to_string(p->tk) + "x" +
                 std::to_string(p->tb) + (p->doubleBuffer ? " double" : "");
     row.cycles = p->cycles;
-    row.packedBytes = p->tiles.size();
+    row.packedBytes = p->image.size() - l.tilesAt();
     if (relu) {
       fused.insert(relu);
       row.op += " + snn.relu";
@@ -387,92 +431,35 @@ struct ConvertSNNToSAccPass
 
   /// Builds the sacc.launch of a planned layer.
   void emitLaunch(snn::LinearOp op, snn::ReluOp relu, sacc::ArchAttr archAttr,
-                  const Layer &l, ArrayRef<float> constBias, const Plan &p,
+                  const Layer &l, ArrayRef<float> constBias, Plan &p,
                   unsigned index) {
-    const accel::Arch &arch = archAttr.getValue();
     OpBuilder b(relu ? relu.getOperation() : op.getOperation());
     Location loc = op.getLoc();
-    // The image: the constant bias (if any), then the tiles.
-    std::vector<uint8_t> image;
-    bool biasInImage = !constBias.empty();
-    if (biasInImage) {
-      image.resize(alignTo(l.M * 4, 64));
-      memcpy(image.data(), constBias.data(), l.M * 4);
-    }
-    uint64_t tilesAt = image.size();
-    image.insert(image.end(), p.tiles.begin(), p.tiles.end());
-    if (image.empty())
-      image.push_back(0);
-    // Operands: the input, then a non-constant bias.
+    if (l.biasInImage)
+      memcpy(p.image.data(), constBias.data(), l.M * 4);
     SmallVector<Value> inputs = {op.getInput()};
-    uint32_t biasRegion = 0;
-    if (l.hasBias && !biasInImage) {
+    if (l.hasBias && !l.biasInImage)
       inputs.push_back(op.getBias());
-      biasRegion = 2;
-    }
-    uint32_t outRegion = inputs.size() + 1;
-    auto imageType = RankedTensorType::get({int64_t(image.size())},
+    auto imageType = RankedTensorType::get({int64_t(p.image.size())},
                                            b.getIntegerType(8));
-    std::string name = "sacc_image_" + std::to_string(index);
-    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-        ArrayRef<uint8_t>(image));
-    auto weights = DenseResourceElementsAttr::get(imageType, name,
-                                                  std::move(blob));
+    auto weights = DenseResourceElementsAttr::get(
+        imageType, "sacc_image_" + std::to_string(index),
+        HeapAsmResourceBlob::allocateAndCopyInferAlign(
+            ArrayRef<uint8_t>(p.image)));
     auto launch = sacc::LaunchOp::create(b, loc, TypeRange{op.getType()},
                                          inputs, archAttr, weights);
     launch->setAttr("predicted_cycles", b.getI64IntegerAttr(p.cycles));
     Block *body = new Block();
     launch.getBody().push_back(body);
     OpBuilder cb = OpBuilder::atBlockEnd(body);
-
-    Layout lay;
-    uint64_t maxTile = 0;
-    for (auto [at, bytes] : p.tileAt)
-      maxTile = std::max(maxTile, bytes);
-    bool ok = layoutFor(arch, l, p.tm, p.tk, p.tb, maxTile, lay);
-    assert(ok && "the plan's layout fits");
-    (void)ok;
-    uint64_t wBase = 2 * lay.biasSlot;
-    uint32_t mTiles = (l.M + p.tm - 1) / p.tm;
-    uint32_t kTiles = (l.K + p.tk - 1) / p.tk;
-    std::string fmt = p.format.str();
-    unsigned n = 0, j = 0;
-    for (uint32_t b0 = 0; b0 < l.B; b0 += p.tb) {
-      uint32_t tb = std::min(p.tb, l.B - b0);
-      for (uint32_t mt = 0; mt < mTiles; ++mt, ++j) {
-        uint32_t m0 = mt * p.tm, tm = std::min(p.tm, l.M - m0);
-        uint64_t biasAt = (j % 2) * lay.biasSlot;
-        if (l.hasBias)
-          sacc::DmaWeightOp::create(cb, loc, biasRegion, uint64_t(m0) * 4,
-                                    uint64_t(tm) * 4, biasAt);
-        uint64_t oAt = (j % lay.oSlots) * lay.oSlot;
-        for (uint32_t kt = 0; kt < kTiles; ++kt, ++n) {
-          uint32_t k0 = kt * p.tk, tk = std::min(p.tk, l.K - k0);
-          auto [at, bytes] = p.tileAt[mt * kTiles + kt];
-          uint64_t wAt = wBase + (n % lay.wSlots) * lay.wSlot;
-          uint64_t aAt = (n % lay.aSlots) * lay.aSlot;
-          sacc::DmaWeightOp::create(cb, loc, 0, tilesAt + at, bytes, wAt);
-          sacc::DmaActOp::create(cb, loc, 1,
-                                 (uint64_t(b0) * l.K + k0) * 4, tb, tk,
-                                 uint64_t(l.K) * 4, aAt);
-          sacc::ComputeOp::create(cb, loc, fmt, tm, tk, tb, wAt, bytes, aAt,
-                                  oAt, kt > 0);
-        }
-        sacc::EpilogueOp::create(
-            cb, loc, oAt, tb, tm,
-            l.hasBias ? cb.getI64IntegerAttr(biasAt) : IntegerAttr(),
-            static_cast<bool>(relu));
-        sacc::DmaStoreOp::create(cb, loc, oAt, tb, tm, outRegion,
-                                 (uint64_t(b0) * l.M + m0) * 4,
-                                 uint64_t(l.M) * 4);
-      }
-    }
-    sacc::BarrierOp::create(cb, loc);
+    for (const accel::Command &c : p.commands)
+      sacc::createCommandOp(cb, loc, c);
+    Value result = launch.getResult(0);
     if (relu) {
-      relu.getResult().replaceAllUsesWith(launch.getResult(0));
+      relu.getResult().replaceAllUsesWith(result);
       relu.erase();
     } else {
-      op.getResult().replaceAllUsesWith(launch.getResult(0));
+      op.getResult().replaceAllUsesWith(result);
     }
     op.erase();
   }

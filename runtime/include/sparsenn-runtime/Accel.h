@@ -263,6 +263,13 @@ uint64_t estimateComputeCycles(const Arch &arch, Format fmt,
                                const uint8_t *tile, uint64_t bytes,
                                uint32_t M, uint32_t K, uint32_t B,
                                double actDensity);
+/// The analytical model of a whole launch: the simulator's engine schedule
+/// (DMA / compute overlap through buffer ranges), with each compute's
+/// cycles from estimateComputeCycles at activation density `actDensity`,
+/// the one thing the compiler does not know. Reads only the regions the
+/// weight DMAs read (the others may be null); computes no values.
+bool estimateLaunch(const Launch &launch, void *const *regions,
+                    double actDensity, uint64_t &cycles, std::string &error);
 /// Cycles of a DMA of `bytes`.
 uint64_t dmaCycles(const Arch &arch, uint64_t bytes);
 /// Cycles of an epilogue over a B x M tile.

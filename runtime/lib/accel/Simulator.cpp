@@ -116,6 +116,10 @@ struct Machine {
   std::vector<uint8_t> buf[3]; // weight, activation, output
   std::vector<Span> spans[3];
   uint64_t dmaFree = 0, computeFree = 0;
+  /// >= 0: the analytical model's run (estimateLaunch): compute cycles come
+  /// from estimateComputeCycles at this activation density, and regions
+  /// other than the weight image may be null.
+  double estimateDensity = -1;
 
   enum Buf { W = 0, A = 1, O = 2 };
 
@@ -190,8 +194,9 @@ struct Machine {
     switch (c.opcode()) {
     case Opcode::DmaWeight: {
       uint64_t bytes = c.w[3];
-      memcpy(buf[W].data() + c.w[4],
-             static_cast<uint8_t *>(regions[c.w[1]]) + c.w[2], bytes);
+      if (regions[c.w[1]])
+        memcpy(buf[W].data() + c.w[4],
+               static_cast<uint8_t *>(regions[c.w[1]]) + c.w[2], bytes);
       uint64_t t = dmaCycles(a, bytes);
       stats.dmaBusyCycles += t;
       schedule(dmaFree, t, {{W, c.w[4], c.w[4] + bytes, true}}, op);
@@ -207,7 +212,7 @@ struct Machine {
                cols = load ? c.w[5] : c.w[6], boff = load ? c.w[6] : c.w[1];
       uint8_t *dramBase = static_cast<uint8_t *>(regions[reg]) + off;
       uint8_t *chip = buf[load ? A : O].data() + boff;
-      for (uint64_t r = 0; r < rows; ++r) {
+      for (uint64_t r = 0; regions[reg] && r < rows; ++r) {
         if (load)
           memcpy(chip + r * cols * 4, dramBase + r * stride, cols * 4);
         else
@@ -226,6 +231,21 @@ struct Machine {
       uint64_t woff = c.w[1], wbytes = c.w[2], aoff = c.w[3], ooff = c.w[4];
       uint32_t M = c.w[5], K = c.w[6], B = c.w[7];
       bool accumulate = c.flags() & kFlagAccumulate;
+      std::initializer_list<Access> accesses = {
+          {W, woff, woff + wbytes, false},
+          {A, aoff, aoff + uint64_t(B) * K * 4, false},
+          {O, ooff, ooff + uint64_t(B) * M * 4, true}};
+      if (estimateDensity >= 0) {
+        uint64_t t = estimateComputeCycles(a, f, buf[W].data() + woff, wbytes,
+                                           M, K, B, estimateDensity);
+        if (t == ~0ull) {
+          error = "invalid " + f.str() + " weight tile";
+          return false;
+        }
+        stats.computeBusyCycles += t;
+        schedule(computeFree, t, accesses, op);
+        return true;
+      }
       float *act = reinterpret_cast<float *>(buf[A].data() + aoff);
       float *out = reinterpret_cast<float *>(buf[O].data() + ooff);
       // Zero activations per column, for zero skipping.
@@ -258,11 +278,7 @@ struct Machine {
         return false;
       uint64_t t = cyclesOf(a, work, sparseDecode(a, f));
       stats.computeBusyCycles += t;
-      schedule(computeFree, t,
-               {{W, woff, woff + wbytes, false},
-                {A, aoff, aoff + uint64_t(B) * K * 4, false},
-                {O, ooff, ooff + uint64_t(B) * M * 4, true}},
-               op);
+      schedule(computeFree, t, accesses, op);
       uint64_t macs = 0, decodes = 0;
       for (uint64_t x : work.macs)
         macs += x;
@@ -379,6 +395,20 @@ bool simulate(const Launch &launch, void *const *regions,
   local.freqMHz = launch.arch.freqMHz;
   local.areaMM2 = launch.arch.areaMM2();
   stats.add(local);
+  return true;
+}
+
+bool estimateLaunch(const Launch &launch, void *const *regions,
+                    double actDensity, uint64_t &cycles, std::string &error) {
+  Stats stats;
+  Machine machine(launch, regions, stats, error);
+  machine.estimateDensity = actDensity;
+  for (size_t i = 0; i < launch.commands.size(); ++i)
+    if (!machine.run(launch.commands[i])) {
+      error = "command #" + std::to_string(i) + ": " + error;
+      return false;
+    }
+  cycles = std::max(machine.dmaFree, machine.computeFree);
   return true;
 }
 

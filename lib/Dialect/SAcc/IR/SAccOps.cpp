@@ -83,6 +83,31 @@ std::optional<accel::Command> mlir::sacc::toCommand(Operation *op) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
+Operation *mlir::sacc::createCommandOp(OpBuilder &b, Location loc,
+                                       const accel::Command &c) {
+  const auto &w = c.w;
+  switch (c.opcode()) {
+  case accel::Opcode::DmaWeight:
+    return DmaWeightOp::create(b, loc, w[1], w[2], w[3], w[4]);
+  case accel::Opcode::DmaAct:
+    return DmaActOp::create(b, loc, w[1], w[2], w[4], w[5], w[3], w[6]);
+  case accel::Opcode::Compute:
+    return ComputeOp::create(b, loc, c.format().str(), w[5], w[6], w[7], w[1],
+                             w[2], w[3], w[4],
+                             c.flags() & accel::kFlagAccumulate);
+  case accel::Opcode::Epilogue:
+    return EpilogueOp::create(
+        b, loc, w[1], w[2], w[3],
+        w[4] == accel::kNoBias ? IntegerAttr() : b.getI64IntegerAttr(w[4]),
+        c.flags() & accel::kFlagRelu);
+  case accel::Opcode::DmaStore:
+    return DmaStoreOp::create(b, loc, w[1], w[5], w[6], w[2], w[3], w[4]);
+  case accel::Opcode::Barrier:
+    return BarrierOp::create(b, loc);
+  }
+  return nullptr;
+}
+
 accel::Launch mlir::sacc::toLaunch(LaunchOp launch) {
   accel::Launch l;
   l.arch = launch.getArch().getValue();
