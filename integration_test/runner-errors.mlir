@@ -69,6 +69,19 @@
 // RUN: printf '%%%%%%%%MatrixMarket matrix coordinate real general\n3 4 1\n1 2 nan\n' > %t/nan.mtx
 // RUN: sparse-runner %s --input=@%t/x.npy --input=@%t/nan.mtx | FileCheck %s --check-prefix=NAN
 // NAN: 2x3xf32=nan,0,0,nan,0,0
+// The accelerator target's options.
+// RUN: not sparse-runner %s --target=gpu --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: sparse-runner: error: --target must be cpu or accel, got 'gpu'
+// RUN: not sparse-runner %s --target=accel --arch=tpu --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ARCH
+// ARCH: sparse-runner: error: unknown accelerator 'tpu': give a preset (eie, scnn, cambricon-x, tc-2:4, dense, dense-decompress) or a #sacc.arch<...> attribute
+// RUN: not sparse-runner %s --target=accel '--arch=#sacc.arch<weight_kib = 0>' --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ARCHATTR
+// ARCHATTR: sparse-runner: error: invalid accelerator '#sacc.arch<weight_kib = 0>': invalid #sacc.arch: weight_kib must be in [1, 1048576], got 0
+// RUN: not sparse-runner %s --stats --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=STATSCPU
+// STATSCPU: sparse-runner: error: --arch and --stats need --target=accel
+// RUN: not sparse-runner %s --target=accel --stats=xml --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=STATSFMT
+// STATSFMT: sparse-runner: error: --stats must be text or json, got 'xml'
+// RUN: not sparse-runner %s --target=accel --select-formats --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ACCSEL
+// ACCSEL: sparse-runner: error: --select-formats chooses CPU formats; with --target=accel the accelerator's model chooses them
 
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 #NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>

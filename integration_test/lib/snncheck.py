@@ -442,11 +442,20 @@ def cmd_cnn(args):
         ",\n".join(f'      {k}: "{hex_blob(v)}"' for k, v in
                    [("w1", w1), ("w2", w2), ("w3", w3), ("b1", b1), ("b2", b2), ("b3", b3)]),
         "    }\n  }\n#-}"]
+    text = "\n".join(lines) + "\n"
+    if args.static_batch:
+        text = text.replace("tensor<?x", f"tensor<{n}x")
     mlir = f"{args.workdir}/cnn.mlir"
     with open(mlir, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    run([args.runner, mlir, "--entry=cnn", f"--input=@{args.workdir}/x.npy",
-         f"--output=@{args.workdir}/y.npy", *args.runner_arg])
+        f.write(text)
+    _, stderr = run([args.runner, mlir, "--entry=cnn",
+                     f"--input=@{args.workdir}/x.npy",
+                     f"--output=@{args.workdir}/y.npy", *args.runner_arg,
+                     *accel_args(args)], want_stderr=True)
+    if any(a.startswith("--report") for a in args.runner_arg):
+        sys.stdout.write(stderr)
+    if args.accel:
+        check_accel(args, stderr, 1 if args.static_batch else 0)
     compare(f"cnn {fmt} digits batch {n}", np.load(f"{args.workdir}/y.npy"), want,
             args.rtol, args.atol)
 
@@ -483,6 +492,15 @@ def cmd_expr(args):
     compare(args.expr, got, want, args.rtol, args.atol)
 
 
+def add_accel(parser):
+    parser.add_argument("--accel", default=None, metavar="ARCH",
+                        help="run on the accelerator simulator (--target=accel "
+                             "--arch=ARCH); checks that every constant layer "
+                             "with static shapes ran there and that the "
+                             "model's cycles agree with the simulator's")
+    parser.add_argument("--model-tolerance", type=float, default=0.15)
+
+
 def add_common(parser):
     """Options every model-running subcommand takes."""
     parser.add_argument("--seed", type=int, default=0)
@@ -515,11 +533,7 @@ def main():
     m.add_argument("--act", default="relu")
     m.add_argument("--final-act", default="")
     m.add_argument("--entry", default="main")
-    m.add_argument("--accel", default=None, metavar="ARCH",
-                   help="run on the accelerator simulator (--target=accel "
-                        "--arch=ARCH); checks every constant layer ran there "
-                        "and the model's cycles agree with the simulator's")
-    m.add_argument("--model-tolerance", type=float, default=0.15)
+    add_accel(m)
     add_common(m)
     c = sub.add_parser("conv")
     c.add_argument("--op", choices=["conv", "maxpool", "avgpool"], default="conv")
@@ -540,6 +554,10 @@ def main():
     m = sub.add_parser("cnn")
     m.add_argument("--format", choices=ENCODINGS, required=True)
     m.add_argument("--batch", type=int, default=16)
+    m.add_argument("--static-batch", action="store_true",
+                   help="a static batch dimension (the accelerator's layers "
+                        "need one)")
+    add_accel(m)
     m.add_argument("--sparsity", type=float, default=0.7)
     add_common(m)
     e = sub.add_parser("expr")

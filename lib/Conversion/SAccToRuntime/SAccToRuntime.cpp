@@ -36,8 +36,8 @@ constexpr llvm::StringLiteral kLaunchFn = "sacc_launch";
 memref::GlobalOp createByteGlobal(OpBuilder &b, Location loc,
                                   SymbolTable &symbols, StringRef name,
                                   ElementsAttr value) {
-  auto type = MemRefType::get(
-      {cast<ShapedType>(value.getType()).getDimSize(0)}, b.getIntegerType(8));
+  auto type = MemRefType::get({cast<ShapedType>(value.getType()).getDimSize(0)},
+                              b.getIntegerType(8));
   auto global = memref::GlobalOp::create(
       b, loc, name, b.getStringAttr("private"), type, value,
       /*constant=*/true, b.getI64IntegerAttr(64));
@@ -47,12 +47,10 @@ memref::GlobalOp createByteGlobal(OpBuilder &b, Location loc,
 
 /// The address of a memref's data as an !llvm.ptr.
 Value pointerOf(OpBuilder &b, Location loc, Value memref) {
-  Value index =
-      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  Value index = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
   Value i64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
-  return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(
-                                              b.getContext()),
-                                  i64);
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), i64);
 }
 
 struct ConvertSAccToRuntimePass
@@ -89,20 +87,18 @@ struct ConvertSAccToRuntimePass
       // The record, encoded once at compile time.
       std::vector<uint8_t> record;
       accel::encodeLaunch(sacc::toLaunch(launch), record);
-      auto recordType = RankedTensorType::get({int64_t(record.size())},
-                                              mb.getIntegerType(8));
+      auto recordType =
+          RankedTensorType::get({int64_t(record.size())}, mb.getIntegerType(8));
       auto recordAttr = DenseResourceElementsAttr::get(
           recordType, "sacc_record_" + std::to_string(index),
           HeapAsmResourceBlob::allocateAndCopyInferAlign(
               ArrayRef<uint8_t>(record)));
       mb.setInsertionPoint(module.getBody(), module.getBody()->begin());
       memref::GlobalOp recordGlobal = createByteGlobal(
-          mb, loc, symbols, "sacc_record_" + std::to_string(index),
-          recordAttr);
-      memref::GlobalOp imageGlobal =
-          createByteGlobal(mb, loc, symbols,
-                           "sacc_image_" + std::to_string(index),
-                           cast<ElementsAttr>(launch.getWeights()));
+          mb, loc, symbols, "sacc_record_" + std::to_string(index), recordAttr);
+      memref::GlobalOp imageGlobal = createByteGlobal(
+          mb, loc, symbols, "sacc_image_" + std::to_string(index),
+          cast<ElementsAttr>(launch.getWeights()));
 
       OpBuilder b(launch);
       SmallVector<Value> regions;
@@ -128,8 +124,8 @@ struct ConvertSAccToRuntimePass
       }
       // Two arrays on the stack: region addresses and sizes.
       std::vector<uint64_t> sizes = launch.getRegionBytes();
-      auto arrayType = MemRefType::get({int64_t(regions.size())},
-                                       b.getI64Type());
+      auto arrayType =
+          MemRefType::get({int64_t(regions.size())}, b.getI64Type());
       Value addrs = memref::AllocaOp::create(b, loc, arrayType);
       Value bytes = memref::AllocaOp::create(b, loc, arrayType);
       for (auto [i, r] : llvm::enumerate(regions)) {

@@ -146,8 +146,8 @@ void buildCommands(const Layer &l, const Layout &lay, Plan &plan) {
     bool reuseAct = kTiles == 1;
     uint64_t aAt = (bt % lay.aSlots) * lay.aSlot;
     if (reuseAct)
-      cmds.push_back(Command::dmaAct(1, uint64_t(b0) * l.K * 4, l.K * 4ull,
-                                     tb, l.K, aAt));
+      cmds.push_back(
+          Command::dmaAct(1, uint64_t(b0) * l.K * 4, l.K * 4ull, tb, l.K, aAt));
     for (uint32_t mt = 0; mt < mTiles; ++mt, ++j) {
       uint32_t m0 = mt * plan.tm, tm = std::min(plan.tm, l.M - m0);
       uint64_t biasAt = (j % 2) * lay.biasSlot;
@@ -168,9 +168,8 @@ void buildCommands(const Layer &l, const Layout &lay, Plan &plan) {
         cmds.push_back(Command::compute(plan.format, wAt, bytes, aAt, oAt, tm,
                                         tk, tb, kt > 0));
       }
-      cmds.push_back(Command::epilogue(oAt, tb, tm,
-                                       l.hasBias ? biasAt : accel::kNoBias,
-                                       l.relu));
+      cmds.push_back(Command::epilogue(
+          oAt, tb, tm, l.hasBias ? biasAt : accel::kNoBias, l.relu));
       cmds.push_back(Command::dmaStore(oAt, l.outRegion(),
                                        (uint64_t(b0) * l.M + m0) * 4,
                                        l.M * 4ull, tb, tm));
@@ -205,14 +204,13 @@ SmallVector<uint32_t> extents(uint32_t n, uint32_t step, uint32_t multiple) {
 /// model (accel::estimateLaunch), then the least DRAM traffic. `formats` are
 /// the candidates; `whyNot` says why none fits when the result is empty.
 std::optional<Plan> plan(const accel::Arch &arch, const Layer &l,
-                         ArrayRef<accel::Format> formats,
-                         std::string &whyNot) {
+                         ArrayRef<accel::Format> formats, std::string &whyNot) {
   std::optional<Plan> best;
   for (accel::Format fmt : formats) {
     uint32_t rowMultiple = fmt.kind == accel::FormatKind::Block ? fmt.a : 1;
     uint32_t colMultiple = fmt.kind == accel::FormatKind::Block ? fmt.b
-                           : fmt.kind == accel::FormatKind::NM ? fmt.b
-                                                               : 1;
+                           : fmt.kind == accel::FormatKind::NM  ? fmt.b
+                                                                : 1;
     if (l.M % rowMultiple || l.K % colMultiple) {
       whyNot = fmt.str() + " needs the weight's shape to be a multiple of " +
                std::to_string(rowMultiple) + "x" + std::to_string(colMultiple);
@@ -328,29 +326,37 @@ struct ConvertSNNToSAccPass
                               llvm::DenseSet<Operation *> &fused) {
     const accel::Arch &arch = archAttr.getValue();
     auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
-    auto out = dyn_cast<RankedTensorType>(op.getType());
+    std::optional<snn::LayerWeight> lw = snn::getLayerWeight(op);
+    if (lw && in && in.getRank() == 2)
+      row.shape = std::to_string(lw->rows) + "x" + std::to_string(lw->cols) +
+                  " batch " +
+                  (in.isDynamicDim(0) ? std::string("?")
+                                      : std::to_string(in.getDimSize(0)));
     if (!in || in.getRank() != 2 || !in.hasStaticShape() ||
         !in.getElementType().isF32()) {
       row.reason = "the accelerator takes a static 2-D f32 input";
       return success();
     }
-    std::optional<snn::LayerWeight> lw = snn::getLayerWeight(op);
     arith::ConstantOp cst = lw ? lw->getConstant() : arith::ConstantOp();
     if (!cst) {
       row.reason = "the weight is not a constant (weights are packed at "
                    "compile time)";
       return success();
     }
+    if (in.getDimSize(0) == 0 || lw->rows == 0 || lw->cols == 0) {
+      row.reason = "an empty layer";
+      return success();
+    }
+    constexpr int64_t kMaxDim = 1 << 24;
+    if (in.getDimSize(0) > kMaxDim || lw->rows > kMaxDim ||
+        lw->cols > kMaxDim) {
+      row.reason = "a dimension beyond the command stream's 2^24";
+      return success();
+    }
     Layer l;
     l.B = in.getDimSize(0);
     l.M = lw->rows;
     l.K = lw->cols;
-    if (l.B == 0 || l.M == 0 || l.K == 0) {
-      row.reason = "an empty layer";
-      return success();
-    }
-    row.shape = std::to_string(l.M) + "x" + std::to_string(l.K) + " batch " +
-                std::to_string(l.B);
     std::vector<double> values;
     std::string error;
     if (failed(snn::readConstantValues(cst.getValue(), int64_t(l.M) * l.K,
@@ -440,8 +446,8 @@ struct ConvertSNNToSAccPass
     SmallVector<Value> inputs = {op.getInput()};
     if (l.hasBias && !l.biasInImage)
       inputs.push_back(op.getBias());
-    auto imageType = RankedTensorType::get({int64_t(p.image.size())},
-                                           b.getIntegerType(8));
+    auto imageType =
+        RankedTensorType::get({int64_t(p.image.size())}, b.getIntegerType(8));
     auto weights = DenseResourceElementsAttr::get(
         imageType, "sacc_image_" + std::to_string(index),
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
@@ -464,8 +470,7 @@ struct ConvertSNNToSAccPass
     op.erase();
   }
 
-  void printReport(const std::vector<ReportRow> &rows,
-                   const accel::Arch &a) {
+  void printReport(const std::vector<ReportRow> &rows, const accel::Arch &a) {
     if (report == "none")
       return;
     llvm::raw_ostream &os = llvm::errs();
@@ -499,15 +504,15 @@ struct ConvertSNNToSAccPass
       return;
     }
     os << "accelerator: " << a.numPEs() << " PEs x " << a.macsPerPE
-       << " MACs, buffers " << a.weightKiB << "/" << a.actKiB << "/"
-       << a.outKiB << " KiB\n";
+       << " MACs, buffers " << a.weightKiB << "/" << a.actKiB << "/" << a.outKiB
+       << " KiB\n";
     for (const ReportRow &r : rows) {
       os << "  " << r.where << " " << r.op << " " << r.shape;
       if (!r.format.empty())
         os << llvm::format(" sparsity %.3f", r.sparsity) << " -> accel "
            << r.format << ", tiles " << r.tiles << ", " << r.packedBytes
-           << " of " << r.denseBytes << " dense bytes, predicted "
-           << r.cycles << " cycles\n";
+           << " of " << r.denseBytes << " dense bytes, predicted " << r.cycles
+           << " cycles\n";
       else
         os << " -> cpu (" << r.reason << ")\n";
     }

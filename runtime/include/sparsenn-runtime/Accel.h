@@ -71,10 +71,10 @@ bool packTile(Format fmt, const float *w, int64_t ld, uint32_t rows,
 /// for each value it stores (zeros included: padding of N:M groups and
 /// blocks, all of a dense tile). `pe` reports the row group the hardware
 /// assigns to one PE (rows for most formats, block rows for block<r,c>).
-bool forEachTileValue(Format fmt, const uint8_t *data, uint64_t bytes,
-                      uint32_t rows, uint32_t cols,
-                      const std::function<void(uint32_t, uint32_t, float)> &visit,
-                      std::string &error);
+bool forEachTileValue(
+    Format fmt, const uint8_t *data, uint64_t bytes, uint32_t rows,
+    uint32_t cols, const std::function<void(uint32_t, uint32_t, float)> &visit,
+    std::string &error);
 
 //===----------------------------------------------------------------------===//
 // The architecture
@@ -87,8 +87,8 @@ struct Arch {
   uint32_t peRows = 16, peCols = 16; // PE array
   uint32_t macsPerPE = 1;            // f32 MACs per PE per cycle
   uint32_t weightKiB = 128, actKiB = 64, outKiB = 64; // on-chip buffers
-  uint32_t dramBytesPerCycle = 32;   // DRAM bandwidth
-  uint32_t dramLatency = 100;        // cycles before a DMA's first byte
+  uint32_t dramBytesPerCycle = 32;                    // DRAM bandwidth
+  uint32_t dramLatency = 100; // cycles before a DMA's first byte
   uint32_t freqMHz = 1000;
   uint32_t numFormats = 1;
   std::array<Format, kMaxFormats> formats{}; // decoded weight formats
@@ -102,8 +102,8 @@ struct Arch {
   double macPJ = 3.7, sramReadPJPerByte = 1.25, sramWritePJPerByte = 1.5,
          dramPJPerByte = 160.0, decodePJ = 0.5;
   // Area, mm^2.
-  double peAreaMM2 = 0.010, sparsePEExtraMM2 = 0.006,
-         sramAreaMM2PerKiB = 0.012, decompressorAreaMM2 = 0.05;
+  double peAreaMM2 = 0.010, sparsePEExtraMM2 = 0.006, sramAreaMM2PerKiB = 0.012,
+         decompressorAreaMM2 = 0.05;
 
   uint32_t numPEs() const { return peRows * peCols; }
   bool supports(Format f) const;
@@ -153,8 +153,8 @@ struct Command {
   }
   uint32_t flags() const { return static_cast<uint32_t>(w[0] >> 32); }
 
-  static Command dmaWeight(uint32_t region, uint64_t dramOffset,
-                           uint64_t bytes, uint64_t wbufOffset);
+  static Command dmaWeight(uint32_t region, uint64_t dramOffset, uint64_t bytes,
+                           uint64_t wbufOffset);
   static Command dmaAct(uint32_t region, uint64_t dramOffset,
                         uint64_t rowStrideBytes, uint32_t rows, uint32_t cols,
                         uint64_t abufOffset);
@@ -200,7 +200,12 @@ bool decodeLaunch(const uint8_t *data, uint64_t size, Launch &out,
 /// A whole program for a hardware back end: DRAM buffers (inputs, outputs,
 /// temporaries and the packed weight images), then launches whose regions
 /// name buffers.
-enum class BufferKind : uint8_t { Input = 0, Output = 1, Temp = 2, Weights = 3 };
+enum class BufferKind : uint8_t {
+  Input = 0,
+  Output = 1,
+  Temp = 2,
+  Weights = 3
+};
 struct ProgramBuffer {
   BufferKind kind = BufferKind::Temp;
   uint64_t bytes = 0;
@@ -260,9 +265,8 @@ bool simulate(const Launch &launch, void *const *regions,
 /// per-PE work from the tile's stored values, activation density `actDensity`
 /// when the arch skips zero activations.
 uint64_t estimateComputeCycles(const Arch &arch, Format fmt,
-                               const uint8_t *tile, uint64_t bytes,
-                               uint32_t M, uint32_t K, uint32_t B,
-                               double actDensity);
+                               const uint8_t *tile, uint64_t bytes, uint32_t M,
+                               uint32_t K, uint32_t B, double actDensity);
 /// The analytical model of a whole launch: the simulator's engine schedule
 /// (DMA / compute overlap through buffer ranges), with each compute's
 /// cycles from estimateComputeCycles at activation density `actDensity`,

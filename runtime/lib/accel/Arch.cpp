@@ -26,8 +26,8 @@ double Arch::areaMM2() const {
   double pe = peAreaMM2 * macsPerPE;
   if (sparsePEs && decodesSparse())
     pe += sparsePEExtraMM2;
-  double area = numPEs() * pe +
-                sramAreaMM2PerKiB * (double(weightKiB) + actKiB + outKiB);
+  double area =
+      numPEs() * pe + sramAreaMM2PerKiB * (double(weightKiB) + actKiB + outKiB);
   if (!sparsePEs && decodesSparse())
     area += decompressorAreaMM2;
   return area;
@@ -57,9 +57,9 @@ std::string Arch::validate() const {
   for (uint32_t i = 0; i < numFormats; ++i)
     if (!formats[i].valid())
       return "invalid format " + formats[i].str();
-  for (double v : {macPJ, sramReadPJPerByte, sramWritePJPerByte, dramPJPerByte,
-                   decodePJ, peAreaMM2, sparsePEExtraMM2, sramAreaMM2PerKiB,
-                   decompressorAreaMM2})
+  for (double v :
+       {macPJ, sramReadPJPerByte, sramWritePJPerByte, dramPJPerByte, decodePJ,
+        peAreaMM2, sparsePEExtraMM2, sramAreaMM2PerKiB, decompressorAreaMM2})
     if (!(v >= 0) || v > 1e9)
       return "energy and area figures must be in [0, 1e9]";
   return "";
@@ -71,9 +71,8 @@ bool Arch::operator==(const Arch &o) const {
   for (uint32_t i = 0; i < numFormats && i < kMaxFormats; ++i)
     if (formats[i] != o.formats[i])
       return false;
-  return peRows == o.peRows && peCols == o.peCols &&
-         macsPerPE == o.macsPerPE && weightKiB == o.weightKiB &&
-         actKiB == o.actKiB && outKiB == o.outKiB &&
+  return peRows == o.peRows && peCols == o.peCols && macsPerPE == o.macsPerPE &&
+         weightKiB == o.weightKiB && actKiB == o.actKiB && outKiB == o.outKiB &&
          dramBytesPerCycle == o.dramBytesPerCycle &&
          dramLatency == o.dramLatency && freqMHz == o.freqMHz &&
          skipZeroActivations == o.skipZeroActivations &&

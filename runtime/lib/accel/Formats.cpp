@@ -46,8 +46,8 @@ bool parseFormat(std::string_view text, Format &out) {
   auto two = [&](std::string_view prefix, FormatKind kind) {
     if (text.substr(0, prefix.size()) != prefix || text.back() != '>')
       return false;
-    std::string body(text.substr(prefix.size(),
-                                 text.size() - prefix.size() - 1));
+    std::string body(
+        text.substr(prefix.size(), text.size() - prefix.size() - 1));
     unsigned x, y;
     char tail;
     if (sscanf(body.c_str(), "%u,%u%c", &x, &y, &tail) != 2 || x > 255 ||
@@ -253,8 +253,8 @@ bool forEachTileValue(
     uint64_t per = uint64_t(br) * bc;
     if (get<uint32_t>(data) != 0 || uint64_t(nnz) > uint64_t(prow) * pcol ||
         valsAt + 4 * per * nnz != bytes)
-      return fail("row pointers do not match the size (" +
-                  std::to_string(nnz) + " entries)");
+      return fail("row pointers do not match the size (" + std::to_string(nnz) +
+                  " entries)");
     for (uint32_t r = 0; r < prow; ++r) {
       uint32_t lo = get<uint32_t>(data + 4 * uint64_t(r));
       uint32_t hi = get<uint32_t>(data + 4 * (uint64_t(r) + 1));

@@ -39,7 +39,7 @@ constexpr uint64_t kComputeLatency = 8;
 uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 const char *opcodeName(unsigned op) {
-  static const char *names[] = {"",        "dma_weight", "dma_act", "compute",
+  static const char *names[] = {"",         "dma_weight", "dma_act", "compute",
                                 "epilogue", "dma_store",  "barrier"};
   return op < 7 ? names[op] : "unknown";
 }
@@ -145,8 +145,8 @@ struct Machine {
     for (const Access &x : accesses)
       for (const Span &s : spans[x.b])
         if (s.lo < x.hi && x.lo < s.hi)
-          start = std::max(start, x.write ? std::max(s.written, s.read)
-                                          : s.written);
+          start = std::max(start,
+                           x.write ? std::max(s.written, s.read) : s.written);
     uint64_t end = start + cycles;
     engineFree = end;
     for (const Access &x : accesses) {
@@ -270,11 +270,11 @@ struct Machine {
           },
           error);
       TileWork work;
-      if (!ok || !tileWork(a, f, buf[W].data() + woff, wbytes, M, K,
-                           [&](uint32_t k) -> uint64_t {
-                             return skip ? nonzero[k] : B;
-                           },
-                           work, error))
+      if (!ok ||
+          !tileWork(
+              a, f, buf[W].data() + woff, wbytes, M, K,
+              [&](uint32_t k) -> uint64_t { return skip ? nonzero[k] : B; },
+              work, error))
         return false;
       uint64_t t = cyclesOf(a, work, sparseDecode(a, f));
       stats.computeBusyCycles += t;
@@ -316,10 +316,10 @@ struct Machine {
       stats.computeBusyCycles += t;
       uint64_t bytes = B * M * 4;
       if (b)
-        schedule(computeFree, t,
-                 {{W, bias, bias + M * 4, false},
-                  {O, ooff, ooff + bytes, true}},
-                 op);
+        schedule(
+            computeFree, t,
+            {{W, bias, bias + M * 4, false}, {O, ooff, ooff + bytes, true}},
+            op);
       else
         schedule(computeFree, t, {{O, ooff, ooff + bytes, true}}, op);
       sram(bytes + (b ? M * 4 : 0), bytes);
@@ -345,16 +345,16 @@ uint64_t epilogueCycles(const Arch &arch, uint32_t B, uint32_t M) {
 }
 
 uint64_t estimateComputeCycles(const Arch &arch, Format fmt,
-                               const uint8_t *tile, uint64_t bytes,
-                               uint32_t M, uint32_t K, uint32_t B,
-                               double actDensity) {
+                               const uint8_t *tile, uint64_t bytes, uint32_t M,
+                               uint32_t K, uint32_t B, double actDensity) {
   double perValue = arch.skipZeroActivations ? B * actDensity : B;
   // Work in units of 1/1024 MAC so the expected density stays exact enough.
   uint64_t scaled = static_cast<uint64_t>(std::llround(perValue * 1024));
   TileWork work;
   std::string error;
-  if (!tileWork(arch, fmt, tile, bytes, M, K,
-                [&](uint32_t) { return scaled; }, work, error))
+  if (!tileWork(
+          arch, fmt, tile, bytes, M, K, [&](uint32_t) { return scaled; }, work,
+          error))
     return ~0ull;
   for (uint64_t &m : work.macs)
     m = ceilDiv(m, 1024);
@@ -484,13 +484,12 @@ std::string Stats::text() const {
              (unsigned long long)cyclesPerOpcode[i]);
     os << line;
   }
-  snprintf(line, sizeof(line),
-           "  DRAM: %llu bytes read, %llu written; SRAM: %llu read, %llu "
-           "written\n",
-           (unsigned long long)dramReadBytes,
-           (unsigned long long)dramWriteBytes,
-           (unsigned long long)sramReadBytes,
-           (unsigned long long)sramWriteBytes);
+  snprintf(
+      line, sizeof(line),
+      "  DRAM: %llu bytes read, %llu written; SRAM: %llu read, %llu "
+      "written\n",
+      (unsigned long long)dramReadBytes, (unsigned long long)dramWriteBytes,
+      (unsigned long long)sramReadBytes, (unsigned long long)sramWriteBytes);
   os << line;
   snprintf(line, sizeof(line),
            "  MACs: %llu performed, %llu useful; %llu index decodes; PE "

@@ -23,8 +23,8 @@ static uint64_t word0(Opcode op, Format f, uint32_t flags) {
          uint64_t(f.b) << 24 | uint64_t(flags) << 32;
 }
 
-Command Command::dmaWeight(uint32_t region, uint64_t dramOffset,
-                           uint64_t bytes, uint64_t wbufOffset) {
+Command Command::dmaWeight(uint32_t region, uint64_t dramOffset, uint64_t bytes,
+                           uint64_t wbufOffset) {
   Command c;
   c.w = {word0(Opcode::DmaWeight, {}, 0), region, dramOffset, bytes,
          wbufOffset};
@@ -34,8 +34,13 @@ Command Command::dmaAct(uint32_t region, uint64_t dramOffset,
                         uint64_t rowStrideBytes, uint32_t rows, uint32_t cols,
                         uint64_t abufOffset) {
   Command c;
-  c.w = {word0(Opcode::DmaAct, {}, 0), region, dramOffset, rowStrideBytes,
-         rows, cols, abufOffset};
+  c.w = {word0(Opcode::DmaAct, {}, 0),
+         region,
+         dramOffset,
+         rowStrideBytes,
+         rows,
+         cols,
+         abufOffset};
   return c;
 }
 Command Command::compute(Format fmt, uint64_t wbufOffset, uint64_t wbytes,
@@ -63,8 +68,13 @@ Command Command::dmaStore(uint64_t obufOffset, uint32_t region,
                           uint64_t dramOffset, uint64_t rowStrideBytes,
                           uint32_t rows, uint32_t cols) {
   Command c;
-  c.w = {word0(Opcode::DmaStore, {}, 0), obufOffset, region, dramOffset,
-         rowStrideBytes, rows, cols};
+  c.w = {word0(Opcode::DmaStore, {}, 0),
+         obufOffset,
+         region,
+         dramOffset,
+         rowStrideBytes,
+         rows,
+         cols};
   return c;
 }
 Command Command::barrier() {
@@ -116,9 +126,9 @@ struct Reader {
 };
 
 void writeArch(Writer &w, const Arch &a) {
-  for (uint32_t v : {a.peRows, a.peCols, a.macsPerPE, a.weightKiB, a.actKiB,
-                     a.outKiB, a.dramBytesPerCycle, a.dramLatency, a.freqMHz,
-                     a.numFormats})
+  for (uint32_t v :
+       {a.peRows, a.peCols, a.macsPerPE, a.weightKiB, a.actKiB, a.outKiB,
+        a.dramBytesPerCycle, a.dramLatency, a.freqMHz, a.numFormats})
     w.put<uint32_t>(v);
   for (const Format &f : a.formats) {
     w.put<uint8_t>(uint8_t(f.kind));
@@ -131,16 +141,15 @@ void writeArch(Writer &w, const Arch &a) {
   w.put<uint16_t>(0);
   w.put<uint32_t>(0);
   for (double v : {a.macPJ, a.sramReadPJPerByte, a.sramWritePJPerByte,
-                   a.dramPJPerByte, a.decodePJ, a.peAreaMM2,
-                   a.sparsePEExtraMM2, a.sramAreaMM2PerKiB,
-                   a.decompressorAreaMM2})
+                   a.dramPJPerByte, a.decodePJ, a.peAreaMM2, a.sparsePEExtraMM2,
+                   a.sramAreaMM2PerKiB, a.decompressorAreaMM2})
     w.put<double>(v);
 }
 
 bool readArch(Reader &r, Arch &a, std::string &error) {
-  for (uint32_t *v : {&a.peRows, &a.peCols, &a.macsPerPE, &a.weightKiB,
-                      &a.actKiB, &a.outKiB, &a.dramBytesPerCycle,
-                      &a.dramLatency, &a.freqMHz, &a.numFormats})
+  for (uint32_t *v :
+       {&a.peRows, &a.peCols, &a.macsPerPE, &a.weightKiB, &a.actKiB, &a.outKiB,
+        &a.dramBytesPerCycle, &a.dramLatency, &a.freqMHz, &a.numFormats})
     *v = r.get<uint32_t>();
   for (Format &f : a.formats) {
     uint8_t kind = r.get<uint8_t>();
@@ -161,10 +170,10 @@ bool readArch(Reader &r, Arch &a, std::string &error) {
     return false;
   }
   a.skipZeroActivations = skip, a.sparsePEs = sparse;
-  for (double *v : {&a.macPJ, &a.sramReadPJPerByte, &a.sramWritePJPerByte,
-                    &a.dramPJPerByte, &a.decodePJ, &a.peAreaMM2,
-                    &a.sparsePEExtraMM2, &a.sramAreaMM2PerKiB,
-                    &a.decompressorAreaMM2})
+  for (double *v :
+       {&a.macPJ, &a.sramReadPJPerByte, &a.sramWritePJPerByte, &a.dramPJPerByte,
+        &a.decodePJ, &a.peAreaMM2, &a.sparsePEExtraMM2, &a.sramAreaMM2PerKiB,
+        &a.decompressorAreaMM2})
     *v = r.get<double>();
   if (!r.ok) {
     error = "truncated arch block";
@@ -176,8 +185,7 @@ bool readArch(Reader &r, Arch &a, std::string &error) {
 
 /// Whether [offset, offset + count * unit) lies inside [0, capacity), with
 /// no overflow.
-bool inside(uint64_t offset, uint64_t count, uint64_t unit,
-            uint64_t capacity) {
+bool inside(uint64_t offset, uint64_t count, uint64_t unit, uint64_t capacity) {
   uint64_t len;
   if (__builtin_mul_overflow(count, unit, &len))
     return false;
@@ -211,9 +219,8 @@ std::string validateCommand(const Command &c, const Arch &a,
              std::to_string(regionBytes.size()) + " regions)";
     if (!inside(off, len, 1, regionBytes[id]))
       return "DRAM range [" + std::to_string(off) + ", +" +
-             std::to_string(len) + ") is outside region " +
-             std::to_string(id) + " (" + std::to_string(regionBytes[id]) +
-             " bytes)";
+             std::to_string(len) + ") is outside region " + std::to_string(id) +
+             " (" + std::to_string(regionBytes[id]) + " bytes)";
     return "";
   };
   auto buffer = [](const char *name, uint64_t off, uint64_t count,
@@ -350,7 +357,8 @@ bool decodeLaunch(const uint8_t *data, uint64_t size, Launch &l,
   for (size_t i = 0; i < l.commands.size(); ++i) {
     for (uint64_t &v : l.commands[i].w)
       v = r.get<uint64_t>();
-    if (std::string e = validateCommand(l.commands[i], l.arch, l.regionBytes); !e.empty()) {
+    if (std::string e = validateCommand(l.commands[i], l.arch, l.regionBytes);
+        !e.empty()) {
       error = "command #" + std::to_string(i) + ": " + e;
       return false;
     }
@@ -477,8 +485,8 @@ bool decodeProgram(const uint8_t *data, uint64_t size, Program &p,
       p.launchBuffers[i].push_back(id);
     }
     uint64_t consumed = 0;
-    if (!r.skipTo8() || !decodeLaunch(data + r.pos, size - r.pos,
-                                      p.launches[i], consumed, error)) {
+    if (!r.skipTo8() || !decodeLaunch(data + r.pos, size - r.pos, p.launches[i],
+                                      consumed, error)) {
       error = "launch #" + std::to_string(i) + ": " +
               (error.empty() ? "truncated" : error);
       return false;

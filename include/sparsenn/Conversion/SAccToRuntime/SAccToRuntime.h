@@ -1,4 +1,5 @@
-//===- SAccToRuntime.h - The SAccToRuntime conversion pass ----------*- C++ -*-===//
+//===- SAccToRuntime.h - The SAccToRuntime conversion pass ----------*- C++
+//-*-===//
 //
 // Part of SparseNN.
 //

@@ -90,32 +90,32 @@ bool sameFormats(const Arch &a, const Arch &b) {
 
 ParseResult parseFormatList(AsmParser &p, Arch &arch) {
   arch.numFormats = 0;
-  return p.parseCommaSeparatedList(AsmParser::Delimiter::Square,
-                                   [&]() -> ParseResult {
-    SMLoc loc = p.getCurrentLocation();
-    StringRef kw;
-    if (p.parseKeyword(&kw))
-      return failure();
-    std::string text = kw.str();
-    if (kw == "nm" || kw == "block") {
-      unsigned a, b;
-      if (p.parseLess() || p.parseInteger(a) || p.parseComma() ||
-          p.parseInteger(b) || p.parseGreater())
-        return failure();
-      text += "<" + std::to_string(a) + "," + std::to_string(b) + ">";
-    }
-    Format f;
-    if (!sparsenn::accel::parseFormat(text, f))
-      return p.emitError(loc, "invalid weight format '")
-             << text
-             << "' (expected dense, csr, bitmap, nm<n, m> with 0 < n < m "
-                "<= 16, or block<r, c> with r, c in [1, 64])";
-    if (arch.numFormats == sparsenn::accel::kMaxFormats)
-      return p.emitError(loc, "at most ")
-             << sparsenn::accel::kMaxFormats << " formats";
-    arch.formats[arch.numFormats++] = f;
-    return success();
-  });
+  return p.parseCommaSeparatedList(
+      AsmParser::Delimiter::Square, [&]() -> ParseResult {
+        SMLoc loc = p.getCurrentLocation();
+        StringRef kw;
+        if (p.parseKeyword(&kw))
+          return failure();
+        std::string text = kw.str();
+        if (kw == "nm" || kw == "block") {
+          unsigned a, b;
+          if (p.parseLess() || p.parseInteger(a) || p.parseComma() ||
+              p.parseInteger(b) || p.parseGreater())
+            return failure();
+          text += "<" + std::to_string(a) + "," + std::to_string(b) + ">";
+        }
+        Format f;
+        if (!sparsenn::accel::parseFormat(text, f))
+          return p.emitError(loc, "invalid weight format '")
+                 << text
+                 << "' (expected dense, csr, bitmap, nm<n, m> with 0 < n < m "
+                    "<= 16, or block<r, c> with r, c in [1, 64])";
+        if (arch.numFormats == sparsenn::accel::kMaxFormats)
+          return p.emitError(loc, "at most ")
+                 << sparsenn::accel::kMaxFormats << " formats";
+        arch.formats[arch.numFormats++] = f;
+        return success();
+      });
 }
 
 } // namespace
@@ -181,8 +181,8 @@ Attribute ArchAttr::parse(AsmParser &p, Type) {
     if (p.parseGreater())
       return {};
   }
-  return getChecked([&] { return p.emitError(p.getNameLoc()); },
-                    p.getContext(), arch);
+  return getChecked([&] { return p.emitError(p.getNameLoc()); }, p.getContext(),
+                    arch);
 }
 
 void ArchAttr::print(AsmPrinter &p) const {

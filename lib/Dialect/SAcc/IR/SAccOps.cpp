@@ -75,9 +75,8 @@ std::optional<accel::Command> mlir::sacc::toCommand(Operation *op) {
                                  o.getRelu());
       })
       .Case([](DmaStoreOp o) {
-        return Command::dmaStore(o.getBufOffset(), o.getRegion(),
-                                 o.getOffset(), o.getStride(), o.getRows(),
-                                 o.getCols());
+        return Command::dmaStore(o.getBufOffset(), o.getRegion(), o.getOffset(),
+                                 o.getStride(), o.getRows(), o.getCols());
       })
       .Case([](BarrierOp) { return Command::barrier(); })
       .Default([](Operation *) { return std::nullopt; });
@@ -126,9 +125,8 @@ LogicalResult LaunchOp::verifyRegions() {
         rt.getEncoding())
       return emitOpError() << (i < getInputs().size() ? "operand" : "result")
                            << " #"
-                           << (i < getInputs().size()
-                                   ? i
-                                   : i - getInputs().size())
+                           << (i < getInputs().size() ? i
+                                                      : i - getInputs().size())
                            << " must be a static-shaped dense f32 tensor, got "
                            << t;
   }
@@ -162,8 +160,7 @@ LogicalResult LaunchOp::verifyRegions() {
     std::string error;
     if (!accel::forEachTileValue(
             c->format(),
-            reinterpret_cast<const uint8_t *>(image->data()) +
-                it->second.first,
+            reinterpret_cast<const uint8_t *>(image->data()) + it->second.first,
             it->second.second, compute.getM(), compute.getK(),
             [](uint32_t, uint32_t, float) {}, error))
       return op.emitOpError() << error;

@@ -17,17 +17,16 @@
 
 namespace sparsenn::accel {
 inline llvm::hash_code hash_value(const Arch &a) {
-  llvm::hash_code h = llvm::hash_combine(
-      a.peRows, a.peCols, a.macsPerPE, a.weightKiB, a.actKiB, a.outKiB,
-      a.dramBytesPerCycle, a.dramLatency, a.freqMHz, a.skipZeroActivations,
-      a.sparsePEs);
+  llvm::hash_code h =
+      llvm::hash_combine(a.peRows, a.peCols, a.macsPerPE, a.weightKiB, a.actKiB,
+                         a.outKiB, a.dramBytesPerCycle, a.dramLatency,
+                         a.freqMHz, a.skipZeroActivations, a.sparsePEs);
   for (uint32_t i = 0; i < a.numFormats && i < kMaxFormats; ++i)
     h = llvm::hash_combine(h, uint8_t(a.formats[i].kind), a.formats[i].a,
                            a.formats[i].b);
   for (double d : {a.macPJ, a.sramReadPJPerByte, a.sramWritePJPerByte,
-                   a.dramPJPerByte, a.decodePJ, a.peAreaMM2,
-                   a.sparsePEExtraMM2, a.sramAreaMM2PerKiB,
-                   a.decompressorAreaMM2})
+                   a.dramPJPerByte, a.decodePJ, a.peAreaMM2, a.sparsePEExtraMM2,
+                   a.sramAreaMM2PerKiB, a.decompressorAreaMM2})
     h = llvm::hash_combine(h, llvm::bit_cast<uint64_t>(d));
   return h;
 }
