@@ -72,14 +72,14 @@ TEST(AccelFormats, PackThenDecodeGivesTheMatrixBack) {
 
 TEST(AccelFormats, SparseFormatsAreSmallerAtHighSparsity) {
   uint32_t rows = 64, cols = 64;
-  std::vector<float> w = randomWeights(Format{FormatKind::CSR}, rows, cols,
-                                       0.1, 2);
+  std::vector<float> w =
+      randomWeights(Format{FormatKind::CSR}, rows, cols, 0.1, 2);
   std::vector<uint8_t> dense, csr, bitmap;
   std::string error;
   ASSERT_TRUE(packTile(Format{FormatKind::Dense}, w.data(), cols, rows, cols,
                        dense, error));
-  ASSERT_TRUE(packTile(Format{FormatKind::CSR}, w.data(), cols, rows, cols,
-                       csr, error));
+  ASSERT_TRUE(packTile(Format{FormatKind::CSR}, w.data(), cols, rows, cols, csr,
+                       error));
   ASSERT_TRUE(packTile(Format{FormatKind::Bitmap}, w.data(), cols, rows, cols,
                        bitmap, error));
   EXPECT_EQ(dense.size(), 64u * 64 * 4);
@@ -123,14 +123,14 @@ TEST(AccelFormats, CorruptTilesAreRejected) {
   // A column index out of range.
   std::vector<uint8_t> bad = packed;
   bad[4 * 9] = 200;
-  EXPECT_FALSE(forEachTileValue(Format{FormatKind::CSR}, bad.data(),
-                                bad.size(), 8, 8, visit, error));
+  EXPECT_FALSE(forEachTileValue(Format{FormatKind::CSR}, bad.data(), bad.size(),
+                                8, 8, visit, error));
   // Row pointers that go backwards.
   bad = packed;
   uint32_t big = 1000;
   memcpy(bad.data() + 4, &big, 4);
-  EXPECT_FALSE(forEachTileValue(Format{FormatKind::CSR}, bad.data(),
-                                bad.size(), 8, 8, visit, error));
+  EXPECT_FALSE(forEachTileValue(Format{FormatKind::CSR}, bad.data(), bad.size(),
+                                8, 8, visit, error));
 }
 
 /// y[B, M] = act(x[B, K] W[M, K]^T + bias) on the accelerator, with W tiled
@@ -179,8 +179,8 @@ struct LinearCase {
         uint64_t aOff = slot * ahalf;
         cmds.push_back(Command::dmaWeight(0, at, bytes, wOff));
         cmds.push_back(Command::dmaAct(1, k0 * 4, K * 4, B, tk, aOff));
-        cmds.push_back(Command::compute(fmt, wOff, bytes, aOff, 0, tm, tk, B,
-                                        k0 > 0));
+        cmds.push_back(
+            Command::compute(fmt, wOff, bytes, aOff, 0, tm, tk, B, k0 > 0));
         if (k0 + tk >= K) {
           cmds.push_back(Command::epilogue(0, B, tm, m0 * 4, relu));
           cmds.push_back(Command::dmaStore(0, 2, m0 * 4, M * 4, B, tm));
@@ -285,9 +285,8 @@ TEST(AccelSimulator, TheModelMatchesTheSimulatorsComputeCycles) {
         for (size_t i = 0; i < c.launch.commands.size(); ++i)
           if (&c.launch.commands[i] == &cmd)
             at = c.launch.commands[i - 2].w[2];
-        model += estimateComputeCycles(arch, f, c.image.data() + at,
-                                       cmd.w[2], cmd.w[5], cmd.w[6], cmd.w[7],
-                                       1.0);
+        model += estimateComputeCycles(arch, f, c.image.data() + at, cmd.w[2],
+                                       cmd.w[5], cmd.w[6], cmd.w[7], 1.0);
       }
     EXPECT_EQ(model, stats.cyclesPerOpcode[unsigned(Opcode::Compute)])
         << f.str();
@@ -354,8 +353,8 @@ TEST(AccelStream, BadRecordsAreRejectedWithAReason) {
   expectError(withCommand(Command::compute(Format{FormatKind::NM, 2, 4}, 0, 4,
                                            0, 0, 1, 4, 1, false)),
               "not one the arch decodes");
-  expectError(withCommand(Command::compute(Format{FormatKind::CSR}, 0, 4, 0,
-                                           0, 1u << 20, 1u << 20, 1, false)),
+  expectError(withCommand(Command::compute(Format{FormatKind::CSR}, 0, 4, 0, 0,
+                                           1u << 20, 1u << 20, 1, false)),
               "overflows");
   Command unknown;
   unknown.w[0] = 42;
@@ -436,8 +435,7 @@ TEST(AccelCAPI, LaunchStatsAndErrors) {
   EXPECT_NE(std::string(sacc_stats_text()).find("compute"), std::string::npos);
   uint64_t wrong[] = {1, 2, 3};
   EXPECT_EQ(sacc_launch(bytes.data(), bytes.size(), regions, wrong, 3), -1);
-  EXPECT_NE(std::string(sacc_last_error()).find("region 0"),
-            std::string::npos);
+  EXPECT_NE(std::string(sacc_last_error()).find("region 0"), std::string::npos);
   sacc_reset();
   EXPECT_STREQ(sacc_last_error(), "");
 }

@@ -467,7 +467,16 @@ struct ConvertSNNToSAccPass
     } else {
       op.getResult().replaceAllUsesWith(result);
     }
+    // The weight (and a constant bias) now live in the image.
+    SmallVector<Operation *> constants;
+    for (Value v : {op.getWeight(), op.getBias()})
+      if (Operation *def = v ? v.getDefiningOp() : nullptr)
+        if (isa<arith::ConstantOp>(def))
+          constants.push_back(def);
     op.erase();
+    for (Operation *c : constants)
+      if (c->use_empty())
+        c->erase();
   }
 
   void printReport(const std::vector<ReportRow> &rows, const accel::Arch &a) {

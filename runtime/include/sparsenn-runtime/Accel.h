@@ -102,7 +102,7 @@ struct Arch {
   double macPJ = 3.7, sramReadPJPerByte = 1.25, sramWritePJPerByte = 1.5,
          dramPJPerByte = 160.0, decodePJ = 0.5;
   // Area, mm^2.
-  double peAreaMM2 = 0.010, sparsePEExtraMM2 = 0.006, sramAreaMM2PerKiB = 0.012,
+  double peAreaMM2 = 0.010, sparsePEExtraMM2 = 0.006, sramAreaMM2PerKiB = 0.005,
          decompressorAreaMM2 = 0.05;
 
   uint32_t numPEs() const { return peRows * peCols; }

@@ -28,7 +28,7 @@ def SAcc_ArchAttr : AttrDef<SAcc_Dialect, "Arch"> {
                mac_pj = 3.7, sram_read_pj_per_byte = 1.25,
                sram_write_pj_per_byte = 1.5, dram_pj_per_byte = 160.0,
                decode_pj = 0.5, pe_area_mm2 = 0.01,
-               sparse_pe_extra_mm2 = 0.006, sram_area_mm2_per_kib = 0.012,
+               sparse_pe_extra_mm2 = 0.006, sram_area_mm2_per_kib = 0.005,
                decompressor_area_mm2 = 0.05>
     ```
 
