@@ -20,7 +20,9 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     [ToolSubst("sparse-opt", unresolved="fatal"),
-     ToolSubst("sparse-runner", unresolved="fatal")],
+     ToolSubst("sparse-runner", unresolved="fatal"),
+     ToolSubst("sparse-translate", unresolved="fatal"),
+     ToolSubst("sacc-run", unresolved="fatal")],
     [config.sparsenn_tools_dir])
 # Debian's NumPy lives under /usr/bin/python3, pinned at configure time.
 config.substitutions.append(("%python", config.python_executable))

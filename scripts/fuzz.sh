@@ -3,6 +3,9 @@
 # a bounded time from its committed seed corpus. Usage: scripts/fuzz.sh [SECONDS]
 # (default 60 per target). A crash leaves its input in build/fuzz/ and fails.
 #   fuzz-readers             runtime/'s .npy and .mtx readers (runtime/fuzz/corpus)
+#   fuzz-accel               the accelerator's command-stream reader and simulator
+#                            (runtime/fuzz/corpus-accel: programs from
+#                            sparse-translate --sacc-to-commands)
 #   sparsenn-fuzz-pipeline   the MLIR parser + verifier + SparseNN's front half
 #                            (tools/fuzz), when scripts/sanitize.sh has built it;
 #                            seeds: every test/ file, split at `// -----`
@@ -23,6 +26,18 @@ rm -f crash-* leak-* timeout-* oom-*
 echo "== fuzz-readers for ${SECONDS_PER_TARGET}s"
 ./fuzz-readers corpus-readers -max_total_time="$SECONDS_PER_TARGET" \
   -max_len=4096 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+# The accelerator's command streams: decoder and simulator.
+cd "$ROOT"
+mkdir -p "$OUT/corpus-accel"
+clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
+  -fno-sanitize-recover=undefined -I"$ROOT/runtime/include" \
+  "$ROOT/runtime/fuzz/FuzzAccel.cpp" "$ROOT"/runtime/lib/accel/*.cpp \
+  -o "$OUT/fuzz-accel"
+cp "$ROOT"/runtime/fuzz/corpus-accel/* "$OUT/corpus-accel/"
+cd "$OUT"
+echo "== fuzz-accel for ${SECONDS_PER_TARGET}s"
+./fuzz-accel corpus-accel -max_total_time="$SECONDS_PER_TARGET" \
+  -max_len=8192 -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
 ASAN_BUILD="${SPARSENN_ASAN_BUILD_DIR:-$ROOT/build-asan}"
 if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" ]; then
   mkdir -p corpus-pipeline

@@ -19,6 +19,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tools = [
     ToolSubst("sparse-opt", unresolved="fatal"),
     ToolSubst("sparse-runner", unresolved="fatal"),
+    ToolSubst("sparse-translate", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, [config.sparsenn_tools_dir])
 config.substitutions.append(("%python", config.python_executable))

@@ -86,8 +86,7 @@ int main(int argc, char **argv) {
     else if (programPath.empty())
       programPath = a;
     else
-      fatal("more than one program given ('" + programPath + "', '" + a +
-            "')");
+      fatal("more than one program given ('" + programPath + "', '" + a + "')");
   }
   if (programPath.empty())
     fatal("no program given (see --help)");
@@ -208,6 +207,7 @@ int main(int argc, char **argv) {
     }
     printf("%s\n", line.c_str());
   }
+  fflush(stdout); // results first, then the statistics
   if (stats == "json")
     fprintf(stderr, "%s\n", total.json().c_str());
   else if (stats == "text")

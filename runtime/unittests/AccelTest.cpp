@@ -359,6 +359,29 @@ TEST(AccelStream, BadRecordsAreRejectedWithAReason) {
   Command unknown;
   unknown.w[0] = 42;
   expectError(withCommand(unknown), "unknown opcode 42");
+  // Found by fuzz-accel: f32 tiles at unaligned buffer offsets.
+  expectError(withCommand(Command::compute(Format{FormatKind::CSR}, 0, 4, 0, 2,
+                                           1, 4, 1, false)),
+              "output buffer offset 2 is not a multiple of 4");
+  expectError(withCommand(Command::epilogue(0, 1, 4, 6, false)),
+              "weight buffer offset 6 is not a multiple of 4");
+  // Found by fuzz-accel: a record whose length is shorter than its header.
+  bad = good;
+  uint64_t four = 4;
+  memcpy(bad.data() + 8, &four, 8);
+  expectError(bad, "shorter than its header");
+}
+
+TEST(AccelStream, EmptyTilesNeverTouchMemory) {
+  // Found by fuzz-accel: zero columns with a huge row stride.
+  LinearCase c;
+  c.build(archWith({Format{FormatKind::CSR}}));
+  c.launch.commands.insert(c.launch.commands.begin(),
+                           Command::dmaAct(1, 0, ~0ull / 2, 3, 0, 0));
+  Stats stats;
+  std::string error;
+  EXPECT_TRUE(c.run(stats, error)) << error;
+  c.expectCorrect();
 }
 
 TEST(AccelStream, ACorruptTileFailsTheLaunchNotTheProcess) {

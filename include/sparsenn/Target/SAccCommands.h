@@ -1,4 +1,5 @@
-//===- SAccCommands.h - sacc -> the accelerator's command stream -*- C++ -*-===//
+//===- SAccCommands.h - sacc -> the accelerator's command stream -*- C++
+//-*-===//
 //
 // Part of SparseNN. Serializes a function whose layers all run on the
 // accelerator (after convert-snn-to-sacc) into a program for a hardware back

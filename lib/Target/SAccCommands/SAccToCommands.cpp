@@ -4,9 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsenn/Target/SAccCommands.h"
 #include "sparsenn/Dialect/SAcc/IR/SAccOps.h"
 #include "sparsenn/InitAllDialects.h"
+#include "sparsenn/Target/SAccCommands.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
@@ -73,9 +73,9 @@ LogicalResult mlir::sacc::buildProgram(ModuleOp module, StringRef entry,
       accel::ProgramBuffer w;
       w.kind = accel::BufferKind::Weights;
       w.bytes = image->size();
-      program.image.resize(
-          (program.image.size() + kImageAlign - 1) / kImageAlign * kImageAlign,
-          0);
+      program.image.resize((program.image.size() + kImageAlign - 1) /
+                               kImageAlign * kImageAlign,
+                           0);
       w.imageOffset = program.image.size();
       program.image.insert(program.image.end(), image->begin(), image->end());
       buffers.push_back(w);

@@ -212,7 +212,7 @@ struct Machine {
                cols = load ? c.w[5] : c.w[6], boff = load ? c.w[6] : c.w[1];
       uint8_t *dramBase = static_cast<uint8_t *>(regions[reg]) + off;
       uint8_t *chip = buf[load ? A : O].data() + boff;
-      for (uint64_t r = 0; regions[reg] && r < rows; ++r) {
+      for (uint64_t r = 0; regions[reg] && cols && r < rows; ++r) {
         if (load)
           memcpy(chip + r * cols * 4, dramBase + r * stride, cols * 4);
         else

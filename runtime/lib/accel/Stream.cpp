@@ -108,7 +108,7 @@ struct Reader {
   bool ok = true;
   template <typename T> T get() {
     T v{};
-    if (!ok || size - pos < sizeof(T)) {
+    if (!ok || pos > size || size - pos < sizeof(T)) {
       ok = false;
       return v;
     }
@@ -225,6 +225,10 @@ std::string validateCommand(const Command &c, const Arch &a,
   };
   auto buffer = [](const char *name, uint64_t off, uint64_t count,
                    uint64_t unit, uint64_t cap) -> std::string {
+    // f32 data sits at 4-byte aligned buffer offsets.
+    if (unit == 4 && off % 4)
+      return std::string(name) + " buffer offset " + std::to_string(off) +
+             " is not a multiple of 4";
     if (!inside(off, count, unit, cap))
       return std::string(name) + " buffer range at " + std::to_string(off) +
              " of " + std::to_string(count) + "x" + std::to_string(unit) +
@@ -328,6 +332,11 @@ bool decodeLaunch(const uint8_t *data, uint64_t size, Launch &l,
     error = "launch record version " + std::to_string(version) +
             " is not supported (this simulator reads version " +
             std::to_string(kStreamVersion) + ")";
+    return false;
+  }
+  if (total < r.pos) {
+    error = "a launch record of " + std::to_string(total) +
+            " bytes is shorter than its header";
     return false;
   }
   if (total > size) {
