@@ -34,7 +34,7 @@ if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null
 fi
 ninja -C "$ASAN_BUILD" -j"${SPARSENN_JOBS:-2}" sparse-opt sparse-runner \
-  sparsenn-fuzz-pipeline
+  sparse-translate sacc-run sparsenn-fuzz-pipeline
 
 echo "== lit suites under ASan + UBSan"
 ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0:allocator_may_return_null=1 \
@@ -52,10 +52,20 @@ while IFS= read -r model; do
   [ -f "$dir/x.npy" ] || continue
   inputs=(--input=@"$dir/x.npy")
   for b in "$dir"/b[0-9]*.npy; do [ -f "$b" ] && inputs+=(--input=@"$b"); done
-  if ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=1 \
-      "$ASAN_BUILD/bin/sparse-runner" "$model" --entry=main "${inputs[@]}" \
-      --quiet > /dev/null 2> "$ASAN_BUILD/leak.log"; then
-    checked=$((checked + 1))
+  # The accelerator suite's models run on the accelerator target too.
+  targets=("--target=cpu")
+  case "$dir" in */accel-*) targets+=("--target=accel") ;; esac
+  ok=1
+  for target in "${targets[@]}"; do
+    if ! ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=1 \
+        "$ASAN_BUILD/bin/sparse-runner" "$model" --entry=main "${inputs[@]}" \
+        "$target" --quiet > /dev/null 2> "$ASAN_BUILD/leak.log"; then
+      ok=0
+      break
+    fi
+  done
+  if [ "$ok" = 1 ]; then
+    checked=$((checked + ${#targets[@]}))
   elif grep -q "Sanitizer" "$ASAN_BUILD/leak.log"; then
     cat "$ASAN_BUILD/leak.log"
     echo "sanitizer error in sparse-runner $model" >&2
