@@ -210,9 +210,11 @@ struct Machine {
       uint64_t reg = load ? c.w[1] : c.w[2], off = load ? c.w[2] : c.w[3],
                stride = load ? c.w[3] : c.w[4], rows = load ? c.w[4] : c.w[5],
                cols = load ? c.w[5] : c.w[6], boff = load ? c.w[6] : c.w[1];
-      uint8_t *dramBase = static_cast<uint8_t *>(regions[reg]) + off;
       uint8_t *chip = buf[load ? A : O].data() + boff;
+      // No data to move for an empty tile, or in the model's run (null
+      // regions other than the image).
       for (uint64_t r = 0; regions[reg] && cols && r < rows; ++r) {
+        uint8_t *dramBase = static_cast<uint8_t *>(regions[reg]) + off;
         if (load)
           memcpy(chip + r * cols * 4, dramBase + r * stride, cols * 4);
         else
