@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn-runtime/Accel.h"
+#include "sparsenn/ExecutionEngine/Jit.h"
 #include "sparsenn-runtime/IO.h"
 #include "sparsenn/Dialect/SAcc/IR/SAccAttrs.h"
 #include "sparsenn/Dialect/SNN/Utils/SparsePacking.h"
@@ -17,8 +18,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
@@ -27,14 +26,11 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/Target/TargetMachine.h"
 
 #include "sparsenn/Tools/InputCheck.h"
 
@@ -133,6 +129,9 @@ static cl::opt<bool> quiet("quiet",
 
 namespace {
 
+using sparsenn::Buffer;
+using sparsenn::dtypeOf;
+
 /// A failure whose message has been printed.
 struct UserError {};
 
@@ -148,46 +147,6 @@ std::string typeStr(Type t) {
   os << t;
   return s;
 }
-
-std::optional<snn_dtype> dtypeOf(Type t) {
-  if (t.isF32())
-    return SNN_DTYPE_F32;
-  if (t.isF64())
-    return SNN_DTYPE_F64;
-  if (t.isInteger(32))
-    return SNN_DTYPE_I32;
-  if (t.isInteger(64))
-    return SNN_DTYPE_I64;
-  return std::nullopt;
-}
-
-/// An owned array plus a C-ABI memref descriptor pointing at it.
-struct Buffer {
-  snn_array array{};
-  std::vector<int64_t> descriptor;
-
-  Buffer() = default;
-  Buffer(const Buffer &) = delete;
-  Buffer(Buffer &&other) noexcept
-      : array(other.array), descriptor(std::move(other.descriptor)) {
-    other.array.data = nullptr;
-  }
-  ~Buffer() { snn_array_free(&array); }
-
-  /// {allocated, aligned, offset, sizes..., strides...}
-  void makeDescriptor() {
-    int r = array.rank;
-    descriptor.assign(3 + 2 * r, 0);
-    std::memcpy(&descriptor[0], &array.data, sizeof(void *));
-    std::memcpy(&descriptor[1], &array.data, sizeof(void *));
-    int64_t stride = 1;
-    for (int d = r - 1; d >= 0; --d) {
-      descriptor[3 + d] = array.shape[d];
-      descriptor[3 + r + d] = stride;
-      stride *= array.shape[d];
-    }
-  }
-};
 
 //===----------------------------------------------------------------------===//
 // Inputs
@@ -459,46 +418,6 @@ void loadInput(const std::string &spec, unsigned index, RankedTensorType type,
 // Results
 //===----------------------------------------------------------------------===//
 
-/// A view of a result memref descriptor.
-struct ResultView {
-  RankedTensorType type;
-  const int64_t *desc;
-
-  void *allocated() const { return reinterpret_cast<void *>(desc[0]); }
-  char *aligned() const { return reinterpret_cast<char *>(desc[1]); }
-  int64_t offset() const { return desc[2]; }
-  int64_t size(int d) const { return desc[3 + d]; }
-  int64_t stride(int d) const { return desc[3 + type.getRank() + d]; }
-
-  /// Copies the (possibly strided) result into a C-order array.
-  Buffer toArray() const {
-    Buffer buf;
-    char err[512];
-    int r = type.getRank();
-    int64_t shape[SNN_MAX_RANK];
-    for (int d = 0; d < r; ++d)
-      shape[d] = size(d);
-    snn_dtype dtype = *dtypeOf(type.getElementType());
-    if (snn_array_alloc(&buf.array, dtype, r, shape, err, sizeof(err)))
-      fatal(err);
-    size_t elt = snn_dtype_size(dtype);
-    std::vector<int64_t> idx(r, 0);
-    for (int64_t i = 0; i < buf.array.num_elements; ++i) {
-      int64_t at = offset();
-      for (int d = 0; d < r; ++d)
-        at += idx[d] * stride(d);
-      std::memcpy(static_cast<char *>(buf.array.data) + i * elt,
-                  aligned() + at * elt, elt);
-      for (int d = r - 1; d >= 0; --d) {
-        if (++idx[d] < shape[d])
-          break;
-        idx[d] = 0;
-      }
-    }
-    return buf;
-  }
-};
-
 void printArray(const snn_array &a, llvm::raw_ostream &os) {
   for (int d = 0; d < a.rank; ++d)
     os << a.shape[d] << "x";
@@ -710,96 +629,27 @@ int main(int argc, char **argv) {
   if (failed(pm.run(*module)))
     fatal("compilation failed (see the diagnostics above)");
 
-  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!tmBuilder)
-    fatal("cannot detect the host target: " +
-          llvm::toString(tmBuilder.takeError()));
-  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
-  auto tm = tmBuilder->createTargetMachine();
-  if (!tm)
-    fatal("cannot create a target machine: " + llvm::toString(tm.takeError()));
-  std::vector<StringRef> libs = {SPARSENN_C_RUNNER_UTILS};
+  sparsenn::JitOptions jitOptions;
+  jitOptions.sharedLibs = {SPARSENN_C_RUNNER_UTILS};
   if (threads > 1)
-    libs.push_back(SPARSENN_LIBOMP);
-  // Every function gets the host CPU and its features as attributes, so the
-  // LLVM optimizer and code generator use them (AVX-512 masked loads, FMA)
-  // whatever target machine the JIT builds internally.
-  std::string hostCPU = (*tm)->getTargetCPU().str();
-  std::string hostFeatures = (*tm)->getTargetFeatureString().str();
-  auto optimize = makeOptimizingTransformer(3, 0, tm->get());
-  auto transformer = [&](llvm::Module *m) -> llvm::Error {
-    for (llvm::Function &f : *m) {
-      if (f.isDeclaration())
-        continue;
-      f.addFnAttr("target-cpu", hostCPU);
-      if (!hostFeatures.empty())
-        f.addFnAttr("target-features", hostFeatures);
-    }
-    return optimize(m);
-  };
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  engineOptions.sharedLibPaths = libs;
-  auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*tm));
-  if (!engine)
-    fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));
-  // The accelerator runtime is linked into this tool.
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner("sacc_launch")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&sacc_launch),
-        llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
-  (*engine)->initialize();
-  std::string cifaceName = "_mlir_ciface_" + entryName;
-  if (auto fn = (*engine)->lookupPacked(cifaceName); !fn) {
-    llvm::consumeError(fn.takeError());
-    fatal("the compiled module has no C entry point for '" + entryName + "'");
-  }
+    jitOptions.sharedLibs.push_back(SPARSENN_LIBOMP);
+  auto fn = sparsenn::JitFunction::create(*module, entryName, resultTypes,
+                                          jitOptions);
+  if (!fn)
+    fatal("JIT compilation failed: " + llvm::toString(fn.takeError()));
   double jitMs = std::chrono::duration<double, std::milli>(
                      std::chrono::steady_clock::now() - jitStart)
                      .count();
 
-  // Arguments: a pointer to the results (when any), then one descriptor
-  // pointer per buffer.
-  std::vector<size_t> resultOffsets;
-  size_t resultWords = 0;
-  for (auto t : resultTypes) {
-    resultOffsets.push_back(resultWords);
-    resultWords += 3 + 2 * t.getRank();
-  }
-  std::vector<int64_t> results(std::max<size_t>(resultWords, 1));
-  std::vector<void *> pointers;
-  if (!resultTypes.empty())
-    pointers.push_back(results.data());
-  for (Buffer &b : buffers)
-    pointers.push_back(b.descriptor.data());
-  std::vector<void *> packedArgs;
-  for (void *&p : pointers)
-    packedArgs.push_back(&p);
-
-  auto call = [&]() {
-    if (llvm::Error err = (*engine)->invokePacked(cifaceName, packedArgs))
+  std::vector<sparsenn::Buffer *> callArgs;
+  for (sparsenn::Buffer &b : buffers)
+    callArgs.push_back(&b);
+  std::vector<sparsenn::Buffer> results;
+  auto check = [&](llvm::Error err) {
+    if (err)
       fatal("call failed: " + llvm::toString(std::move(err)));
-    if (accel && *sacc_last_error())
-      fatal(llvm::Twine("the accelerator failed: ") + sacc_last_error());
   };
-  // Frees result buffers the generated code allocated (not constants, which
-  // carry a dead sentinel, nor inputs passed through).
-  auto freeResults = [&]() {
-    for (size_t k = 0; k < resultTypes.size(); ++k) {
-      void *p = reinterpret_cast<void *>(results[resultOffsets[k]]);
-      bool isInput = llvm::any_of(
-          buffers, [&](const Buffer &b) { return b.array.data == p; });
-      if (p && p != reinterpret_cast<void *>(0xdeadbeef) && !isInput)
-        free(p);
-    }
-  };
-
-  sacc_reset();
-  call();
+  check((*fn)->call(callArgs, results));
   if (accel && stats == "json")
     llvm::errs() << sacc_stats_json() << "\n";
   else if (accel && stats == "text")
@@ -807,9 +657,8 @@ int main(int argc, char **argv) {
   if (benchmark > 0) {
     std::vector<double> times;
     for (unsigned i = 0; i < benchmark; ++i) {
-      freeResults();
       auto start = std::chrono::steady_clock::now();
-      call();
+      check((*fn)->callAndDiscard(callArgs));
       times.push_back(std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - start)
                           .count());
@@ -821,9 +670,7 @@ int main(int argc, char **argv) {
         static_cast<unsigned>(benchmark));
   }
 
-  for (auto [k, t] : llvm::enumerate(resultTypes)) {
-    ResultView view{t, results.data() + resultOffsets[k]};
-    Buffer out = view.toArray();
+  for (auto [k, out] : llvm::enumerate(results)) {
     if (!outputs.empty()) {
       char err[512];
       if (snn_npy_write(outputs[k].c_str() + 1, &out.array, err, sizeof(err)))
@@ -832,6 +679,5 @@ int main(int argc, char **argv) {
       printArray(out.array, llvm::outs());
     }
   }
-  freeResults();
   return 0;
 }
