@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test suite: the lit suites
-# (IR tests and integration tests), the runtime's unit tests, a short fuzz
-# run, and the lit suites again under ASan + UBSan (scripts/sanitize.sh).
+# (IR tests and integration tests), the runtime's unit tests, the Python
+# package's pytest suite, the lit suites again under ASan + UBSan
+# (scripts/sanitize.sh), and a short fuzz run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -13,6 +14,9 @@ ctest --test-dir "$BUILD/runtime" --output-on-failure
 
 echo "== lit suites (test/ and integration_test/)"
 ninja -C "$BUILD" check-sparsenn
+
+echo "== the Python package (pytest)"
+PYTHONPATH="$BUILD/python" /usr/bin/python3 -m pytest -q "$ROOT/python/tests"
 
 echo "== the same suites with AddressSanitizer + UBSan, and a leak check"
 "$ROOT/scripts/sanitize.sh"

@@ -66,7 +66,9 @@ def ConvertSNNToSAccPass : Pass<"convert-snn-to-sacc", "ModuleOp"> {
            "Fraction of nonzero activations the model assumes after a ReLU, "
            "for archs that skip zero activations (default 0.5; 1 elsewhere)">,
     Option<"report", "report", "std::string", "\"none\"",
-           "Per-layer mapping report on stderr: none (default), text or json">
+           "Per-layer mapping report: none (default), text or json">,
+    Option<"reportFile", "report-file", "std::string", "\"-\"",
+           "Where the report goes ('-', the default: stderr)">
   ];
   let dependentDialects = [
     "::mlir::sacc::SAccDialect",

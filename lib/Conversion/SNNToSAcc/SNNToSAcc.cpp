@@ -17,6 +17,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -482,7 +484,17 @@ struct ConvertSNNToSAccPass
   void printReport(const std::vector<ReportRow> &rows, const accel::Arch &a) {
     if (report == "none")
       return;
-    llvm::raw_ostream &os = llvm::errs();
+    std::string error;
+    std::unique_ptr<llvm::ToolOutputFile> file;
+    if (reportFile != "-") {
+      file = openOutputFile(reportFile, &error);
+      if (!file) {
+        getOperation().emitError() << "convert-snn-to-sacc: " << error;
+        return signalPassFailure();
+      }
+      file->keep();
+    }
+    llvm::raw_ostream &os = file ? file->os() : llvm::errs();
     if (report == "json") {
       llvm::json::Array layers;
       for (const ReportRow &r : rows) {

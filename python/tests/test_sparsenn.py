@@ -1,0 +1,259 @@
+"""Tests of the sparsenn Python package: models from layers, MLIR and PyTorch,
+pruning, format selection, the CPU and accelerator targets, and errors.
+Every numeric result is compared with an independent NumPy (or PyTorch)
+reference. Run: PYTHONPATH=build/python /usr/bin/python3 -m pytest python/tests
+"""
+
+import numpy as np
+import pytest
+
+import sparsenn as snn
+
+RNG = np.random.default_rng(0)
+
+
+def rand(*shape):
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+def mlp_layers(sizes=(64, 128, 10), bias=True, final=None):
+    layers, ws = [], []
+    for i in range(len(sizes) - 1):
+        w = rand(sizes[i + 1], sizes[i]) / np.sqrt(sizes[i])
+        b = rand(sizes[i + 1]) if bias else None
+        layers.append(snn.Linear(w, b))
+        ws.append((w, b))
+        if i + 1 < len(sizes) - 1:
+            layers.append(snn.ReLU())
+    if final:
+        layers.append(final)
+    return layers, ws
+
+
+def mlp_ref(x, ws, final=None):
+    h = x.astype(np.float64)
+    for i, (w, b) in enumerate(ws):
+        h = h @ w.astype(np.float64).T + (0 if b is None else b)
+        if i + 1 < len(ws):
+            h = np.maximum(h, 0)
+    if final == "softmax":
+        e = np.exp(h - h.max(axis=-1, keepdims=True))
+        h = e / e.sum(axis=-1, keepdims=True)
+    return h
+
+
+def conv_ref(x, w, b, stride, pad):
+    """NCHW cross-correlation in float64 (padding top, left, bottom, right)."""
+    t, l, bo, r = pad
+    x = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (t, bo), (l, r)))
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    oh, ow = (h - kh) // stride + 1, (wd - kw) // stride + 1
+    y = np.zeros((n, o, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+            y[:, :, i, j] = np.tensordot(patch, w.astype(np.float64), ([1, 2, 3], [1, 2, 3]))
+    return y + b[None, :, None, None]
+
+
+# ---------------------------------------------------------------- CPU target
+
+@pytest.mark.parametrize("batch", [1, 7, 33])
+def test_mlp_dynamic_batch_matches_numpy(batch):
+    layers, ws = mlp_layers(final=snn.Softmax())
+    run = snn.Model.sequential(layers, input_shape=(None, 64)).compile()
+    x = rand(batch, 64)
+    y = run(x)
+    assert y.shape == (batch, 10) and y.dtype == np.float32
+    np.testing.assert_allclose(y, mlp_ref(x, ws, "softmax"), rtol=1e-4, atol=1e-5)
+
+
+def test_one_compile_serves_every_batch():
+    layers, ws = mlp_layers()
+    run = snn.Model.sequential(layers, input_shape=(None, 64)).compile()
+    for batch in (2, 16, 5):
+        x = rand(batch, 64)
+        np.testing.assert_allclose(run(x), mlp_ref(x, ws), rtol=1e-4, atol=1e-4)
+
+
+def magnitude_prune(w, sparsity):
+    """snn-prune's magnitude recipe per layer: the round(sparsity * size)
+    smallest magnitudes become zero."""
+    w = w.copy()
+    k = int(np.floor(sparsity * w.size + 0.5))
+    w.ravel()[np.argsort(np.abs(w).ravel(), kind="stable")[:k]] = 0
+    return w
+
+
+def test_pruned_and_selected_formats_match_numpy():
+    layers, ws = mlp_layers(sizes=(256, 512, 64))
+    model = snn.Model.sequential(layers, input_shape=(32, 256))
+    pruned = model.prune("magnitude", sparsity=0.9)
+    rep = pruned.report(batch_size=32)
+    assert [r["sparsity"] for r in rep] == pytest.approx([0.9, 0.9], abs=1e-3)
+    assert all(r["format"] != "dense" for r in rep), str(rep)
+    x = rand(32, 256)
+    want = mlp_ref(x, [(magnitude_prune(w, 0.9), b) for w, b in ws])
+    np.testing.assert_allclose(pruned.compile()(x), want, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(pruned.compile(select_formats=True)(x), want,
+                               rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("recipe,structure", [
+    ("nm", "nm 2:4"), ("block", "block 4x4"), ("magnitude", "unstructured")])
+def test_prune_recipes_leave_their_structure(recipe, structure):
+    model = snn.Model.sequential([snn.Linear(rand(64, 64))], input_shape=(8, 64))
+    row = model.prune(recipe, sparsity=0.75).report().rows[0]
+    assert row["structure"] == structure
+    assert row["sparsity"] == pytest.approx(0.5 if recipe == "nm" else 0.75, abs=0.01)
+
+
+def test_transformations_return_new_models():
+    model = snn.Model.sequential([snn.Linear(rand(8, 8))], input_shape=(2, 8))
+    before = model.mlir
+    pruned = model.prune("nm")
+    assert model.mlir == before and pruned.mlir != before
+
+
+def test_cnn_matches_numpy():
+    w1, b1 = rand(4, 1, 3, 3), rand(4)
+    w2, b2 = rand(10, 4 * 3 * 3) / 6, rand(10)
+    model = snn.Model.sequential(
+        [snn.Conv2d(w1, b1, padding=1), snn.ReLU(), snn.MaxPool2d(2),
+         snn.Flatten(), snn.Linear(w2, b2)], input_shape=(None, 1, 6, 6))
+    x = rand(3, 1, 6, 6)
+    h = np.maximum(conv_ref(x, w1, b1, 1, (1, 1, 1, 1)), 0)
+    h = h.reshape(3, 4, 3, 2, 3, 2).max(axis=(3, 5)).reshape(3, -1)
+    want = h @ w2.astype(np.float64).T + b2
+    np.testing.assert_allclose(model.compile()(x), want, rtol=1e-4, atol=1e-4)
+
+
+def test_mlir_text_and_multiple_results():
+    text = """
+    func.func @two(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+      %s = snn.add %a, %b : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+      %r = snn.relu %a : (tensor<2x3xf32>) -> tensor<2x3xf32>
+      return %s, %r : tensor<2x3xf32>, tensor<2x3xf32>
+    }"""
+    run = snn.Model(text, entry="two").compile()
+    a, b = rand(2, 3), rand(2, 3)
+    s, r = run(a, b)
+    np.testing.assert_allclose(s, a + b, rtol=1e-6)
+    np.testing.assert_array_equal(r, np.maximum(a, 0))
+
+
+def test_non_contiguous_inputs_are_copied_not_misread():
+    layers, ws = mlp_layers()
+    run = snn.Model.sequential(layers, input_shape=(None, 64)).compile()
+    x = rand(64, 10).T  # Fortran order
+    np.testing.assert_allclose(run(x), mlp_ref(x, ws), rtol=1e-4, atol=1e-4)
+
+
+def test_benchmark_reports_times():
+    run = snn.Model.sequential([snn.Linear(rand(16, 16))], input_shape=(4, 16)).compile()
+    t = run.benchmark(rand(4, 16), reps=5)
+    assert t["reps"] == 5 and 0 < t["min_ms"] <= t["median_ms"]
+    assert run.compile_ms > 0
+
+
+# -------------------------------------------------------- accelerator target
+
+@pytest.mark.parametrize("arch", ["eie", "scnn", "tc-2:4", "dense-decompress"])
+def test_accelerator_matches_numpy(arch):
+    layers, ws = mlp_layers(sizes=(64, 96, 16))
+    model = snn.Model.sequential(layers, input_shape=(8, 64))
+    model = model.prune("nm" if arch == "tc-2:4" else "magnitude", sparsity=0.8)
+    acc = model.compile(target="accel", arch=arch)
+    x = rand(8, 64)
+    cpu = model.compile()(x)
+    np.testing.assert_allclose(acc(x), cpu, rtol=1e-4, atol=1e-4)
+    stats = acc.accel_stats()
+    assert stats["launches"] == 2 and stats["cycles"] > 0
+    assert stats["energy_pj"]["total"] > 0
+    rep = acc.report()
+    assert [r["target"] for r in rep] == ["accel", "accel"]
+
+
+def test_accelerator_report_names_cpu_fallbacks():
+    layers, _ = mlp_layers(final=snn.Softmax())
+    rep = snn.Model.sequential(layers, input_shape=(4, 64)).report(target="accel")
+    assert rep.rows[-1]["target"] == "cpu"
+    assert "softmax" in rep.rows[-1]["op"] and rep.rows[-1]["reason"]
+    assert "predicted_cycles" in str(rep)
+
+
+# ------------------------------------------------------------------ PyTorch
+
+torch = pytest.importorskip("torch")
+
+
+def test_from_torch_mlp_and_cnn_match_pytorch():
+    torch.manual_seed(0)
+    mlp = torch.nn.Sequential(torch.nn.Linear(20, 30), torch.nn.Tanh(),
+                              torch.nn.Linear(30, 5), torch.nn.Softmax(dim=1))
+    cnn = torch.nn.Sequential(torch.nn.Conv2d(2, 4, 3, stride=2, padding=1),
+                              torch.nn.ReLU(), torch.nn.AvgPool2d(2),
+                              torch.nn.Flatten(), torch.nn.Linear(16, 3))
+    for module, shape in ((mlp, (6, 20)), (cnn, (2, 2, 8, 8))):
+        x = rand(*shape)
+        with torch.no_grad():
+            want = module(torch.from_numpy(x)).numpy()
+        got = snn.Model.from_torch(module, input_shape=(None,) + shape[1:]).compile()(x)
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_from_torch_names_an_unsupported_module():
+    module = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.LSTM(4, 4))
+    with pytest.raises(ValueError, match=r"module '1' \(LSTM\) has no sparsenn layer"):
+        snn.Model.from_torch(module, input_shape=(1, 4))
+
+
+# ------------------------------------------------------------------- errors
+
+def test_malformed_mlir_raises_compile_error_with_location():
+    with pytest.raises(snn.CompileError, match=r"<input>:1:\d+: error:"):
+        snn.Model("func.func @main(")
+
+
+def test_verifier_errors_carry_the_diagnostic():
+    text = """func.func @main(%x: tensor<2x4xf32>, %w: tensor<3x5xf32>) -> tensor<2x3xf32> {
+      %y = snn.linear %x, %w : (tensor<2x4xf32>, tensor<3x5xf32>) -> tensor<2x3xf32>
+      return %y : tensor<2x3xf32>
+    }"""
+    with pytest.raises(snn.CompileError, match="has IN = 4 but 'weight'"):
+        snn.Model(text)
+
+
+def test_bad_arguments():
+    run = snn.Model.sequential([snn.Linear(rand(4, 8))], input_shape=(None, 8)).compile()
+    with pytest.raises(TypeError, match="has dtype float64 but the model takes"):
+        run(np.zeros((2, 8)))
+    with pytest.raises(ValueError, match=r"has shape \(2, 9\) but the model takes"):
+        run(np.zeros((2, 9), np.float32))
+    with pytest.raises(TypeError, match="takes 1 argument"):
+        run()
+
+
+def test_bad_options():
+    model = snn.Model.sequential([snn.Linear(rand(4, 8))], input_shape=(2, 8))
+    with pytest.raises(ValueError, match="unknown pruning recipe"):
+        model.prune("random")
+    with pytest.raises(ValueError, match="unknown accelerator 'tpu'"):
+        model.compile(target="accel", arch="tpu")
+    with pytest.raises(ValueError, match="target must be"):
+        model.compile(target="gpu")
+    with pytest.raises(snn.CompileError, match="does not refer to a registered pass"):
+        model.transform("no-such-pass")
+    with pytest.raises(ValueError, match="Linear with 8 inputs cannot take shape"):
+        snn.Model.sequential([snn.Linear(rand(4, 8))], input_shape=(2, 9))
+
+
+def test_sparse_arguments_are_refused_clearly():
+    text = """#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+    func.func @main(%x: tensor<2x4xf32>, %w: tensor<3x4xf32, #CSR>) -> tensor<2x3xf32> {
+      %y = snn.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32, #CSR>) -> tensor<2x3xf32>
+      return %y : tensor<2x3xf32>
+    }"""
+    with pytest.raises(ValueError, match="argument #1 is sparse"):
+        snn.Model(text).compile()
