@@ -30,3 +30,9 @@ config.substitutions.append(
     ("%snncheck", config.python_executable + " " +
      os.path.join(config.test_source_root, "lib", "snncheck.py") +
      " --runner " + os.path.join(config.sparsenn_tools_dir, "sparse-runner")))
+
+# ONNX import tests need python3-onnx and PyTorch (to export models).
+import subprocess
+if subprocess.run([config.python_executable, "-c", "import onnx, torch"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("onnx")

@@ -33,8 +33,18 @@ from .layers import (AvgPool2d, Conv2d, Flatten, Layer, Linear, MaxPool2d,
                      ReLU, Sigmoid, Softmax, Tanh, build_module)
 
 __all__ = ["Model", "CompiledModel", "Report", "CompileError", "Layer",
+           "import_onnx", "OnnxImportError",
            "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "ReLU", "Sigmoid",
            "Tanh", "Softmax", "Flatten", "PRESETS"]
+
+from ._errors import OnnxImportError  # noqa: E402
+
+
+def import_onnx(model: Any) -> "Model":
+    """Imports an ONNX model (path, bytes or onnx.ModelProto) as a Model
+    whose @main takes the graph's inputs in order."""
+    return Model.from_onnx(model)
+
 
 #: The accelerator presets (docs/Accelerator.md); `arch=` also takes a
 #: "#sacc.arch<...>" attribute.
@@ -106,6 +116,14 @@ class Model:
         """A model applying `layers` in order to one input of `input_shape`
         (None for a dynamic dimension, usually the batch)."""
         return cls(build_module(list(layers), tuple(input_shape)))
+
+    @classmethod
+    def from_onnx(cls, model: Any) -> "Model":
+        """A model from an ONNX file (a path, bytes or an onnx.ModelProto;
+        python3-onnx). Raises OnnxImportError naming an unsupported op and
+        where it is in the graph."""
+        from .onnx_import import import_onnx
+        return cls(import_onnx(model))
 
     @classmethod
     def from_torch(cls, module: Any, input_shape: Sequence[Optional[int]]) -> "Model":

@@ -177,12 +177,12 @@ std::string typeStr(Type t) {
 class Program {
 public:
   Program(const std::string &text, const std::string &entry,
-          const std::string &target, const std::string &arch,
-          unsigned threads, int vl, bool selectFormats, int64_t batchSize)
+          const std::string &target, const std::string &arch, unsigned threads,
+          int vl, bool selectFormats, int64_t batchSize)
       : entry(entry), accel(target == "accel") {
     if (target != "cpu" && target != "accel")
-      throw py::value_error("target must be 'cpu' or 'accel', got '" +
-                            target + "'");
+      throw py::value_error("target must be 'cpu' or 'accel', got '" + target +
+                            "'");
     if (threads == 0)
       throw py::value_error("threads must be at least 1");
     if (vl < -1)
@@ -269,11 +269,11 @@ public:
         throw py::type_error("argument #" + std::to_string(i) +
                              " is not an array");
       if (!a.dtype().is(numpyDtype(want)))
-        throw py::type_error(
-            "argument #" + std::to_string(i) + " has dtype " +
-            std::string(py::str(a.dtype())) + " but the model takes " +
-            typeStr(type) + " (convert it, e.g. x.astype(np." +
-            std::string(py::str(numpyDtype(want))) + "))");
+        throw py::type_error("argument #" + std::to_string(i) + " has dtype " +
+                             std::string(py::str(a.dtype())) +
+                             " but the model takes " + typeStr(type) +
+                             " (convert it, e.g. x.astype(np." +
+                             std::string(py::str(numpyDtype(want))) + "))");
       bool ok = a.ndim() == type.getRank();
       for (int64_t d = 0; ok && d < type.getRank(); ++d)
         ok = type.isDynamicDim(d) || type.getDimSize(d) == a.shape(d);
@@ -281,17 +281,19 @@ public:
         std::string shape = "(";
         for (py::ssize_t d = 0; d < a.ndim(); ++d)
           shape += (d ? ", " : "") + std::to_string(a.shape(d));
-        throw py::value_error("argument #" + std::to_string(i) +
-                              " has shape " + shape + ") but the model "
-                              "takes " + typeStr(type));
+        throw py::value_error("argument #" + std::to_string(i) + " has shape " +
+                              shape +
+                              ") but the model "
+                              "takes " +
+                              typeStr(type));
       }
       py::array c = py::array::ensure(a, py::array::c_style);
       keep.push_back(c);
       int64_t shape[SNN_MAX_RANK];
       for (py::ssize_t d = 0; d < c.ndim(); ++d)
         shape[d] = c.shape(d);
-      buffers.push_back(sparsenn::Buffer::borrow(
-          const_cast<void *>(c.data()), want, c.ndim(), shape));
+      buffers.push_back(sparsenn::Buffer::borrow(const_cast<void *>(c.data()),
+                                                 want, c.ndim(), shape));
     }
     return buffers;
   }

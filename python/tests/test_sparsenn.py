@@ -257,3 +257,97 @@ def test_sparse_arguments_are_refused_clearly():
     }"""
     with pytest.raises(ValueError, match="argument #1 is sparse"):
         snn.Model(text).compile()
+
+
+# --------------------------------------------------------------------- ONNX
+
+onnx = pytest.importorskip("onnx")
+
+
+def export(module, x, opset, **kwargs):
+    import io
+    f = io.BytesIO()
+    torch.onnx.export(module, torch.from_numpy(x), f, opset_version=opset,
+                      input_names=["x"], output_names=["y"], **kwargs)
+    return f.getvalue()
+
+
+class OnnxNet(torch.nn.Module):
+    """Conv + BatchNorm (folded) + pooling, a flattening view, Gemm, a
+    LayerNorm, and element-wise / reduction arithmetic."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = torch.nn.Conv2d(2, 4, 3, padding=1)
+        self.bn = torch.nn.BatchNorm2d(4)
+        self.c2 = torch.nn.Conv2d(4, 4, 3, padding=1, groups=2)
+        self.bn2 = torch.nn.BatchNorm2d(4)
+        self.l = torch.nn.Linear(16, 6)
+        self.ln = torch.nn.LayerNorm(6)
+
+    def forward(self, x):
+        x = torch.sigmoid(self.bn(self.c(x)))
+        y = self.bn2(x)  # not after a conv: per-channel arithmetic
+        x = torch.nn.functional.max_pool2d(self.c2(y) + y, 2)
+        x = torch.nn.functional.avg_pool2d(x, 2)
+        x = x.view(x.size(0), -1)
+        h = self.ln(self.l(x))
+        h = torch.tanh(h) / torch.sqrt(torch.exp(h) + 1.0)
+        return torch.softmax(h - h.mean(dim=1, keepdim=True) * 0.5, dim=1)
+
+
+@pytest.mark.parametrize("opset", [11, 13, 17])
+@pytest.mark.parametrize("folding", [True, False])
+def test_onnx_import_matches_pytorch(opset, folding):
+    torch.manual_seed(opset)
+    net = OnnxNet().eval()
+    with torch.no_grad():
+        for bn in (net.bn, net.bn2):
+            bn.running_mean.uniform_(-1, 1)
+            bn.running_var.uniform_(0.5, 2)
+            bn.weight.uniform_(0.5, 1.5)
+    x = rand(3, 2, 8, 8)
+    data = export(net, x, opset, do_constant_folding=folding,
+                  dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+    ops = {n.op_type for n in onnx.load_from_string(data).graph.node}
+    if opset == 17:
+        assert "LayerNormalization" in ops
+    else:
+        assert {"ReduceMean", "Pow", "Sqrt"} <= ops  # LayerNorm spelled out
+    model = snn.import_onnx(data)
+    assert "func.func @main(%arg0: tensor<?x2x8x8xf32>)" in model.mlir
+    with torch.no_grad():
+        want = net(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(model.compile()(x), want, rtol=1e-4, atol=1e-5)
+
+
+def test_onnx_file_and_pruning(tmp_path):
+    torch.manual_seed(1)
+    net = torch.nn.Sequential(torch.nn.Linear(32, 64), torch.nn.ReLU(),
+                              torch.nn.Linear(64, 8))
+    x = rand(4, 32)
+    path = tmp_path / "mlp.onnx"
+    path.write_bytes(export(net, x, 13))
+    model = snn.Model.from_onnx(str(path)).prune("magnitude", sparsity=0.5)
+    w = [magnitude_prune(m.weight.detach().numpy(), 0.5) for m in (net[0], net[2])]
+    b = [m.bias.detach().numpy() for m in (net[0], net[2])]
+    np.testing.assert_allclose(model.compile()(x), mlp_ref(x, list(zip(w, b))),
+                               rtol=1e-4, atol=1e-4)
+
+
+def test_onnx_unsupported_op_is_named_with_its_place():
+    class Gelu(torch.nn.Module):
+        def forward(self, x):
+            return torch.nn.functional.gelu(torch.relu(x))
+    data = export(Gelu(), rand(2, 3), 13)
+    with pytest.raises(snn.OnnxImportError, match=r"node #3 '/Erf' \(Erf\): unsupported op 'Erf'"):
+        snn.import_onnx(data)
+
+
+def test_onnx_bad_files(tmp_path):
+    with pytest.raises(snn.OnnxImportError, match="cannot read"):
+        snn.import_onnx(str(tmp_path / "missing.onnx"))
+    data = export(torch.nn.Linear(3, 2), rand(1, 3), 13)
+    (tmp_path / "cut.onnx").write_bytes(data[:len(data) // 2])
+    with pytest.raises(snn.OnnxImportError, match="not an ONNX model|invalid"):
+        snn.import_onnx(str(tmp_path / "cut.onnx"))

@@ -2,7 +2,7 @@
 //
 // Part of SparseNN. mlir-translate with every upstream translation (MLIR to
 // LLVM IR, ...) and SparseNN's: --sacc-to-commands writes the accelerator's
-// command stream.
+// command stream, --import-onnx reads an ONNX model.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,9 +11,14 @@
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
+namespace sparsenn {
+void registerImportONNXTranslation();
+} // namespace sparsenn
+
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
   mlir::sacc::registerToCommandsTranslation();
+  sparsenn::registerImportONNXTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "SparseNN translation tool"));
 }
