@@ -174,8 +174,8 @@ void JitFunction::freeResults(llvm::ArrayRef<Buffer *> args,
   // sentinel) nor inputs passed through.
   for (size_t k = 0; k < resultTypes.size(); ++k) {
     void *p = reinterpret_cast<void *>(words[resultOffsets[k]]);
-    bool isInput = llvm::any_of(
-        args, [&](const Buffer *b) { return b->array.data == p; });
+    bool isInput =
+        llvm::any_of(args, [&](const Buffer *b) { return b->array.data == p; });
     if (p && p != reinterpret_cast<void *>(0xdeadbeef) && !isInput)
       free(p);
   }

@@ -8,10 +8,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn-runtime/Accel.h"
-#include "sparsenn/ExecutionEngine/Jit.h"
 #include "sparsenn-runtime/IO.h"
 #include "sparsenn/Dialect/SAcc/IR/SAccAttrs.h"
 #include "sparsenn/Dialect/SNN/Utils/SparsePacking.h"
+#include "sparsenn/ExecutionEngine/Jit.h"
 #include "sparsenn/InitAllDialects.h"
 #include "sparsenn/InitAllPasses.h"
 #include "sparsenn/Pipelines/Pipelines.h"
