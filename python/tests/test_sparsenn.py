@@ -109,6 +109,22 @@ def test_prune_recipes_leave_their_structure(recipe, structure):
     assert row["sparsity"] == pytest.approx(0.5 if recipe == "nm" else 0.75, abs=0.01)
 
 
+@pytest.mark.parametrize("zero", ["rows", "columns"])
+def test_whole_zero_rows_or_columns_compile_with_automatic_formats(zero):
+    # Found by the digits study: channel pruning leaves 1 x C blocks (an
+    # uninvertible map) and zero columns R x 1 blocks (a sparsifier crash).
+    w = rand(64, 64)
+    keep = RNG.random(64) < 0.1
+    if zero == "rows":
+        w[~keep] = 0
+    else:
+        w[:, ~keep] = 0
+    model = snn.Model.sequential([snn.Linear(w)], input_shape=(32, 64))
+    x = rand(32, 64)
+    got = model.compile(select_formats=True, batch_size=32)(x)
+    np.testing.assert_allclose(got, x.astype(np.float64) @ w.T, rtol=1e-4, atol=1e-4)
+
+
 def test_transformations_return_new_models():
     model = snn.Model.sequential([snn.Linear(rand(8, 8))], input_shape=(2, 8))
     before = model.mlir

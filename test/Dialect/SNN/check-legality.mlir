@@ -37,6 +37,27 @@ func.func @batch(%a: tensor<2x4x8xf32, #BATCH>) {
 
 // -----
 
+// An R x 1 block map (found by the digits study: whole zero columns) crashes
+// the sparsifier; a 1 x C one works.
+#B41 = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 floordiv 4 : dense, d1 : compressed, d0 mod 4 : dense) }>
+func.func private @use41(tensor<8x8xf32, #B41>)
+func.func @block_r_by_1(%a: tensor<8x8xf32, #B41>) {
+  // expected-error @+1 {{puts a dimension's level between another's floordiv and mod levels (an R x 1 block), which crashes this MLIR's sparsifier}}
+  call @use41(%a) : (tensor<8x8xf32, #B41>) -> ()
+  return
+}
+
+// -----
+
+#B14 = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 floordiv 4 : compressed, d1 mod 4 : dense) }>
+func.func private @use14(tensor<8x8xf32, #B14>)
+func.func @block_1_by_c(%a: tensor<8x8xf32, #B14>) {
+  call @use14(%a) : (tensor<8x8xf32, #B14>) -> ()
+  return
+}
+
+// -----
+
 #AOS = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : compressed(nonunique), d1 : singleton) }>
 // expected-error @+1 {{public function 'aos' takes or returns an array-of-structs COO tensor}}
 func.func @aos(%a: tensor<4x8xf32, #AOS>) {

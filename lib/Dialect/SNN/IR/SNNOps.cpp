@@ -128,8 +128,15 @@ static LogicalResult verifyPattern(Operation *op, PatternAttr pattern,
   }
   if (pattern.getKind() == PatternKind::Block && enc.getDimToLvl() &&
       sparse_tensor::isBlockSparsity(enc.getDimToLvl())) {
-    SmallVector<unsigned> block =
-        sparse_tensor::getBlockSize(enc.getDimToLvl());
+    // The block of each dimension: k of its `d floordiv k` level, 1 when
+    // it has none (1xC and Rx1 blocks).
+    SmallVector<int64_t> block(enc.getDimRank(), 1);
+    for (AffineExpr e : enc.getDimToLvl().getResults())
+      if (auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+          bin && bin.getKind() == AffineExprKind::FloorDiv)
+        if (auto d = dyn_cast<AffineDimExpr>(bin.getLHS()))
+          if (auto k = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+            block[d.getPosition()] = k.getValue();
     if (block.size() != 2 || block[0] != pattern.getSizes()[0] ||
         block[1] != pattern.getSizes()[1])
       return op->emitOpError()

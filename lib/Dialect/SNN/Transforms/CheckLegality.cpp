@@ -28,6 +28,32 @@ static bool hasBatchLevel(SparseTensorEncodingAttr enc) {
                       [](LevelType lt) { return isBatchLT(lt); });
 }
 
+/// Whether a level of a plain dimension sits between another dimension's
+/// `floordiv` and `mod` levels, as in the R x 1 block map (i floordiv R, j,
+/// i mod R): MLIR 22's sparsifier crashes composing such maps (only
+/// csr-tiled, which snn-sparse-kernels lowers, has that shape and works).
+static bool hasInterleavedBlockLevels(SparseTensorEncodingAttr enc) {
+  if (!enc.getDimToLvl())
+    return false;
+  ArrayRef<AffineExpr> results = enc.getDimToLvl().getResults();
+  for (auto [p, e] : llvm::enumerate(results)) {
+    auto fd = dyn_cast<AffineBinaryOpExpr>(e);
+    if (!fd || fd.getKind() != AffineExprKind::FloorDiv)
+      continue;
+    for (size_t q = p + 1; q < results.size(); ++q) {
+      auto mod = dyn_cast<AffineBinaryOpExpr>(results[q]);
+      if (mod && mod.getKind() == AffineExprKind::Mod &&
+          mod.getLHS() == fd.getLHS()) {
+        for (size_t k = p + 1; k < q; ++k)
+          if (isa<AffineDimExpr>(results[k]))
+            return true;
+        break;
+      }
+    }
+  }
+  return false;
+}
+
 static bool isAoSCOO(Type type) {
   auto enc = getSparseTensorEncoding(type);
   if (!enc)
@@ -84,6 +110,14 @@ struct SNNCheckLegalityPass
           fail(op) << "sparse encodings with a 'batch' level are not "
                       "supported by this MLIR's sparsifier: "
                    << t;
+          return;
+        } else if (enc && enc.getDimRank() == 2 &&
+                   hasInterleavedBlockLevels(enc) && !isColumnTiledCSR(t)) {
+          fail(op) << "the encoding of " << t
+                   << " puts a dimension's level between another's floordiv "
+                      "and mod levels (an R x 1 block), which crashes this "
+                      "MLIR's sparsifier; use CSR, or blocks at least 2 "
+                      "columns wide";
           return;
         }
       if (auto func = dyn_cast<func::FuncOp>(op)) {
