@@ -380,7 +380,13 @@ def cmd_conv(args):
     mlir = f"{args.workdir}/conv.mlir"
     with open(mlir, "w") as f:
         f.write("\n".join(lines) + "\n")
-    run([args.runner, mlir, *inputs, f"--output=@{args.workdir}/y.npy", *args.runner_arg])
+    _, stderr = run([args.runner, mlir, *inputs, f"--output=@{args.workdir}/y.npy",
+                     *args.runner_arg, *accel_args(args)], want_stderr=True)
+    if any(a.startswith("--report") for a in args.runner_arg):
+        sys.stdout.write(stderr)
+    if args.accel:
+        mapped = args.op == "conv" and args.groups == 1 and not args.dynamic_batch
+        check_accel(args, stderr, 1 if mapped else 0)
     got = np.load(f"{args.workdir}/y.npy")
     desc = (f"{args.op} {args.format if args.op == 'conv' else ''} x {args.input} k {args.kernel} "
             f"s {args.stride} p {args.pad} d {args.dil} g {args.groups}")
@@ -455,7 +461,7 @@ def cmd_cnn(args):
     if any(a.startswith("--report") for a in args.runner_arg):
         sys.stdout.write(stderr)
     if args.accel:
-        check_accel(args, stderr, 1 if args.static_batch else 0)
+        check_accel(args, stderr, 3 if args.static_batch else 0)
     compare(f"cnn {fmt} digits batch {n}", np.load(f"{args.workdir}/y.npy"), want,
             args.rtol, args.atol)
 
@@ -549,6 +555,7 @@ def main():
     c.add_argument("--weight-4d", action="store_true")
     c.add_argument("--dynamic-batch", action="store_true")
     c.add_argument("--ceil", action="store_true")
+    add_accel(c)
     c.add_argument("--exclude-pad", action="store_true")
     add_common(c)
     m = sub.add_parser("cnn")

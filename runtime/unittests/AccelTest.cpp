@@ -293,6 +293,84 @@ TEST(AccelSimulator, TheModelMatchesTheSimulatorsComputeCycles) {
   }
 }
 
+TEST(AccelSimulator, ConvolutionThroughPatchesMatchesALoop) {
+  // y = conv(x, W) + b for an NCHW image, with padding, strides and
+  // dilations: patches (im2col addressing) in, a transposed store out.
+  ConvGeometry g;
+  g.C = 3, g.H = 7, g.W = 6, g.KH = 3, g.KW = 2;
+  g.strideH = 2, g.strideW = 1, g.padTop = 1, g.padLeft = 1;
+  g.dilationH = 1, g.dilationW = 2;
+  uint32_t OH =
+      (g.H + 2 * g.padTop - g.dilationH * (g.KH - 1) - 1) / g.strideH + 1;
+  uint32_t OW =
+      (g.W + 2 * g.padLeft - g.dilationW * (g.KW - 1) - 1) / g.strideW + 1;
+  g.OW = OW;
+  uint32_t O = 5, K = g.C * g.KH * g.KW, P = OH * OW;
+  std::vector<float> w = randomWeights(Format{FormatKind::CSR}, O, K, 0.5, 4);
+  std::vector<float> x(g.C * g.H * g.W), y(O * P, -1.0f);
+  std::mt19937 gen(9);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (float &v : x)
+    v = u(gen);
+  std::vector<uint8_t> image;
+  std::string error;
+  Launch l;
+  l.arch = archWith({Format{FormatKind::Dense}});
+  l.regionBytes = {0, x.size() * 4, y.size() * 4};
+  // Two pixel tiles, two reduction tiles.
+  uint32_t tp = (P + 1) / 2, tk = (K + 1) / 2;
+  for (uint32_t p0 = 0; p0 < P; p0 += tp) {
+    uint32_t rows = std::min(tp, P - p0);
+    for (uint32_t k0 = 0; k0 < K; k0 += tk) {
+      uint32_t cols = std::min(tk, K - k0);
+      // The weight tile of columns [k0, k0 + cols).
+      std::vector<uint8_t> tile;
+      ASSERT_TRUE(packTile(Format{FormatKind::Dense}, w.data() + k0, K, O, cols,
+                           tile, error));
+      uint64_t at = image.size();
+      image.insert(image.end(), tile.begin(), tile.end());
+      l.regionBytes[0] = image.size();
+      l.commands.push_back(Command::dmaWeight(0, at, tile.size(), 0));
+      l.commands.push_back(Command::dmaPatches(1, 0, g, p0, rows, k0, cols, 0));
+      l.commands.push_back(Command::compute(Format{FormatKind::Dense}, 0,
+                                            tile.size(), 0, 0, O, cols, rows,
+                                            k0 > 0));
+    }
+    l.commands.push_back(
+        Command::dmaStoreTransposed(0, 2, p0 * 4, P * 4, rows, O));
+  }
+  void *regions[] = {image.data(), x.data(), y.data()};
+  Stats stats;
+  ASSERT_TRUE(simulate(l, regions, l.regionBytes.data(), 3, stats, error))
+      << error;
+  for (uint32_t o = 0; o < O; ++o)
+    for (uint32_t oh = 0; oh < OH; ++oh)
+      for (uint32_t ow = 0; ow < OW; ++ow) {
+        double acc = 0;
+        for (uint32_t c = 0; c < g.C; ++c)
+          for (uint32_t kh = 0; kh < g.KH; ++kh)
+            for (uint32_t kw = 0; kw < g.KW; ++kw) {
+              int ih = int(oh * g.strideH + kh * g.dilationH) - int(g.padTop);
+              int iw = int(ow * g.strideW + kw * g.dilationW) - int(g.padLeft);
+              if (ih < 0 || iw < 0 || ih >= int(g.H) || iw >= int(g.W))
+                continue;
+              acc += double(w[o * K + (c * g.KH + kh) * g.KW + kw]) *
+                     x[(c * g.H + ih) * g.W + iw];
+            }
+        EXPECT_NEAR(y[o * P + oh * OW + ow], acc, 1e-4)
+            << o << "," << oh << "," << ow;
+      }
+  // The window columns must stay inside C x KH x KW.
+  std::string why = validateCommand(
+      Command::dmaPatches(1, 0, g, 0, 1, K - 1, 2, 0), l.arch, l.regionBytes);
+  EXPECT_NE(why.find("exceed C x KH x KW"), std::string::npos) << why;
+  ConvGeometry bad = g;
+  bad.strideH = 0;
+  why = validateCommand(Command::dmaPatches(1, 0, bad, 0, 1, 0, 1, 0), l.arch,
+                        l.regionBytes);
+  EXPECT_NE(why.find("window geometry"), std::string::npos) << why;
+}
+
 TEST(AccelStream, EncodeDecodeRoundTrip) {
   LinearCase c;
   c.build(archWith({Format{FormatKind::CSR}}));

@@ -41,7 +41,13 @@ uint64_t alignTo(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
 /// 0 the weight image, 1 the input, then the bias when it is an operand,
 /// then the output.
 struct Layer {
+  /// M output rows (features, channels), K reduction columns, B batch rows
+  /// (a linear layer's batch; a convolution's output pixels per image).
   uint32_t M = 0, K = 0, B = 0;
+  /// A convolution: `images` NCHW images, read through DmaPatches (im2col
+  /// addressing) and stored transposed into NCHW.
+  std::optional<accel::ConvGeometry> conv;
+  uint32_t images = 1;
   std::vector<float> w; // M x K, row-major
   bool hasBias = false;
   /// A constant bias sits at the start of the image (align 64 bytes);
@@ -53,12 +59,36 @@ struct Layer {
   uint32_t biasRegion() const { return biasInImage ? 0 : 2; }
   uint32_t outRegion() const { return hasBias && !biasInImage ? 3 : 2; }
   uint64_t tilesAt() const { return biasInImage ? alignTo(M * 4ull, 64) : 0; }
+  uint64_t inputBytes() const {
+    return conv ? 4ull * images * conv->C * conv->H * conv->W : 4ull * B * K;
+  }
   std::vector<uint64_t> regionBytes(uint64_t imageBytes) const {
-    std::vector<uint64_t> r = {imageBytes, 4ull * B * K};
+    std::vector<uint64_t> r = {imageBytes, inputBytes()};
     if (hasBias && !biasInImage)
       r.push_back(4ull * M);
-    r.push_back(4ull * B * M);
+    r.push_back(4ull * images * B * M);
     return r;
+  }
+  /// The activation tile: rows [b0, b0 + tb), columns [k0, k0 + tk) of image
+  /// `n`.
+  accel::Command loadActivations(uint32_t n, uint32_t b0, uint32_t tb,
+                                 uint32_t k0, uint32_t tk, uint64_t aAt) const {
+    if (conv)
+      return accel::Command::dmaPatches(
+          1, uint64_t(n) * conv->C * conv->H * conv->W * 4, *conv, b0, tb, k0,
+          tk, aAt);
+    return accel::Command::dmaAct(1, (uint64_t(b0) * K + k0) * 4, K * 4ull, tb,
+                                  tk, aAt);
+  }
+  /// The store of a tb x tm output tile at rows b0, columns m0 of image n.
+  accel::Command storeOutputs(uint64_t oAt, uint32_t n, uint32_t b0,
+                              uint32_t tb, uint32_t m0, uint32_t tm) const {
+    if (conv) // NCHW: a tile of pixels x channels goes in column by column
+      return accel::Command::dmaStoreTransposed(
+          oAt, outRegion(), ((uint64_t(n) * M + m0) * B + b0) * 4, B * 4ull, tb,
+          tm);
+    return accel::Command::dmaStore(
+        oAt, outRegion(), (uint64_t(b0) * M + m0) * 4, M * 4ull, tb, tm);
   }
 };
 
@@ -143,49 +173,48 @@ void buildCommands(const Layer &l, const Layout &lay, Plan &plan) {
   uint32_t kTiles = (l.K + plan.tk - 1) / plan.tk;
   uint64_t wBase = 2 * lay.biasSlot;
   unsigned n = 0, j = 0, bt = 0;
-  for (uint32_t b0 = 0; b0 < l.B; b0 += plan.tb, ++bt) {
-    uint32_t tb = std::min(plan.tb, l.B - b0);
-    bool reuseAct = kTiles == 1;
-    uint64_t aAt = (bt % lay.aSlots) * lay.aSlot;
-    if (reuseAct)
-      cmds.push_back(
-          Command::dmaAct(1, uint64_t(b0) * l.K * 4, l.K * 4ull, tb, l.K, aAt));
-    for (uint32_t mt = 0; mt < mTiles; ++mt, ++j) {
-      uint32_t m0 = mt * plan.tm, tm = std::min(plan.tm, l.M - m0);
-      uint64_t biasAt = (j % 2) * lay.biasSlot;
-      if (l.hasBias)
-        cmds.push_back(Command::dmaWeight(l.biasRegion(), uint64_t(m0) * 4,
-                                          uint64_t(tm) * 4, biasAt));
-      uint64_t oAt = (j % lay.oSlots) * lay.oSlot;
-      for (uint32_t kt = 0; kt < kTiles; ++kt, ++n) {
-        uint32_t k0 = kt * plan.tk, tk = std::min(plan.tk, l.K - k0);
-        auto [at, bytes] = plan.tileAt[mt * kTiles + kt];
-        uint64_t wAt = wBase + (n % lay.wSlots) * lay.wSlot;
-        cmds.push_back(Command::dmaWeight(0, at, bytes, wAt));
-        if (!reuseAct) {
-          aAt = (n % lay.aSlots) * lay.aSlot;
-          cmds.push_back(Command::dmaAct(1, (uint64_t(b0) * l.K + k0) * 4,
-                                         l.K * 4ull, tb, tk, aAt));
+  for (uint32_t image = 0; image < l.images; ++image)
+    for (uint32_t b0 = 0; b0 < l.B; b0 += plan.tb, ++bt) {
+      uint32_t tb = std::min(plan.tb, l.B - b0);
+      bool reuseAct = kTiles == 1;
+      uint64_t aAt = (bt % lay.aSlots) * lay.aSlot;
+      if (reuseAct)
+        cmds.push_back(l.loadActivations(image, b0, tb, 0, l.K, aAt));
+      for (uint32_t mt = 0; mt < mTiles; ++mt, ++j) {
+        uint32_t m0 = mt * plan.tm, tm = std::min(plan.tm, l.M - m0);
+        uint64_t biasAt = (j % 2) * lay.biasSlot;
+        if (l.hasBias)
+          cmds.push_back(Command::dmaWeight(l.biasRegion(), uint64_t(m0) * 4,
+                                            uint64_t(tm) * 4, biasAt));
+        uint64_t oAt = (j % lay.oSlots) * lay.oSlot;
+        for (uint32_t kt = 0; kt < kTiles; ++kt, ++n) {
+          uint32_t k0 = kt * plan.tk, tk = std::min(plan.tk, l.K - k0);
+          auto [at, bytes] = plan.tileAt[mt * kTiles + kt];
+          uint64_t wAt = wBase + (n % lay.wSlots) * lay.wSlot;
+          cmds.push_back(Command::dmaWeight(0, at, bytes, wAt));
+          if (!reuseAct) {
+            aAt = (n % lay.aSlots) * lay.aSlot;
+            cmds.push_back(l.loadActivations(image, b0, tb, k0, tk, aAt));
+          }
+          cmds.push_back(Command::compute(plan.format, wAt, bytes, aAt, oAt, tm,
+                                          tk, tb, kt > 0));
         }
-        cmds.push_back(Command::compute(plan.format, wAt, bytes, aAt, oAt, tm,
-                                        tk, tb, kt > 0));
+        cmds.push_back(Command::epilogue(
+            oAt, tb, tm, l.hasBias ? biasAt : accel::kNoBias, l.relu));
+        cmds.push_back(l.storeOutputs(oAt, image, b0, tb, m0, tm));
       }
-      cmds.push_back(Command::epilogue(
-          oAt, tb, tm, l.hasBias ? biasAt : accel::kNoBias, l.relu));
-      cmds.push_back(Command::dmaStore(oAt, l.outRegion(),
-                                       (uint64_t(b0) * l.M + m0) * 4,
-                                       l.M * 4ull, tb, tm));
     }
-  }
   cmds.push_back(Command::barrier());
   plan.dramBytes = 0;
   for (const Command &c : cmds)
     if (c.opcode() == accel::Opcode::DmaWeight)
       plan.dramBytes += c.w[3];
-    else if (c.opcode() == accel::Opcode::DmaAct ||
-             c.opcode() == accel::Opcode::DmaStore)
-      plan.dramBytes += 4 * c.w[c.opcode() == accel::Opcode::DmaAct ? 4 : 5] *
-                        c.w[c.opcode() == accel::Opcode::DmaAct ? 5 : 6];
+    else if (c.opcode() == accel::Opcode::DmaAct)
+      plan.dramBytes += 4 * c.w[4] * c.w[5];
+    else if (c.opcode() == accel::Opcode::DmaStore)
+      plan.dramBytes += 4 * c.w[5] * c.w[6];
+    else if (c.opcode() == accel::Opcode::DmaPatches)
+      plan.dramBytes += 4 * (c.w[5] >> 32) * (c.w[6] >> 32);
 }
 
 constexpr uint64_t kMaxTiles = 4096;
@@ -310,7 +339,12 @@ struct ConvertSNNToSAccPass
       row.op = op->getName().getStringRef().str();
       row.where = snn::getLocationName(op->getLoc());
       if (auto linear = dyn_cast<snn::LinearOp>(op)) {
-        if (failed(convertLinear(linear, *archAttr, counter, row, fused)))
+        if (failed(convertLayer(op, linear.getInput(), linear.getBias(),
+                                *archAttr, counter, row, fused)))
+          return signalPassFailure();
+      } else if (auto conv = dyn_cast<snn::Conv2DOp>(op)) {
+        if (failed(convertLayer(op, conv.getInput(), conv.getBias(), *archAttr,
+                                counter, row, fused)))
           return signalPassFailure();
       } else {
         row.reason = "no accelerator lowering for this op";
@@ -323,20 +357,29 @@ struct ConvertSNNToSAccPass
   /// Replaces `op` (and a ReLU that is its only user) with a sacc.launch, or
   /// records in `row` why it stays on the CPU. Fails only on a user error
   /// (a forced format the arch or the weights cannot take).
-  LogicalResult convertLinear(snn::LinearOp op, sacc::ArchAttr archAttr,
-                              unsigned &counter, ReportRow &row,
-                              llvm::DenseSet<Operation *> &fused) {
+  /// Replaces a linear or conv2d layer (and a ReLU that is its only user)
+  /// with a sacc.launch, or records in `row` why it stays on the CPU. Fails
+  /// only on a user error (a forced format the arch or the weights cannot
+  /// take).
+  LogicalResult convertLayer(Operation *op, Value input, Value biasValue,
+                             sacc::ArchAttr archAttr, unsigned &counter,
+                             ReportRow &row,
+                             llvm::DenseSet<Operation *> &fused) {
     const accel::Arch &arch = archAttr.getValue();
-    auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto in = dyn_cast<RankedTensorType>(input.getType());
+    auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     std::optional<snn::LayerWeight> lw = snn::getLayerWeight(op);
-    if (lw && in && in.getRank() == 2)
+    auto conv = dyn_cast<snn::Conv2DOp>(op);
+    int64_t rank = conv ? 4 : 2;
+    if (lw && in && in.getRank() == rank)
       row.shape = std::to_string(lw->rows) + "x" + std::to_string(lw->cols) +
                   " batch " +
                   (in.isDynamicDim(0) ? std::string("?")
                                       : std::to_string(in.getDimSize(0)));
-    if (!in || in.getRank() != 2 || !in.hasStaticShape() ||
-        !in.getElementType().isF32()) {
-      row.reason = "the accelerator takes a static 2-D f32 input";
+    if (!in || in.getRank() != rank || !in.hasStaticShape() ||
+        !in.getElementType().isF32() || !out || !out.hasStaticShape()) {
+      row.reason = conv ? "the accelerator takes a static NCHW f32 input"
+                        : "the accelerator takes a static 2-D f32 input";
       return success();
     }
     arith::ConstantOp cst = lw ? lw->getConstant() : arith::ConstantOp();
@@ -345,20 +388,51 @@ struct ConvertSNNToSAccPass
                    "compile time)";
       return success();
     }
-    if (in.getDimSize(0) == 0 || lw->rows == 0 || lw->cols == 0) {
+    if (in.getNumElements() == 0 || lw->rows == 0 || lw->cols == 0) {
       row.reason = "an empty layer";
       return success();
     }
+    Layer l;
+    l.M = lw->rows;
+    l.K = lw->cols;
+    if (conv) {
+      // Output pixels are the batch rows; the windows come through
+      // DmaPatches.
+      auto [kh, kw] = conv.getKernelSize();
+      ArrayRef<int64_t> strides = conv.getStrides(), pad = conv.getPadding(),
+                        dil = conv.getDilations();
+      accel::ConvGeometry g;
+      g.C = in.getDimSize(1), g.H = in.getDimSize(2), g.W = in.getDimSize(3);
+      g.KH = kh, g.KW = kw;
+      g.strideH = strides[0], g.strideW = strides[1];
+      g.padTop = pad[0], g.padLeft = pad[1];
+      g.dilationH = dil[0], g.dilationW = dil[1];
+      g.OW = out.getDimSize(3);
+      if (conv.getNumGroups() != 1) {
+        row.reason = "grouped convolutions have no accelerator lowering yet";
+        return success();
+      }
+      if (in.getDimSize(1) > 0xffff || in.getDimSize(2) > 0xffff ||
+          in.getDimSize(3) > 0xffff || kh > 0xff || kw > 0xff ||
+          strides[0] > 0xff || strides[1] > 0xff || pad[0] > 0xff ||
+          pad[1] > 0xff || dil[0] > 0xff || dil[1] > 0xff ||
+          out.getDimSize(3) > 0xffff || !g.valid()) {
+        row.reason = "the window geometry exceeds the command stream's "
+                     "fields (C, H, W, OW < 2^16; kernel, strides, pads, "
+                     "dilations < 2^8)";
+        return success();
+      }
+      l.conv = g;
+      l.images = in.getDimSize(0);
+      l.B = out.getDimSize(2) * out.getDimSize(3);
+    } else {
+      l.B = in.getDimSize(0);
+    }
     constexpr int64_t kMaxDim = 1 << 24;
-    if (in.getDimSize(0) > kMaxDim || lw->rows > kMaxDim ||
-        lw->cols > kMaxDim) {
+    if (l.B > kMaxDim || l.M > kMaxDim || l.K > kMaxDim || l.images > kMaxDim) {
       row.reason = "a dimension beyond the command stream's 2^24";
       return success();
     }
-    Layer l;
-    l.B = in.getDimSize(0);
-    l.M = lw->rows;
-    l.K = lw->cols;
     std::vector<double> values;
     std::string error;
     if (failed(snn::readConstantValues(cst.getValue(), int64_t(l.M) * l.K,
@@ -378,7 +452,6 @@ struct ConvertSNNToSAccPass
     row.denseBytes = l.w.size() * 4;
     // A constant bias goes into the weight image; another is an operand.
     std::vector<float> bias;
-    Value biasValue = op.getBias();
     if (biasValue) {
       if (auto bc = biasValue.getDefiningOp<arith::ConstantOp>()) {
         std::vector<double> b;
@@ -395,8 +468,8 @@ struct ConvertSNNToSAccPass
     l.relu = static_cast<bool>(relu);
 
     // Zero activations: after a ReLU, the assumed density.
-    bool afterRelu = op.getInput().getDefiningOp<snn::ReluOp>() ||
-                     op.getInput().getDefiningOp<sacc::LaunchOp>();
+    bool afterRelu = input.getDefiningOp<snn::ReluOp>() ||
+                     input.getDefiningOp<sacc::LaunchOp>();
     l.actDensity = afterRelu ? actDensity : 1.0;
 
     SmallVector<accel::Format> formats;
@@ -405,11 +478,11 @@ struct ConvertSNNToSAccPass
     if (auto forced = op->getAttrOfType<StringAttr>("sacc.format")) {
       accel::Format f;
       if (!accel::parseFormat(forced.getValue().str(), f))
-        return op.emitError() << "sacc.format '" << forced.getValue()
-                              << "' is not a weight format (dense, csr, "
-                                 "bitmap, nm<n,m>, block<r,c>)";
+        return op->emitError() << "sacc.format '" << forced.getValue()
+                               << "' is not a weight format (dense, csr, "
+                                  "bitmap, nm<n,m>, block<r,c>)";
       if (!arch.supports(f))
-        return op.emitError()
+        return op->emitError()
                << "sacc.format '" << forced.getValue()
                << "' is not one the accelerator decodes (" << archAttr << ")";
       formats = {f};
@@ -418,9 +491,9 @@ struct ConvertSNNToSAccPass
     std::optional<Plan> p = plan(arch, l, formats, whyNot);
     if (!p) {
       if (op->hasAttr("sacc.format"))
-        return op.emitError() << "cannot map the layer with the forced "
-                                 "format: "
-                              << whyNot;
+        return op->emitError() << "cannot map the layer with the forced "
+                                  "format: "
+                               << whyNot;
       row.reason = whyNot;
       return success();
     }
@@ -433,29 +506,30 @@ struct ConvertSNNToSAccPass
       fused.insert(relu);
       row.op += " + snn.relu";
     }
-    emitLaunch(op, relu, archAttr, l, bias, *p, counter++);
+    emitLaunch(op, input, biasValue, relu, archAttr, l, bias, *p, counter++);
     return success();
   }
 
   /// Builds the sacc.launch of a planned layer.
-  void emitLaunch(snn::LinearOp op, snn::ReluOp relu, sacc::ArchAttr archAttr,
-                  const Layer &l, ArrayRef<float> constBias, Plan &p,
-                  unsigned index) {
-    OpBuilder b(relu ? relu.getOperation() : op.getOperation());
-    Location loc = op.getLoc();
+  void emitLaunch(Operation *op, Value input, Value biasValue, snn::ReluOp relu,
+                  sacc::ArchAttr archAttr, const Layer &l,
+                  ArrayRef<float> constBias, Plan &p, unsigned index) {
+    OpBuilder b(relu ? relu.getOperation() : op);
+    Location loc = op->getLoc();
     if (l.biasInImage)
       memcpy(p.image.data(), constBias.data(), l.M * 4);
-    SmallVector<Value> inputs = {op.getInput()};
+    SmallVector<Value> inputs = {input};
     if (l.hasBias && !l.biasInImage)
-      inputs.push_back(op.getBias());
+      inputs.push_back(biasValue);
     auto imageType =
         RankedTensorType::get({int64_t(p.image.size())}, b.getIntegerType(8));
     auto weights = DenseResourceElementsAttr::get(
         imageType, "sacc_image_" + std::to_string(index),
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
             ArrayRef<uint8_t>(p.image)));
-    auto launch = sacc::LaunchOp::create(b, loc, TypeRange{op.getType()},
-                                         inputs, archAttr, weights);
+    auto launch =
+        sacc::LaunchOp::create(b, loc, TypeRange{op->getResult(0).getType()},
+                               inputs, archAttr, weights);
     launch->setAttr("predicted_cycles", b.getI64IntegerAttr(p.cycles));
     Block *body = new Block();
     launch.getBody().push_back(body);
@@ -467,15 +541,15 @@ struct ConvertSNNToSAccPass
       relu.getResult().replaceAllUsesWith(result);
       relu.erase();
     } else {
-      op.getResult().replaceAllUsesWith(result);
+      op->getResult(0).replaceAllUsesWith(result);
     }
     // The weight (and a constant bias) now live in the image.
     SmallVector<Operation *> constants;
-    for (Value v : {op.getWeight(), op.getBias()})
+    for (Value v : {op->getOperand(1), biasValue})
       if (Operation *def = v ? v.getDefiningOp() : nullptr)
         if (isa<arith::ConstantOp>(def))
           constants.push_back(def);
-    op.erase();
+    op->erase();
     for (Operation *c : constants)
       if (c->use_empty())
         c->erase();

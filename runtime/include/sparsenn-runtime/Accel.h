@@ -131,12 +131,32 @@ constexpr uint32_t kProgramMagic = 0x43434153; // "SACC"
 constexpr uint32_t kStreamVersion = 1;
 
 enum class Opcode : uint8_t {
-  DmaWeight = 1, // region, dram offset, bytes -> weight buffer offset
-  DmaAct = 2,    // f32 rows x cols, strided, region -> activation buffer
-  Compute = 3,   // out tile (+)= act tile x weight tile^T
-  Epilogue = 4,  // out tile += bias (weight buffer), then activation
-  DmaStore = 5,  // f32 rows x cols from the output buffer -> region, strided
-  Barrier = 6,   // waits for every engine
+  DmaWeight = 1,  // region, dram offset, bytes -> weight buffer offset
+  DmaAct = 2,     // f32 rows x cols, strided, region -> activation buffer
+  Compute = 3,    // out tile (+)= act tile x weight tile^T
+  Epilogue = 4,   // out tile += bias (weight buffer), then activation
+  DmaStore = 5,   // f32 rows x cols from the output buffer -> region, strided
+  Barrier = 6,    // waits for every engine
+  DmaPatches = 7, // im2col tile of an NCHW image -> activation buffer
+};
+
+constexpr unsigned kNumOpcodes = 8;
+
+/// The window geometry of a convolution, for DmaPatches: an image of C x H x
+/// W f32 (one batch element, NCHW), KH x KW windows with strides, dilations
+/// and top/left padding (bottom/right padding only limits the output), OW
+/// output columns.
+struct ConvGeometry {
+  uint32_t C = 1, H = 1, W = 1, KH = 1, KW = 1;
+  uint32_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0;
+  uint32_t dilationH = 1, dilationW = 1, OW = 1;
+  /// The two command words (C, H, W < 2^16, KH, KW, strides, dilations,
+  /// pads < 2^8, OW < 2^16).
+  uint64_t word3() const;
+  uint64_t word4() const;
+  static ConvGeometry fromWords(uint64_t w3, uint64_t w4);
+  /// Whether the fields fit their words and are positive where they must be.
+  bool valid() const;
 };
 
 /// One command: 8 little-endian 64-bit words. word0 = opcode | format kind
@@ -171,10 +191,24 @@ struct Command {
                           uint64_t dramOffset, uint64_t rowStrideBytes,
                           uint32_t rows, uint32_t cols);
   static Command barrier();
+  /// Rows [p0, p0 + rows) of the im2col matrix of the image at `dramOffset`
+  /// (output pixels, row-major over OH x OW), columns [k0, k0 + cols) (the
+  /// (c, kh, kw) window elements): element (r, k) is the input pixel under
+  /// window element k0 + k of output pixel p0 + r, 0 in the padding.
+  static Command dmaPatches(uint32_t region, uint64_t dramOffset,
+                            const ConvGeometry &g, uint32_t p0, uint32_t rows,
+                            uint32_t k0, uint32_t cols, uint64_t abufOffset);
+  /// dmaStore with kFlagTransposed: tile element (r, c) goes to DRAM offset
+  /// + r * 4 + c * stride (an output tile of pixels x channels into NCHW).
+  static Command dmaStoreTransposed(uint64_t obufOffset, uint32_t region,
+                                    uint64_t dramOffset,
+                                    uint64_t columnStrideBytes, uint32_t rows,
+                                    uint32_t cols);
 };
 
 constexpr uint32_t kFlagAccumulate = 1;
 constexpr uint32_t kFlagRelu = 1;
+constexpr uint32_t kFlagTransposed = 1;
 constexpr uint64_t kNoBias = ~0ull;
 
 /// One accelerator launch: the arch, the byte sizes of the DRAM regions it
@@ -231,8 +265,8 @@ struct Stats {
   uint64_t launches = 0, commands = 0;
   uint64_t cycles = 0;
   uint64_t dmaBusyCycles = 0, computeBusyCycles = 0;
-  std::array<uint64_t, 7> cyclesPerOpcode{}; // busy cycles, by opcode
-  std::array<uint64_t, 7> countPerOpcode{};
+  std::array<uint64_t, kNumOpcodes> cyclesPerOpcode{}; // by opcode
+  std::array<uint64_t, kNumOpcodes> countPerOpcode{};
   uint64_t dramReadBytes = 0, dramWriteBytes = 0;
   uint64_t sramReadBytes = 0, sramWriteBytes = 0;
   uint64_t macs = 0;       // MACs performed

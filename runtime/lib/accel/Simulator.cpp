@@ -39,9 +39,10 @@ constexpr uint64_t kComputeLatency = 8;
 uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 const char *opcodeName(unsigned op) {
-  static const char *names[] = {"",         "dma_weight", "dma_act", "compute",
-                                "epilogue", "dma_store",  "barrier"};
-  return op < 7 ? names[op] : "unknown";
+  static const char *names[kNumOpcodes] = {"",        "dma_weight", "dma_act",
+                                           "compute", "epilogue",   "dma_store",
+                                           "barrier", "dma_patches"};
+  return op < kNumOpcodes ? names[op] : "unknown";
 }
 
 /// Per-PE work of one weight tile: MACs and index decodes of each PE.
@@ -190,7 +191,7 @@ struct Machine {
   bool run(const Command &c) {
     const Arch &a = l.arch;
     unsigned op = unsigned(c.opcode());
-    ++stats.countPerOpcode[op < 7 ? op : 0];
+    ++stats.countPerOpcode[op < kNumOpcodes ? op : 0];
     switch (c.opcode()) {
     case Opcode::DmaWeight: {
       uint64_t bytes = c.w[3];
@@ -213,12 +214,16 @@ struct Machine {
       uint8_t *chip = buf[load ? A : O].data() + boff;
       // No data to move for an empty tile, or in the model's run (null
       // regions other than the image).
+      bool transposed = !load && c.flags() == kFlagTransposed;
       for (uint64_t r = 0; regions[reg] && cols && r < rows; ++r) {
         uint8_t *dramBase = static_cast<uint8_t *>(regions[reg]) + off;
         if (load)
           memcpy(chip + r * cols * 4, dramBase + r * stride, cols * 4);
-        else
+        else if (!transposed)
           memcpy(dramBase + r * stride, chip + r * cols * 4, cols * 4);
+        else
+          for (uint64_t k = 0; k < cols; ++k)
+            memcpy(dramBase + k * stride + r * 4, chip + (r * cols + k) * 4, 4);
       }
       uint64_t bytes = rows * cols * 4;
       uint64_t t = dmaCycles(a, bytes);
@@ -226,6 +231,37 @@ struct Machine {
       schedule(dmaFree, t, {{load ? A : O, boff, boff + bytes, load}}, op);
       dram(load ? bytes : 0, load ? 0 : bytes);
       sram(load ? 0 : bytes, load ? bytes : 0);
+      return true;
+    }
+    case Opcode::DmaPatches: {
+      ConvGeometry g = ConvGeometry::fromWords(c.w[3], c.w[4]);
+      uint64_t p0 = c.w[5] & 0xffffffff, rows = c.w[5] >> 32;
+      uint64_t k0 = c.w[6] & 0xffffffff, cols = c.w[6] >> 32;
+      float *chip = reinterpret_cast<float *>(buf[A].data() + c.w[7]);
+      const uint8_t *image =
+          regions[c.w[1]] ? static_cast<uint8_t *>(regions[c.w[1]]) + c.w[2]
+                          : nullptr;
+      for (uint64_t r = 0; image && r < rows; ++r) {
+        int64_t oh = (p0 + r) / g.OW, ow = (p0 + r) % g.OW;
+        for (uint64_t k = 0; k < cols; ++k) {
+          uint64_t e = k0 + k;
+          int64_t ch = e / (g.KH * g.KW), kh = (e / g.KW) % g.KH, kw = e % g.KW;
+          int64_t ih = oh * g.strideH - int64_t(g.padTop) + kh * g.dilationH;
+          int64_t iw = ow * g.strideW - int64_t(g.padLeft) + kw * g.dilationW;
+          float v = 0.0f;
+          if (ih >= 0 && ih < int64_t(g.H) && iw >= 0 && iw < int64_t(g.W))
+            memcpy(&v, image + ((ch * g.H + ih) * g.W + iw) * 4, 4);
+          chip[r * cols + k] = v;
+        }
+      }
+      // An address generator streams the window elements: the bytes the
+      // tile holds cross the DRAM interface.
+      uint64_t bytes = rows * cols * 4;
+      uint64_t t = dmaCycles(a, bytes);
+      stats.dmaBusyCycles += t;
+      schedule(dmaFree, t, {{A, c.w[7], c.w[7] + bytes, true}}, op);
+      dram(bytes, 0);
+      sram(0, bytes);
       return true;
     }
     case Opcode::Compute: {
@@ -450,7 +486,7 @@ std::string Stats::json() const {
   os << "], \"time_us\": " << microseconds()
      << ", \"dma_busy_cycles\": " << dmaBusyCycles
      << ", \"compute_busy_cycles\": " << computeBusyCycles << ", \"ops\": {";
-  for (unsigned i = 1; i < 7; ++i)
+  for (unsigned i = 1; i < kNumOpcodes; ++i)
     os << (i > 1 ? ", " : "") << "\"" << opcodeName(i)
        << "\": {\"count\": " << countPerOpcode[i]
        << ", \"cycles\": " << cyclesPerOpcode[i] << "}";
@@ -480,7 +516,7 @@ std::string Stats::text() const {
            (unsigned long long)launches, (unsigned long long)commands,
            (unsigned long long)cycles, microseconds());
   os << line << "  op            count   busy cycles\n";
-  for (unsigned i = 1; i < 7; ++i) {
+  for (unsigned i = 1; i < kNumOpcodes; ++i) {
     snprintf(line, sizeof(line), "  %-12s %6llu  %12llu\n", opcodeName(i),
              (unsigned long long)countPerOpcode[i],
              (unsigned long long)cyclesPerOpcode[i]);

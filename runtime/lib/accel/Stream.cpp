@@ -77,6 +77,60 @@ Command Command::dmaStore(uint64_t obufOffset, uint32_t region,
          cols};
   return c;
 }
+uint64_t ConvGeometry::word3() const {
+  return uint64_t(C) | uint64_t(H) << 16 | uint64_t(W) << 32 |
+         uint64_t(KH) << 48 | uint64_t(KW) << 56;
+}
+uint64_t ConvGeometry::word4() const {
+  return uint64_t(strideH) | uint64_t(strideW) << 8 | uint64_t(padTop) << 16 |
+         uint64_t(padLeft) << 24 | uint64_t(dilationH) << 32 |
+         uint64_t(dilationW) << 40 | uint64_t(OW) << 48;
+}
+ConvGeometry ConvGeometry::fromWords(uint64_t w3, uint64_t w4) {
+  ConvGeometry g;
+  g.C = w3 & 0xffff, g.H = (w3 >> 16) & 0xffff, g.W = (w3 >> 32) & 0xffff;
+  g.KH = (w3 >> 48) & 0xff, g.KW = (w3 >> 56) & 0xff;
+  g.strideH = w4 & 0xff, g.strideW = (w4 >> 8) & 0xff;
+  g.padTop = (w4 >> 16) & 0xff, g.padLeft = (w4 >> 24) & 0xff;
+  g.dilationH = (w4 >> 32) & 0xff, g.dilationW = (w4 >> 40) & 0xff;
+  g.OW = (w4 >> 48) & 0xffff;
+  return g;
+}
+bool ConvGeometry::valid() const {
+  auto in = [](uint32_t v, uint32_t lo, uint32_t hi) {
+    return v >= lo && v <= hi;
+  };
+  return in(C, 1, 0xffff) && in(H, 1, 0xffff) && in(W, 1, 0xffff) &&
+         in(KH, 1, 0xff) && in(KW, 1, 0xff) && in(strideH, 1, 0xff) &&
+         in(strideW, 1, 0xff) && padTop <= 0xff && padLeft <= 0xff &&
+         in(dilationH, 1, 0xff) && in(dilationW, 1, 0xff) && in(OW, 1, 0xffff);
+}
+
+Command Command::dmaPatches(uint32_t region, uint64_t dramOffset,
+                            const ConvGeometry &g, uint32_t p0, uint32_t rows,
+                            uint32_t k0, uint32_t cols, uint64_t abufOffset) {
+  Command c;
+  c.w = {word0(Opcode::DmaPatches, {}, 0),
+         region,
+         dramOffset,
+         g.word3(),
+         g.word4(),
+         uint64_t(p0) | uint64_t(rows) << 32,
+         uint64_t(k0) | uint64_t(cols) << 32,
+         abufOffset};
+  return c;
+}
+
+Command Command::dmaStoreTransposed(uint64_t obufOffset, uint32_t region,
+                                    uint64_t dramOffset,
+                                    uint64_t columnStrideBytes, uint32_t rows,
+                                    uint32_t cols) {
+  Command c =
+      dmaStore(obufOffset, region, dramOffset, columnStrideBytes, rows, cols);
+  c.w[0] |= uint64_t(kFlagTransposed) << 32;
+  return c;
+}
+
 Command Command::barrier() {
   Command c;
   c.w = {word0(Opcode::Barrier, {}, 0)};
@@ -256,15 +310,36 @@ std::string validateCommand(const Command &c, const Arch &a,
     uint64_t reg = load ? c.w[1] : c.w[2], off = load ? c.w[2] : c.w[3],
              stride = load ? c.w[3] : c.w[4], rows = load ? c.w[4] : c.w[5],
              cols = load ? c.w[5] : c.w[6], boff = load ? c.w[6] : c.w[1];
-    if (c.flags() || !dims({rows, cols}))
+    bool transposed = !load && c.flags() == kFlagTransposed;
+    if ((c.flags() && !transposed) || !dims({rows, cols}))
       return "bad flags or sizes";
     uint64_t span;
-    if (!stridedSpan(rows, cols, stride, span))
-      return "row stride " + std::to_string(stride) + " is shorter than a row";
+    // Transposed: columns are `stride` apart, the rows of a column
+    // consecutive.
+    if (!stridedSpan(transposed ? cols : rows, transposed ? rows : cols, stride,
+                     span))
+      return std::string(transposed ? "column" : "row") + " stride " +
+             std::to_string(stride) + " is shorter than a " +
+             (transposed ? "column" : "row");
     if (std::string e = region(reg, off, span); !e.empty())
       return e;
     return buffer(load ? "activation" : "output", boff, rows * cols, 4,
                   load ? abuf : obuf);
+  }
+  case Opcode::DmaPatches: {
+    ConvGeometry g = ConvGeometry::fromWords(c.w[3], c.w[4]);
+    uint64_t p0 = c.w[5] & 0xffffffff, rows = c.w[5] >> 32;
+    uint64_t k0 = c.w[6] & 0xffffffff, cols = c.w[6] >> 32;
+    if (c.flags() || !g.valid() || !dims({p0, rows, k0, cols}))
+      return "bad flags, sizes or window geometry";
+    if (k0 + cols > uint64_t(g.C) * g.KH * g.KW)
+      return "window columns [" + std::to_string(k0) + ", +" +
+             std::to_string(cols) + ") exceed C x KH x KW = " +
+             std::to_string(uint64_t(g.C) * g.KH * g.KW);
+    if (std::string e = region(c.w[1], c.w[2], uint64_t(g.C) * g.H * g.W * 4);
+        !e.empty())
+      return e;
+    return buffer("activation", c.w[7], rows * cols, 4, abuf);
   }
   case Opcode::Compute: {
     Format f = c.format();

@@ -180,3 +180,36 @@ func.func @outside_launch() {
   sacc.barrier
   return
 }
+
+// -----
+
+func.func @patches_columns(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+  %y = sacc.launch #sacc.arch<> (%x) weights(dense<0> : tensor<16xi8>)
+      : (tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+    // expected-error @+1 {{'sacc.dma_patches' op window columns [10, +9) exceed C x KH x KW = 18}}
+    sacc.dma_patches 1[0] image 2 x 4 x 4 kernel 3 x 3 strides 1 x 1 padding 1 x 1 dilations 1 x 1 ow 4 rows 0 + 16 cols 10 + 9 -> abuf[0]
+  }
+  return %y : tensor<1x3x4x4xf32>
+}
+
+// -----
+
+func.func @patches_image_outside(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+  %y = sacc.launch #sacc.arch<> (%x) weights(dense<0> : tensor<16xi8>)
+      : (tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+    // expected-error @+1 {{'sacc.dma_patches' op DRAM range [0, +160) is outside region 1 (128 bytes)}}
+    sacc.dma_patches 1[0] image 2 x 5 x 4 kernel 3 x 3 strides 1 x 1 padding 1 x 1 dilations 1 x 1 ow 4 rows 0 + 16 cols 0 + 18 -> abuf[0]
+  }
+  return %y : tensor<1x3x4x4xf32>
+}
+
+// -----
+
+func.func @patches_stride_zero(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+  %y = sacc.launch #sacc.arch<> (%x) weights(dense<0> : tensor<16xi8>)
+      : (tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+    // expected-error @+1 {{'sacc.dma_patches' op bad flags, sizes or window geometry}}
+    sacc.dma_patches 1[0] image 2 x 4 x 4 kernel 3 x 3 strides 0 x 1 padding 1 x 1 dilations 1 x 1 ow 4 rows 0 + 16 cols 0 + 18 -> abuf[0]
+  }
+  return %y : tensor<1x3x4x4xf32>
+}

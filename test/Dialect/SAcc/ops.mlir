@@ -64,3 +64,19 @@ func.func @launch(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
   }
   return %y : tensor<3x2xf32>
 }
+
+// A convolution: an im2col tile through the address generator, a
+// transposed store into NCHW.
+// CHECK-LABEL: func.func @conv
+// CHECK: sacc.dma_patches 1[0] image 2 x 4 x 4 kernel 3 x 3 strides 1 x 1 padding 1 x 1 dilations 1 x 1 ow 4 rows 0 + 16 cols 0 + 18 -> abuf[0]
+// CHECK: sacc.dma_store obuf[0] 16 x 3 -> 2[0] stride 64 transposed
+func.func @conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+  %y = sacc.launch #sacc.arch<> (%x) weights(dense<0> : tensor<216xi8>)
+      : (tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+    sacc.dma_weight 0[0, 216] -> wbuf[0]
+    sacc.dma_patches 1[0] image 2 x 4 x 4 kernel 3 x 3 strides 1 x 1 padding 1 x 1 dilations 1 x 1 ow 4 rows 0 + 16 cols 0 + 18 -> abuf[0]
+    sacc.compute "dense" 3 x 18 x 16 wbuf[0, 216] abuf[0] -> obuf[0]
+    sacc.dma_store obuf[0] 16 x 3 -> 2[0] stride 64 transposed
+  }
+  return %y : tensor<1x3x4x4xf32>
+}

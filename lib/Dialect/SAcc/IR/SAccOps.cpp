@@ -75,8 +75,38 @@ std::optional<accel::Command> mlir::sacc::toCommand(Operation *op) {
                                  o.getRelu());
       })
       .Case([](DmaStoreOp o) {
+        if (o.getTransposed())
+          return Command::dmaStoreTransposed(o.getBufOffset(), o.getRegion(),
+                                             o.getOffset(), o.getStride(),
+                                             o.getRows(), o.getCols());
         return Command::dmaStore(o.getBufOffset(), o.getRegion(), o.getOffset(),
                                  o.getStride(), o.getRows(), o.getCols());
+      })
+      .Case([](DmaPatchesOp o) {
+        // A field beyond its bit width is encoded as 0, which the command's
+        // validation rejects.
+        auto field = [](uint64_t v, uint64_t max) -> uint32_t {
+          return v <= max ? static_cast<uint32_t>(v) : 0;
+        };
+        accel::ConvGeometry g;
+        g.C = field(o.getC(), 0xffff), g.H = field(o.getH(), 0xffff);
+        g.W = field(o.getW(), 0xffff), g.KH = field(o.getKh(), 0xff);
+        g.KW = field(o.getKw(), 0xff);
+        g.strideH = field(o.getStrideH(), 0xff);
+        g.strideW = field(o.getStrideW(), 0xff);
+        g.padTop = field(o.getPadTop(), 0xff);
+        g.padLeft = field(o.getPadLeft(), 0xff);
+        g.dilationH = field(o.getDilationH(), 0xff);
+        g.dilationW = field(o.getDilationW(), 0xff);
+        g.OW = field(o.getOw(), 0xffff);
+        // p0, rows, k0, cols beyond 2^24 fail validation as well.
+        auto count = [](uint64_t v) -> uint32_t {
+          return v < (1u << 25) ? static_cast<uint32_t>(v) : (1u << 25);
+        };
+        return Command::dmaPatches(o.getRegion(), o.getOffset(), g,
+                                   count(o.getP0()), count(o.getRows()),
+                                   count(o.getK0()), count(o.getCols()),
+                                   o.getBufOffset());
       })
       .Case([](BarrierOp) { return Command::barrier(); })
       .Default([](Operation *) { return std::nullopt; });
@@ -100,7 +130,15 @@ Operation *mlir::sacc::createCommandOp(OpBuilder &b, Location loc,
         w[4] == accel::kNoBias ? IntegerAttr() : b.getI64IntegerAttr(w[4]),
         c.flags() & accel::kFlagRelu);
   case accel::Opcode::DmaStore:
-    return DmaStoreOp::create(b, loc, w[1], w[5], w[6], w[2], w[3], w[4]);
+    return DmaStoreOp::create(b, loc, w[1], w[5], w[6], w[2], w[3], w[4],
+                              c.flags() == accel::kFlagTransposed);
+  case accel::Opcode::DmaPatches: {
+    accel::ConvGeometry g = accel::ConvGeometry::fromWords(w[3], w[4]);
+    return DmaPatchesOp::create(
+        b, loc, w[1], w[2], g.C, g.H, g.W, g.KH, g.KW, g.strideH, g.strideW,
+        g.padTop, g.padLeft, g.dilationH, g.dilationW, g.OW, w[5] & 0xffffffff,
+        w[5] >> 32, w[6] & 0xffffffff, w[6] >> 32, w[7]);
+  }
   case accel::Opcode::Barrier:
     return BarrierOp::create(b, loc);
   }

@@ -105,11 +105,47 @@ def SAcc_EpilogueOp : SAcc_Op<"epilogue", [HasParent<"LaunchOp">]> {
 
 def SAcc_DmaStoreOp : SAcc_Op<"dma_store", [HasParent<"LaunchOp">]> {
   let summary = "DMA of an f32 output tile to DRAM";
+  let description = [{
+    Copies the `rows x cols` output tile to DRAM, rows `stride` bytes apart.
+    With `transposed`, columns are `stride` bytes apart and the rows of a
+    column consecutive: a tile of output pixels x channels lands in NCHW.
+  }];
   let arguments = (ins I64Attr:$buf_offset, I64Attr:$rows, I64Attr:$cols,
-                       I64Attr:$region, I64Attr:$offset, I64Attr:$stride);
+                       I64Attr:$region, I64Attr:$offset, I64Attr:$stride,
+                       UnitAttr:$transposed);
   let assemblyFormat = [{
     `obuf` `[` $buf_offset `]` $rows `x` $cols `->` $region `[` $offset `]`
-    `stride` $stride attr-dict
+    `stride` $stride (`transposed` $transposed^)? attr-dict
+  }];
+}
+
+def SAcc_DmaPatchesOp : SAcc_Op<"dma_patches", [HasParent<"LaunchOp">]> {
+  let summary = "DMA of an im2col tile of an NCHW image";
+  let description = [{
+    Loads rows `[p0, p0 + rows)` (output pixels, row-major over the output
+    height and `ow` columns) and columns `[k0, k0 + cols)` (window elements
+    in (channel, kh, kw) order) of the im2col matrix of the `c x h x w` image
+    at `offset` in `region`, for `kernel` windows with `strides`, `dilations`
+    and top/left `padding`; elements in the padding are 0. The accelerator's
+    address generator does the gather; convolutions need no im2col copy.
+
+    ```mlir
+    sacc.dma_patches 1[0] image 4 x 8 x 8 kernel 3 x 3 strides 1 x 1 padding 1 x 1
+        dilations 1 x 1 ow 8 rows 0 + 64 cols 0 + 36 -> abuf[0]
+    ```
+  }];
+  let arguments = (ins I64Attr:$region, I64Attr:$offset, I64Attr:$c,
+                       I64Attr:$h, I64Attr:$w, I64Attr:$kh, I64Attr:$kw,
+                       I64Attr:$stride_h, I64Attr:$stride_w, I64Attr:$pad_top,
+                       I64Attr:$pad_left, I64Attr:$dilation_h,
+                       I64Attr:$dilation_w, I64Attr:$ow, I64Attr:$p0,
+                       I64Attr:$rows, I64Attr:$k0, I64Attr:$cols,
+                       I64Attr:$buf_offset);
+  let assemblyFormat = [{
+    $region `[` $offset `]` `image` $c `x` $h `x` $w `kernel` $kh `x` $kw
+    `strides` $stride_h `x` $stride_w `padding` $pad_top `x` $pad_left
+    `dilations` $dilation_h `x` $dilation_w `ow` $ow `rows` $p0 `+` $rows
+    `cols` $k0 `+` $cols `->` `abuf` `[` $buf_offset `]` attr-dict
   }];
 }
 
