@@ -33,7 +33,7 @@ if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
     -DCMAKE_C_COMPILER_LAUNCHER=ccache \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null
 fi
-ninja -C "$ASAN_BUILD" -j"${SPARSENN_JOBS:-2}" sparse-opt sparse-runner \
+ninja -C "$ASAN_BUILD" -j"${SPARSENN_JOBS:-2}" sparse-opt sparse-runner sparsenn-python-sources \
   sparse-translate sacc-run sparsenn-fuzz-pipeline
 
 echo "== lit suites under ASan + UBSan"

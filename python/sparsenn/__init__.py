@@ -28,7 +28,19 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from ._sparsenn import CompileError, Program, check as _check, transform as _transform
+try:
+    from ._sparsenn import CompileError, Program, check as _check, transform as _transform
+except ImportError as _error:  # the extension is not built (e.g. a sanitizer build)
+    _missing = _error
+
+    class CompileError(RuntimeError):
+        """A compiler error carrying MLIR's diagnostics."""
+
+    def _unavailable(*args, **kwargs):
+        raise ImportError("sparsenn's compiler extension (_sparsenn) is not "
+                          f"built or cannot load: {_missing}") from _missing
+
+    Program = _check = _transform = _unavailable
 from .layers import (AvgPool2d, Conv2d, Flatten, Layer, Linear, MaxPool2d,
                      ReLU, Sigmoid, Softmax, Tanh, build_module)
 
