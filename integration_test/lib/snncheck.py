@@ -485,6 +485,68 @@ ACTS = {
 }
 
 
+# Formats whose stored entries are exactly the nonzeros (a zero weight is
+# never multiplied); block and N:M formats also store the zeros inside a
+# stored block or group.
+EXACT_NONZEROS = {"csr", "csr32", "csc", "coo", "dcsr", "csrt64"}
+
+
+def edge_weight(case, o, k, rng):
+    w = rng.standard_normal((o, k)).astype(np.float32)
+    w[np.abs(w) < 0.6] = 0.0  # about half zeros, in no structure
+    if case == "empty-rows":
+        w[::2] = 0.0
+    elif case == "empty-cols":
+        w[:, 1::2] = 0.0
+    elif case == "all-zero":
+        w[:] = 0.0
+    elif case == "full":
+        w = rng.uniform(0.5, 1.5, (o, k)).astype(np.float32)
+    elif case in ("nan-w", "inf-w"):
+        w.flat[[0, w.size // 2]] = np.nan if case == "nan-w" else np.inf
+        w.flat[w.size - 1] = -np.inf if case == "inf-w" else w.flat[w.size - 1]
+    return w
+
+
+def cmd_edge(args):
+    """One snn.linear on an edge case of weights or inputs, in one format:
+    empty rows / columns, all-zero and fully dense weights, NaN / Inf in the
+    weights or the inputs, 1x1 and skinny shapes, batch 1 and 0. The
+    reference is float64 NumPy; NaN and Inf propagate as IEEE says through
+    the products that are computed: every product for dense weights, the
+    stored nonzeros for the CSR family (an implicit zero is never multiplied,
+    as in every sparse library)."""
+    rng = np.random.default_rng(args.seed)
+    o, k = (int(v) for v in args.shape.split("x"))
+    fmt = args.format
+    w = edge_weight(args.case, o, k, rng)
+    if fmt == "nv24":  # keep at most 2 nonzeros in every group of 4
+        g = w.reshape(o, -1, 4)
+        order = np.argsort(np.isfinite(g) * np.abs(np.nan_to_num(g)), axis=2)
+        np.put_along_axis(g, order[:, :, :2], 0.0, axis=2)
+        w = g.reshape(o, k)
+    x = rng.standard_normal((args.batch, k)).astype(np.float32)
+    if args.case in ("nan-x", "inf-x") and x.size:
+        x.flat[0] = np.nan if args.case == "nan-x" else np.inf
+        x.flat[x.size - 1] = -np.inf if args.case == "inf-x" else np.nan
+    os.makedirs(args.workdir, exist_ok=True)
+    np.save(f"{args.workdir}/x.npy", x)
+    with open(f"{args.workdir}/edge.mlir", "w") as f:
+        f.write(linear_model_text(w, args.batch, ENCODINGS[fmt]))
+    run([args.runner, f"{args.workdir}/edge.mlir", f"--input=@{args.workdir}/x.npy",
+         f"--output=@{args.workdir}/y.npy", *args.runner_arg])
+    got = np.load(f"{args.workdir}/y.npy")
+    x64, w64 = x.astype(np.float64), w.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if fmt in EXACT_NONZEROS:
+            prod = np.where(w64[None, :, :] != 0, x64[:, None, :] * w64[None, :, :], 0.0)
+            want = prod.sum(axis=2)
+        else:
+            want = x64 @ w64.T if x.size and w.size else np.zeros((args.batch, o))
+    compare(f"edge {args.case} {fmt} {o}x{k} batch {args.batch}", got, want,
+            args.rtol, args.atol)
+
+
 def cmd_expr(args):
     """Compares a saved result with a NumPy expression over saved inputs
     (named a, b, c, ... in order); np, softmax and the activations are in
@@ -573,8 +635,17 @@ def main():
     e.add_argument("--rtol", type=float, default=1e-5)
     e.add_argument("--atol", type=float, default=1e-6)
     e.add_argument("inputs", nargs="*")
+    ed = sub.add_parser("edge")
+    ed.add_argument("--case", required=True,
+                    choices=["empty-rows", "empty-cols", "all-zero", "full",
+                             "nan-w", "inf-w", "nan-x", "inf-x", "plain"])
+    ed.add_argument("--format", choices=ENCODINGS, required=True)
+    ed.add_argument("--shape", default="16x32", help="OUTxIN")
+    ed.add_argument("--batch", type=int, default=4)
+    add_common(ed)
     args = p.parse_args()
-    {"mlp": cmd_mlp, "conv": cmd_conv, "cnn": cmd_cnn, "expr": cmd_expr}[args.cmd](args)
+    {"mlp": cmd_mlp, "conv": cmd_conv, "cnn": cmd_cnn, "expr": cmd_expr,
+     "edge": cmd_edge}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,26 @@ func.func @block_1_by_c(%a: tensor<8x8xf32, #B14>) {
 
 // -----
 
+// One 2:4 group per row (IN = 4) at a batch of one: the sparsifier's map
+// would not invert (snn-sparse-kernels takes larger batches).
+#NV = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+#map_x = affine_map<(b, o, i) -> (b, i)>
+#map_w = affine_map<(b, o, i) -> (o, i)>
+#map_y = affine_map<(b, o, i) -> (b, o)>
+func.func @one_nm_group(%x: tensor<1x4xf32>, %w: tensor<8x4xf32, #NV>, %y: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{has a single structured[n, m] group along its dimension, which this MLIR's sparsifier turns into a non-invertible indexing map at a batch of one}}
+  %r = linalg.generic {indexing_maps = [#map_x, #map_w, #map_y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<1x4xf32>, tensor<8x4xf32, #NV>) outs(%y : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}
+
+// -----
+
 #AOS = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : compressed(nonunique), d1 : singleton) }>
 // expected-error @+1 {{public function 'aos' takes or returns an array-of-structs COO tensor}}
 func.func @aos(%a: tensor<4x8xf32, #AOS>) {

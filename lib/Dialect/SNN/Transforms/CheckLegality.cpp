@@ -54,6 +54,28 @@ static bool hasInterleavedBlockLevels(SparseTensorEncodingAttr enc) {
   return false;
 }
 
+/// Whether an N:M level's dimension holds a single group (size <= m), as in
+/// a 4x4 weight with 2:4 rows: the `d floordiv m` level folds to 0 and MLIR
+/// 22's sparsifier builds a non-invertible map from it.
+static bool hasSingleNMGroup(RankedTensorType type) {
+  auto enc = getSparseTensorEncoding(type);
+  if (!enc || !enc.getDimToLvl())
+    return false;
+  ArrayRef<AffineExpr> results = enc.getDimToLvl().getResults();
+  for (auto [l, lt] : llvm::enumerate(enc.getLvlTypes())) {
+    if (!isNOutOfMLT(lt) || l >= results.size())
+      continue;
+    auto mod = dyn_cast<AffineBinaryOpExpr>(results[l]);
+    if (!mod || mod.getKind() != AffineExprKind::Mod)
+      continue;
+    if (auto d = dyn_cast<AffineDimExpr>(mod.getLHS());
+        d && !type.isDynamicDim(d.getPosition()) &&
+        type.getDimSize(d.getPosition()) <= static_cast<int64_t>(lt.getM()))
+      return true;
+  }
+  return false;
+}
+
 static bool isAoSCOO(Type type) {
   auto enc = getSparseTensorEncoding(type);
   if (!enc)
@@ -162,6 +184,33 @@ struct SNNCheckLegalityPass
       auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
       if (!linalgOp)
         return;
+      // A weight of one N:M group per row: snn-sparse-kernels takes it in
+      // matrix products; upstream's sparsifier (no kernels, or a batch of
+      // one) builds a non-invertible indexing map from it.
+      for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
+        auto rt = dyn_cast<RankedTensorType>(operand->get().getType());
+        if (!rt || !hasSingleNMGroup(rt))
+          continue;
+        bool vector =
+            llvm::any_of(linalgOp.getDpsInputOperands(), [&](OpOperand *other) {
+              auto t = dyn_cast<RankedTensorType>(other->get().getType());
+              // The matrix-vector form: a [B <= 1, K] input (batches above
+              // one arrive blocked, rank 3).
+              return other != operand && t && !getSparseTensorEncoding(t) &&
+                     t.getRank() == 2 && !t.isDynamicDim(0) &&
+                     t.getDimSize(0) <= 1;
+            });
+        if (!sparseKernels || vector) {
+          fail(op) << rt
+                   << " has a single structured[n, m] group along its "
+                      "dimension, which this MLIR's sparsifier turns into a "
+                      "non-invertible indexing map"
+                   << (sparseKernels ? " at a batch of one" : "")
+                   << "; use dense or CSR for a reduction of at most m "
+                      "elements";
+          return;
+        }
+      }
       if (!sparseKernels)
         for (Type t : op->getOperandTypes())
           if (isColumnTiledCSR(t)) {

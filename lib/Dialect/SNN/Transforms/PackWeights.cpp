@@ -56,12 +56,15 @@ static LogicalResult readNonzeros(Attribute attr, ArrayRef<int64_t> shape,
 template <typename T, typename Src>
 static Value blobConstant(OpBuilder &b, Location loc, Type eltType,
                           const std::vector<Src> &data, StringRef name) {
-  auto type =
-      RankedTensorType::get({static_cast<int64_t>(data.size())}, eltType);
-  if (data.empty())
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+  // An empty buffer (an all-zero weight has no coordinates or values) gets
+  // one unused element: the positions say how many are used, and
+  // zero-length buffers make the sparsifier emit subviews that fail to
+  // verify ("offset 0 is out-of-bounds").
   std::vector<T> converted(data.begin(), data.end());
+  if (converted.empty())
+    converted.push_back(T(0));
+  auto type =
+      RankedTensorType::get({static_cast<int64_t>(converted.size())}, eltType);
   AsmResourceBlob blob =
       HeapAsmResourceBlob::allocateAndCopyInferAlign<T>(converted);
   auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));

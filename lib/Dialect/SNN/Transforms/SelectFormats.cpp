@@ -379,6 +379,10 @@ struct SNNSelectFormatsPass
               (w->rows / br + 1) * indexBytes,
           {br, bc});
     }
+    // A single N:M group per row makes MLIR 22's sparsifier emit a
+    // non-invertible indexing map (snn-check-legality rejects it).
+    if (nm && w->cols <= nm->second)
+      nm.reset();
     if (nm) {
       auto [n, m] = *nm;
       int64_t cols = llvm::divideCeil(w->cols, m) * m;
