@@ -7,6 +7,7 @@
 #include "sparsenn/ExecutionEngine/Jit.h"
 #include "sparsenn-runtime/Accel.h"
 
+#include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/Module.h"
@@ -80,6 +81,83 @@ Buffer Buffer::borrow(void *data, snn_dtype dtype, int32_t rank,
   b.array.data = data;
   b.makeDescriptor();
   return b;
+}
+
+std::vector<snn::CooEntry> nonzerosOf(const snn_array &a) {
+  std::vector<snn::CooEntry> entries;
+  for (int64_t i = 0; i < a.num_elements; ++i) {
+    double v = a.dtype == SNN_DTYPE_F32
+                   ? static_cast<const float *>(a.data)[i]
+                   : static_cast<const double *>(a.data)[i];
+    if (v == 0.0)
+      continue;
+    snn::CooEntry e;
+    e.coords.resize(a.rank);
+    int64_t rest = i;
+    for (int d = a.rank - 1; d >= 0; --d) {
+      e.coords[d] = rest % a.shape[d];
+      rest /= a.shape[d];
+    }
+    e.value = v;
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+/// A 1-D owned buffer of `data` converted to `dtype`.
+template <typename T>
+static LogicalResult vectorBuffer(const std::vector<T> &data, snn_dtype dtype,
+                                  std::vector<Buffer> &out,
+                                  std::string &error) {
+  Buffer buf;
+  char err[512];
+  int64_t n = data.size();
+  if (snn_array_alloc(&buf.array, dtype, 1, &n, err, sizeof(err))) {
+    error = err;
+    return failure();
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    switch (dtype) {
+    case SNN_DTYPE_F32:
+      static_cast<float *>(buf.array.data)[i] = data[i];
+      break;
+    case SNN_DTYPE_F64:
+      static_cast<double *>(buf.array.data)[i] = data[i];
+      break;
+    case SNN_DTYPE_I32:
+      static_cast<int32_t *>(buf.array.data)[i] = data[i];
+      break;
+    case SNN_DTYPE_I64:
+      static_cast<int64_t *>(buf.array.data)[i] = data[i];
+      break;
+    }
+  }
+  buf.makeDescriptor();
+  out.push_back(std::move(buf));
+  return success();
+}
+
+LogicalResult packSparseArgument(RankedTensorType type,
+                                 std::vector<snn::CooEntry> entries,
+                                 std::vector<Buffer> &out, std::string &error) {
+  sparse_tensor::SparseTensorType stt(type);
+  snn::PackedSparseTensor packed;
+  if (failed(snn::packSparseTensor(stt, std::move(entries), packed, error)))
+    return failure();
+  if (llvm::any_of(packed.levelBuffers, [](auto &l) {
+        return l.bitWidth == 8 || l.bitWidth == 16;
+      })) {
+    error = "8- and 16-bit sparse index widths are not supported as "
+            "arguments yet; use 32 or 64";
+    return failure();
+  }
+  for (auto &level : packed.levelBuffers)
+    if (failed(vectorBuffer(
+            level.data, level.bitWidth == 32 ? SNN_DTYPE_I32 : SNN_DTYPE_I64,
+            out, error)))
+      return failure();
+  return vectorBuffer(packed.values, *dtypeOf(type.getElementType()), out,
+                      error);
 }
 
 llvm::Expected<std::unique_ptr<JitFunction>>

@@ -201,11 +201,13 @@ public:
                               typeStr(t) +
                               "; the Python API feeds ranked tensors of "
                               "f32, f64, i32 or i64");
-      if (sparse_tensor::getSparseTensorEncoding(rt))
-        throw py::value_error(
-            "argument #" + std::to_string(i) + " is sparse (" + typeStr(t) +
-            "); from Python, pass weights as constants of the model (or "
-            "run the module with sparse-runner)");
+      if (sparse_tensor::getSparseTensorEncoding(rt) &&
+          (!rt.hasStaticShape() ||
+           !(rt.getElementType().isF32() || rt.getElementType().isF64())))
+        throw py::value_error("argument #" + std::to_string(i) + " is " +
+                              typeStr(t) +
+                              "; sparse arguments need a static shape and "
+                              "f32 or f64 elements");
       argTypes.push_back(rt);
     }
     for (auto [i, t] : llvm::enumerate(func.getResultTypes())) {
@@ -292,8 +294,19 @@ public:
       int64_t shape[SNN_MAX_RANK];
       for (py::ssize_t d = 0; d < c.ndim(); ++d)
         shape[d] = c.shape(d);
-      buffers.push_back(sparsenn::Buffer::borrow(const_cast<void *>(c.data()),
-                                                 want, c.ndim(), shape));
+      sparsenn::Buffer dense = sparsenn::Buffer::borrow(
+          const_cast<void *>(c.data()), want, c.ndim(), shape);
+      if (!sparse_tensor::getSparseTensorEncoding(type)) {
+        buffers.push_back(std::move(dense));
+        continue;
+      }
+      // A sparse argument: the dense array's nonzeros, packed into the
+      // encoding's buffers (what --sparse-assembler's entry point takes).
+      std::string error;
+      if (failed(sparsenn::packSparseArgument(
+              type, sparsenn::nonzerosOf(dense.array), buffers, error)))
+        throw py::value_error("argument #" + std::to_string(i) +
+                              " does not fit " + typeStr(type) + ": " + error);
     }
     return buffers;
   }

@@ -265,14 +265,27 @@ def test_bad_options():
         snn.Model.sequential([snn.Linear(rand(4, 8))], input_shape=(2, 9))
 
 
-def test_sparse_arguments_are_refused_clearly():
+def test_sparse_weights_as_arguments():
+    # A weight passed at call time (swapped without recompiling), in CSR and
+    # in 2:4: the dense array's nonzeros are packed into the format.
     text = """#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
-    func.func @main(%x: tensor<2x4xf32>, %w: tensor<3x4xf32, #CSR>) -> tensor<2x3xf32> {
-      %y = snn.linear %x, %w : (tensor<2x4xf32>, tensor<3x4xf32, #CSR>) -> tensor<2x3xf32>
-      return %y : tensor<2x3xf32>
+    #NV = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+    func.func @main(%x: tensor<5x8xf32>, %w: tensor<3x8xf32, #CSR>, %v: tensor<3x8xf32, #NV>) -> (tensor<5x3xf32>, tensor<5x3xf32>) {
+      %y = snn.linear %x, %w : (tensor<5x8xf32>, tensor<3x8xf32, #CSR>) -> tensor<5x3xf32>
+      %z = snn.linear %x, %v : (tensor<5x8xf32>, tensor<3x8xf32, #NV>) -> tensor<5x3xf32>
+      return %y, %z : tensor<5x3xf32>, tensor<5x3xf32>
     }"""
-    with pytest.raises(ValueError, match="argument #1 is sparse"):
-        snn.Model(text).compile()
+    run = snn.Model(text).compile()
+    x = rand(5, 8)
+    for _ in range(2):  # new weights each call, one compile
+        w = (rand(3, 8) * (RNG.random((3, 8)) < 0.3)).astype(np.float32)
+        v = rand(3, 8)
+        v.reshape(3, 2, 4)[:, :, 2:] = 0  # 2:4
+        y, z = run(x, w, v)
+        np.testing.assert_allclose(y, x.astype(np.float64) @ w.T, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(z, x.astype(np.float64) @ v.T, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="argument #2 does not fit .*not 2:4 structured"):
+        run(x, w, rand(3, 8))
 
 
 # --------------------------------------------------------------------- ONNX

@@ -260,28 +260,6 @@ void checkAgainst(const snn_array &a, RankedTensorType type, unsigned index,
           " but argument #" + llvm::Twine(index) + " is " + typeStr(type));
 }
 
-/// The nonzeros of a dense array, as COO entries of doubles.
-std::vector<snn::CooEntry> nonzerosOf(const snn_array &a) {
-  std::vector<snn::CooEntry> entries;
-  for (int64_t i = 0; i < a.num_elements; ++i) {
-    double v = a.dtype == SNN_DTYPE_F32
-                   ? static_cast<const float *>(a.data)[i]
-                   : static_cast<const double *>(a.data)[i];
-    if (v == 0.0)
-      continue;
-    snn::CooEntry e;
-    e.coords.resize(a.rank);
-    int64_t rest = i;
-    for (int d = a.rank - 1; d >= 0; --d) {
-      e.coords[d] = rest % a.shape[d];
-      rest /= a.shape[d];
-    }
-    e.value = v;
-    entries.push_back(std::move(e));
-  }
-  return entries;
-}
-
 /// Reads a Matrix Market file into a dense 2-D array of `type`.
 Buffer mtxToDense(const snn_coo &coo, RankedTensorType type) {
   Buffer buf;
@@ -307,34 +285,6 @@ Buffer mtxToDense(const snn_coo &coo, RankedTensorType type) {
       break;
     }
   }
-  return buf;
-}
-
-/// A 1-D buffer of `data` converted to `dtype`.
-template <typename T>
-Buffer vectorBuffer(const std::vector<T> &data, snn_dtype dtype) {
-  Buffer buf;
-  char err[512];
-  int64_t n = data.size();
-  if (snn_array_alloc(&buf.array, dtype, 1, &n, err, sizeof(err)))
-    fatal(err);
-  for (int64_t i = 0; i < n; ++i) {
-    switch (dtype) {
-    case SNN_DTYPE_F32:
-      static_cast<float *>(buf.array.data)[i] = data[i];
-      break;
-    case SNN_DTYPE_F64:
-      static_cast<double *>(buf.array.data)[i] = data[i];
-      break;
-    case SNN_DTYPE_I32:
-      static_cast<int32_t *>(buf.array.data)[i] = data[i];
-      break;
-    case SNN_DTYPE_I64:
-      static_cast<int64_t *>(buf.array.data)[i] = data[i];
-      break;
-    }
-  }
-  buf.makeDescriptor();
   return buf;
 }
 
@@ -394,24 +344,13 @@ void loadInput(const std::string &spec, unsigned index, RankedTensorType type,
   } else {
     Buffer dense = readDense(spec, index);
     checkAgainst(dense.array, type, index, spec);
-    entries = nonzerosOf(dense.array);
+    entries = sparsenn::nonzerosOf(dense.array);
   }
-  sparse_tensor::SparseTensorType stt(type);
-  snn::PackedSparseTensor packed;
   std::string error;
-  if (failed(snn::packSparseTensor(stt, std::move(entries), packed, error)))
+  if (failed(sparsenn::packSparseArgument(type, std::move(entries), buffers,
+                                          error)))
     fatal("input #" + llvm::Twine(index) + " (" + spec + ") does not fit " +
           typeStr(type) + ": " + error);
-  if (llvm::any_of(packed.levelBuffers,
-                   [](auto &l) { return l.bitWidth == 8 || l.bitWidth == 16; }))
-    fatal("argument #" + llvm::Twine(index) +
-          ": 8- and 16-bit sparse index widths are not supported as "
-          "arguments yet; use 32 or 64");
-  for (auto &level : packed.levelBuffers)
-    buffers.push_back(vectorBuffer(
-        level.data, level.bitWidth == 32 ? SNN_DTYPE_I32 : SNN_DTYPE_I64));
-  buffers.push_back(
-      vectorBuffer(packed.values, *dtypeOf(type.getElementType())));
 }
 
 //===----------------------------------------------------------------------===//

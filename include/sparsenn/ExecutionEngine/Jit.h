@@ -12,6 +12,7 @@
 #define SPARSENN_EXECUTIONENGINE_JIT_H
 
 #include "sparsenn-runtime/IO.h"
+#include "sparsenn/Dialect/SNN/Utils/SparsePacking.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -47,6 +48,19 @@ struct Buffer {
   static Buffer borrow(void *data, snn_dtype dtype, int32_t rank,
                        const int64_t *shape);
 };
+
+/// The nonzeros of a dense f32/f64 array, as coordinate entries.
+std::vector<mlir::snn::CooEntry> nonzerosOf(const snn_array &dense);
+
+/// The buffers a sparse argument of `type` takes (--sparse-assembler: each
+/// level's positions and coordinates, then the values), packed from
+/// `entries`, appended to `out`. Fails with a message when the entries do
+/// not fit the encoding (e.g. an N:M violation) or the encoding's index
+/// width is 8 or 16 bits.
+llvm::LogicalResult packSparseArgument(mlir::RankedTensorType type,
+                                       std::vector<mlir::snn::CooEntry> entries,
+                                       std::vector<Buffer> &out,
+                                       std::string &error);
 
 /// Options of a JIT.
 struct JitOptions {
