@@ -71,6 +71,22 @@ def _weight_blob(blobs: dict, name: str, array: np.ndarray) -> str:
     return f"dense_resource<{name}>"
 
 
+def _layer_operands(layer, value: str, shape: Shape, name: str, blobs: dict):
+    """The constants of a layer's weight and bias, and its operand list and
+    operand types: (lines, "x, %w bias %b", "tensor<...>, ...")."""
+    wt = _tensor(layer.weight.shape)
+    lines = [f"  %{name}_w = arith.constant "
+             f"{_weight_blob(blobs, name + '_w', layer.weight)} : {wt}"]
+    operands, types = f"{value}, %{name}_w", f"{_tensor(shape)}, {wt}"
+    if layer.bias is not None:
+        bt = _tensor(layer.bias.shape)
+        lines.append(f"  %{name}_b = arith.constant "
+                     f"{_weight_blob(blobs, name + '_b', layer.bias)} : {bt}")
+        operands += f" bias %{name}_b"
+        types += f", {bt}"
+    return lines, operands, types
+
+
 @dataclass
 class Linear(Layer):
     """y = x W^T + b, W of shape [out, in] as in torch.nn.Linear."""
@@ -96,16 +112,7 @@ class Linear(Layer):
 
     def emit(self, value, shape, name, blobs):
         out = self.out_shape(shape)
-        wt = _tensor(self.weight.shape)
-        lines = [f"  %{name}_w = arith.constant "
-                 f"{_weight_blob(blobs, name + '_w', self.weight)} : {wt}"]
-        operands, types = f"{value}, %{name}_w", f"{_tensor(shape)}, {wt}"
-        if self.bias is not None:
-            bt = _tensor(self.bias.shape)
-            lines.append(f"  %{name}_b = arith.constant "
-                         f"{_weight_blob(blobs, name + '_b', self.bias)} : {bt}")
-            operands += f" bias %{name}_b"
-            types += f", {bt}"
+        lines, operands, types = _layer_operands(self, value, shape, name, blobs)
         lines.append(f"  %{name} = snn.linear {operands} : ({types}) -> "
                      f"{_tensor(out)}")
         return lines, f"%{name}"
@@ -143,16 +150,7 @@ class Conv2d(Layer):
 
     def emit(self, value, shape, name, blobs):
         out = self.out_shape(shape)
-        wt = _tensor(self.weight.shape)
-        lines = [f"  %{name}_w = arith.constant "
-                 f"{_weight_blob(blobs, name + '_w', self.weight)} : {wt}"]
-        operands, types = f"{value}, %{name}_w", f"{_tensor(shape)}, {wt}"
-        if self.bias is not None:
-            bt = _tensor(self.bias.shape)
-            lines.append(f"  %{name}_b = arith.constant "
-                         f"{_weight_blob(blobs, name + '_b', self.bias)} : {bt}")
-            operands += f" bias %{name}_b"
-            types += f", {bt}"
+        lines, operands, types = _layer_operands(self, value, shape, name, blobs)
         attrs = (f"strides = array<i64: {self.stride[0]}, {self.stride[1]}>, "
                  f"padding = array<i64: {', '.join(map(str, self.padding))}>, "
                  f"dilations = array<i64: {self.dilation[0]}, {self.dilation[1]}>, "

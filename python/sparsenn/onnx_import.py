@@ -240,16 +240,23 @@ class _Importer:
         if len(shape) < 2 or shape[-1] != w.shape[1]:
             raise OnnxImportError(f"a [{w.shape[0]}, {w.shape[1]}] weight "
                                   f"cannot take shape {shape}")
-        wv, wt = self.constant(w)
         out = shape[:-1] + (w.shape[0],)
-        operands, types = f"{ssa}, {wv}", f"{_tensor(shape)}, {_tensor(wt)}"
+        operands, types = self.layer_operands(ssa, shape, w, b)
+        res = self.fresh()
+        self.lines.append(f"  {res} = snn.linear {operands} : ({types}) -> {_tensor(out)}")
+        return res, out
+
+    def layer_operands(self, x: str, shape: Shape, w: np.ndarray,
+                       b: Optional[np.ndarray]) -> Tuple[str, str]:
+        """Emits the weight (and bias) constants; returns a layer op's operand
+        list and operand types."""
+        wv, wt = self.constant(w)
+        operands, types = f"{x}, {wv}", f"{_tensor(shape)}, {_tensor(wt)}"
         if b is not None:
             bv, bt = self.constant(b)
             operands += f" bias {bv}"
             types += f", {_tensor(bt)}"
-        res = self.fresh()
-        self.lines.append(f"  {res} = snn.linear {operands} : ({types}) -> {_tensor(out)}")
-        return res, out
+        return operands, types
 
     def snn_unary(self, op, x):
         res = self.fresh()
@@ -477,12 +484,7 @@ class _Importer:
             out = (shape[0], w.shape[0],
                    self.window(shape[2], kernel[0], strides[0], pads[0], pads[2], dil[0]),
                    self.window(shape[3], kernel[1], strides[1], pads[1], pads[3], dil[1]))
-            wv, wt = self.constant(w)
-            operands, types = f"{x}, {wv}", f"{_tensor(shape)}, {_tensor(wt)}"
-            if b is not None:
-                bv, bt = self.constant(b)
-                operands += f" bias {bv}"
-                types += f", {_tensor(bt)}"
+            operands, types = self.layer_operands(x, shape, w, b)
             res = self.fresh()
             self.lines.append(
                 f"  {res} = snn.conv2d {operands} {{strides = array<i64: {strides[0]}, "

@@ -37,28 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (chip > kMaxBytes || work > kMaxWork)
       return 0;
   }
-  std::vector<std::vector<uint8_t>> dram(program.buffers.size());
-  std::vector<void *> base(program.buffers.size());
-  for (size_t id = 0; id < program.buffers.size(); ++id) {
-    const ProgramBuffer &b = program.buffers[id];
-    if (b.kind == BufferKind::Weights) {
-      base[id] = program.image.data() + b.imageOffset;
-    } else {
-      dram[id].assign(b.bytes, 0);
-      base[id] = dram[id].data();
-    }
-  }
+  ProgramMemory memory;
   Stats stats;
-  for (size_t i = 0; i < program.launches.size(); ++i) {
-    std::vector<void *> regions;
-    std::vector<uint64_t> sizes;
-    for (uint32_t id : program.launchBuffers[i]) {
-      regions.push_back(base[id]);
-      sizes.push_back(program.buffers[id].bytes);
-    }
-    if (!simulate(program.launches[i], regions.data(), sizes.data(),
-                  regions.size(), stats, error))
-      return 0;
-  }
+  if (allocateProgram(program, memory, error))
+    simulateProgram(program, memory, stats, error);
   return 0;
 }

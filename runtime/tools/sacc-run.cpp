@@ -122,22 +122,10 @@ int main(int argc, char **argv) {
     fatal("the program has " + std::to_string(outputIds.size()) +
           " output(s) but " + std::to_string(outputs.size()) +
           " --output given");
-  std::vector<std::vector<float>> dram(program.buffers.size());
-  std::vector<void *> base(program.buffers.size());
-  for (uint32_t id = 0; id < program.buffers.size(); ++id) {
-    const ProgramBuffer &b = program.buffers[id];
-    if (b.kind == BufferKind::Weights) {
-      base[id] = program.image.data() + b.imageOffset;
-      continue;
-    }
-    try {
-      dram[id].assign((b.bytes + 3) / 4, 0.0f);
-    } catch (const std::bad_alloc &) {
-      fatal("out of memory allocating buffer " + std::to_string(id) + " (" +
-            std::to_string(b.bytes) + " bytes)");
-    }
-    base[id] = dram[id].data();
-  }
+  ProgramMemory memory;
+  if (!allocateProgram(program, memory, error))
+    fatal(error);
+  std::vector<void *> &base = memory.base;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const ProgramBuffer &b = program.buffers[inputIds[i]];
     snn_array a;
@@ -161,18 +149,8 @@ int main(int argc, char **argv) {
   }
 
   Stats total;
-  for (size_t i = 0; i < program.launches.size(); ++i) {
-    const std::vector<uint32_t> &ids = program.launchBuffers[i];
-    std::vector<void *> regions;
-    std::vector<uint64_t> sizes;
-    for (uint32_t id : ids) {
-      regions.push_back(base[id]);
-      sizes.push_back(program.buffers[id].bytes);
-    }
-    if (!simulate(program.launches[i], regions.data(), sizes.data(),
-                  regions.size(), total, error))
-      fatal("launch #" + std::to_string(i) + ": " + error);
-  }
+  if (!simulateProgram(program, memory, total, error))
+    fatal(error);
 
   for (size_t k = 0; k < outputIds.size(); ++k) {
     const ProgramBuffer &b = program.buffers[outputIds[k]];

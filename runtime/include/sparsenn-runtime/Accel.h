@@ -173,6 +173,14 @@ struct Command {
   }
   uint32_t flags() const { return static_cast<uint32_t>(w[0] >> 32); }
 
+  /// The operands of a dma_act (load) or dma_store: the DRAM region, offset
+  /// and stride, the tile's rows and columns, its on-chip buffer offset.
+  struct Transfer {
+    bool load, transposed;
+    uint64_t region, dramOffset, stride, rows, cols, bufOffset;
+  };
+  Transfer transfer() const;
+
   static Command dmaWeight(uint32_t region, uint64_t dramOffset, uint64_t bytes,
                            uint64_t wbufOffset);
   static Command dmaAct(uint32_t region, uint64_t dramOffset,
@@ -294,6 +302,20 @@ struct Stats {
 bool simulate(const Launch &launch, void *const *regions,
               const uint64_t *regionBytes, uint32_t numRegions, Stats &stats,
               std::string &error);
+
+/// DRAM for running a whole program: a zeroed allocation per input, output
+/// and temporary buffer (by buffer id); weight buffers point into the
+/// program's image.
+struct ProgramMemory {
+  std::vector<std::vector<uint8_t>> owned;
+  std::vector<void *> base;
+};
+/// Allocates `memory` for `program`; fails when memory is short.
+bool allocateProgram(Program &program, ProgramMemory &memory,
+                     std::string &error);
+/// Runs every launch of `program` in order on `memory`.
+bool simulateProgram(const Program &program, ProgramMemory &memory,
+                     Stats &stats, std::string &error);
 
 /// The analytical (Sparseloop-style) estimate of one weight tile's compute:
 /// per-PE work from the tile's stored values, activation density `actDensity`

@@ -207,19 +207,19 @@ struct Machine {
     }
     case Opcode::DmaAct:
     case Opcode::DmaStore: {
-      bool load = c.opcode() == Opcode::DmaAct;
-      uint64_t reg = load ? c.w[1] : c.w[2], off = load ? c.w[2] : c.w[3],
-               stride = load ? c.w[3] : c.w[4], rows = load ? c.w[4] : c.w[5],
-               cols = load ? c.w[5] : c.w[6], boff = load ? c.w[6] : c.w[1];
+      Command::Transfer x = c.transfer();
+      bool load = x.load;
+      uint64_t rows = x.rows, cols = x.cols, stride = x.stride,
+               boff = x.bufOffset;
       uint8_t *chip = buf[load ? A : O].data() + boff;
       // No data to move for an empty tile, or in the model's run (null
       // regions other than the image).
-      bool transposed = !load && c.flags() == kFlagTransposed;
-      for (uint64_t r = 0; regions[reg] && cols && r < rows; ++r) {
-        uint8_t *dramBase = static_cast<uint8_t *>(regions[reg]) + off;
+      for (uint64_t r = 0; regions[x.region] && cols && r < rows; ++r) {
+        uint8_t *dramBase =
+            static_cast<uint8_t *>(regions[x.region]) + x.dramOffset;
         if (load)
           memcpy(chip + r * cols * 4, dramBase + r * stride, cols * 4);
-        else if (!transposed)
+        else if (!x.transposed)
           memcpy(dramBase + r * stride, chip + r * cols * 4, cols * 4);
         else
           for (uint64_t k = 0; k < cols; ++k)
@@ -433,6 +433,46 @@ bool simulate(const Launch &launch, void *const *regions,
   local.freqMHz = launch.arch.freqMHz;
   local.areaMM2 = launch.arch.areaMM2();
   stats.add(local);
+  return true;
+}
+
+bool allocateProgram(Program &program, ProgramMemory &memory,
+                     std::string &error) {
+  memory.owned.assign(program.buffers.size(), {});
+  memory.base.assign(program.buffers.size(), nullptr);
+  for (size_t id = 0; id < program.buffers.size(); ++id) {
+    const ProgramBuffer &b = program.buffers[id];
+    if (b.kind == BufferKind::Weights) {
+      memory.base[id] = program.image.data() + b.imageOffset;
+      continue;
+    }
+    try {
+      memory.owned[id].assign(b.bytes, 0);
+    } catch (const std::bad_alloc &) {
+      error = "out of memory allocating buffer " + std::to_string(id) + " (" +
+              std::to_string(b.bytes) + " bytes)";
+      return false;
+    }
+    memory.base[id] = memory.owned[id].data();
+  }
+  return true;
+}
+
+bool simulateProgram(const Program &program, ProgramMemory &memory,
+                     Stats &stats, std::string &error) {
+  for (size_t i = 0; i < program.launches.size(); ++i) {
+    std::vector<void *> regions;
+    std::vector<uint64_t> sizes;
+    for (uint32_t id : program.launchBuffers[i]) {
+      regions.push_back(memory.base[id]);
+      sizes.push_back(program.buffers[id].bytes);
+    }
+    if (!simulate(program.launches[i], regions.data(), sizes.data(),
+                  regions.size(), stats, error)) {
+      error = "launch #" + std::to_string(i) + ": " + error;
+      return false;
+    }
+  }
   return true;
 }
 

@@ -131,6 +131,14 @@ Command Command::dmaStoreTransposed(uint64_t obufOffset, uint32_t region,
   return c;
 }
 
+Command::Transfer Command::transfer() const {
+  bool load = opcode() == Opcode::DmaAct;
+  if (load)
+    return {true, false, w[1], w[2], w[3], w[4], w[5], w[6]};
+  return {false, flags() == kFlagTransposed, w[2], w[3], w[4], w[5], w[6],
+          w[1]};
+}
+
 Command Command::barrier() {
   Command c;
   c.w = {word0(Opcode::Barrier, {}, 0)};
@@ -306,25 +314,21 @@ std::string validateCommand(const Command &c, const Arch &a,
     return buffer("weight", c.w[4], c.w[3], 1, wbuf);
   case Opcode::DmaAct:
   case Opcode::DmaStore: {
-    bool load = c.opcode() == Opcode::DmaAct;
-    uint64_t reg = load ? c.w[1] : c.w[2], off = load ? c.w[2] : c.w[3],
-             stride = load ? c.w[3] : c.w[4], rows = load ? c.w[4] : c.w[5],
-             cols = load ? c.w[5] : c.w[6], boff = load ? c.w[6] : c.w[1];
-    bool transposed = !load && c.flags() == kFlagTransposed;
-    if ((c.flags() && !transposed) || !dims({rows, cols}))
+    Command::Transfer x = c.transfer();
+    if ((c.flags() && !x.transposed) || !dims({x.rows, x.cols}))
       return "bad flags or sizes";
     uint64_t span;
     // Transposed: columns are `stride` apart, the rows of a column
     // consecutive.
-    if (!stridedSpan(transposed ? cols : rows, transposed ? rows : cols, stride,
-                     span))
-      return std::string(transposed ? "column" : "row") + " stride " +
-             std::to_string(stride) + " is shorter than a " +
-             (transposed ? "column" : "row");
-    if (std::string e = region(reg, off, span); !e.empty())
+    if (!stridedSpan(x.transposed ? x.cols : x.rows,
+                     x.transposed ? x.rows : x.cols, x.stride, span))
+      return std::string(x.transposed ? "column" : "row") + " stride " +
+             std::to_string(x.stride) + " is shorter than a " +
+             (x.transposed ? "column" : "row");
+    if (std::string e = region(x.region, x.dramOffset, span); !e.empty())
       return e;
-    return buffer(load ? "activation" : "output", boff, rows * cols, 4,
-                  load ? abuf : obuf);
+    return buffer(x.load ? "activation" : "output", x.bufOffset,
+                  x.rows * x.cols, 4, x.load ? abuf : obuf);
   }
   case Opcode::DmaPatches: {
     ConvGeometry g = ConvGeometry::fromWords(c.w[3], c.w[4]);

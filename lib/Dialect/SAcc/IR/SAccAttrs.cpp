@@ -153,7 +153,7 @@ Attribute ArchAttr::parse(AsmParser &p, Type) {
           return {};
         }
         if (param->u32) {
-          uint64_t v;
+          uint64_t v = 0;
           if (p.parseInteger(v))
             return {};
           if (v > UINT32_MAX) {
