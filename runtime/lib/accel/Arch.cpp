@@ -100,8 +100,8 @@ constexpr Format kDense{FormatKind::Dense}, kCSR{FormatKind::CSR},
 bool getPreset(std::string_view name, Arch &a) {
   a = Arch();
   if (name == "eie") {
-    // EIE (Han et al., ISCA 2016): 64 PEs, compressed weights held on chip,
-    // zero activations skipped.
+    // EIE (Han et al., ISCA 2016): 64 PEs, a large weight SRAM (EIE keeps
+    // the compressed model on chip), zero activations skipped.
     a.peRows = 4, a.peCols = 16, a.macsPerPE = 1;
     a.weightKiB = 8192, a.actKiB = 64, a.outKiB = 64;
     a.dramBytesPerCycle = 16, a.freqMHz = 800;
