@@ -18,6 +18,9 @@ ENCODINGS = {
     "dense": None,
     "csr": "map = (d0, d1) -> (d0 : dense, d1 : compressed)",
     "csr32": "map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32",
+    # 16-bit coordinates, 32-bit positions (what format selection picks when
+    # the columns fit 16 bits).
+    "csr16": "map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 16",
     "csc": "map = (d0, d1) -> (d1 : dense, d0 : compressed)",
     "coo": "map = (d0, d1) -> (d0 : compressed(nonunique), d1 : singleton(soa))",
     "dcsr": "map = (d0, d1) -> (d0 : compressed, d1 : compressed)",
