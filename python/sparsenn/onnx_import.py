@@ -191,8 +191,18 @@ class _Importer:
         dims = ", ".join(f"d{i}" for i in range(rank))
         out_exprs = [("0" if d in axes else f"d{d}") for d in range(rank)
                      if keepdims or d not in axes]
-        kept = [(ssa, tuple(s for d, s in enumerate(shape) if d not in axes))]
-        init = self.empty(out_shape, [(ssa, shape)] if keepdims else kept)
+        # Dynamic output sizes come from the input dimension each output
+        # dimension keeps.
+        dyn = []
+        for d, size in enumerate(shape):
+            if size is None and d not in axes:
+                c, v = self.fresh(), self.fresh()
+                self.lines.append(f"  {c} = arith.constant {d} : index")
+                self.lines.append(f"  {v} = tensor.dim {ssa}, {c} : {_tensor(shape)}")
+                dyn.append(v)
+        init = self.fresh()
+        self.lines.append(f"  {init} = tensor.empty({', '.join(dyn)}) : "
+                          f"{_tensor(out_shape)}")
         zero = self.fresh()
         self.lines.append(f"  {zero} = arith.constant 0.0 : f32")
         filled = self.fresh()

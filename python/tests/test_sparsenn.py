@@ -380,3 +380,21 @@ def test_onnx_bad_files(tmp_path):
     (tmp_path / "cut.onnx").write_bytes(data[:len(data) // 2])
     with pytest.raises(snn.OnnxImportError, match="not an ONNX model|invalid"):
         snn.import_onnx(str(tmp_path / "cut.onnx"))
+
+
+@pytest.mark.parametrize("dynamic", [None, 0, 1])
+def test_onnx_reductions_over_dynamic_shapes(dynamic):
+    # A reduced axis before a dynamic one: the result's dynamic size comes
+    # from the input dimension it keeps.
+    class Reduce(torch.nn.Module):
+        def forward(self, x):
+            return (x.sum(dim=0) * x.sum(dim=0), x.sum(dim=2),
+                    x.mean(dim=2, keepdim=True))
+    x = rand(3, 4, 5)
+    axes = None if dynamic is None else {"x": {dynamic: "n"}}
+    data = export(Reduce(), x, 13, dynamic_axes=axes)
+    got = snn.import_onnx(data).compile()(x)
+    with torch.no_grad():
+        want = [t.numpy() for t in Reduce()(torch.from_numpy(x))]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
