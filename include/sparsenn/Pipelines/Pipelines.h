@@ -69,8 +69,7 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
 
 /// Options of `sparsenn-accel-pipeline`: the accelerator, and the CPU
 /// options for the ops that fall back to the CPU.
-struct AccelPipelineOptions
-    : public PassPipelineOptions<AccelPipelineOptions> {
+struct AccelPipelineOptions : public PassPipelineOptions<AccelPipelineOptions> {
   PassOptions::Option<std::string> arch{
       *this, "arch",
       llvm::cl::desc("The accelerator: a preset (eie, scnn, cambricon-x, "
@@ -109,8 +108,7 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
 
 /// snn -> sacc (convert-snn-to-sacc) -> calls into runtime/accel
 /// (convert-sacc-to-runtime), then the CPU pipeline for everything else.
-void buildAccelPipeline(OpPassManager &pm,
-                        const AccelPipelineOptions &options);
+void buildAccelPipeline(OpPassManager &pm, const AccelPipelineOptions &options);
 
 /// Registers `sparsenn-cpu-pipeline` and `sparsenn-accel-pipeline`.
 void registerPipelines();

@@ -316,10 +316,9 @@ struct SNNSelectFormatsPass
                   nnz < (int64_t(1) << 31);
     bool crd16 = fits32 && std::max(w->rows, w->cols) <= 65536;
     unsigned posBytes = fits32 ? 4 : 8, crdBytes = crd16 ? 2 : posBytes;
-    std::string widths =
-        fits32 ? std::string(", posWidth = 32, crdWidth = ") +
-                     (crd16 ? "16" : "32")
-               : "";
+    std::string widths = fits32 ? std::string(", posWidth = 32, crdWidth = ") +
+                                      (crd16 ? "16" : "32")
+                                : "";
 
     int64_t panels = llvm::divideCeil(w->cols, kCsrPanel);
     auto predict = [&](StringRef format, int64_t stored) {
@@ -382,8 +381,7 @@ struct SNNSelectFormatsPass
                         c + " : dense)";
       int64_t stored = nonzeroBlocks * br * bc;
       add("bsr", map, stored,
-          stored * 4 + nonzeroBlocks * crdBytes +
-              (w->rows / br + 1) * posBytes,
+          stored * 4 + nonzeroBlocks * crdBytes + (w->rows / br + 1) * posBytes,
           {br, bc});
     }
     // A single N:M group per row makes MLIR 22's sparsifier emit a

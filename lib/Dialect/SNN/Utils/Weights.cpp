@@ -6,8 +6,8 @@
 
 #include "sparsenn/Dialect/SNN/Utils/Weights.h"
 
-#include "llvm/Support/Path.h"
 #include "sparsenn/Dialect/SNN/IR/SNNOps.h"
+#include "llvm/Support/Path.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
