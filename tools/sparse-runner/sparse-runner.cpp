@@ -18,7 +18,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -398,6 +400,30 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/// Gives the dense arguments of `func` with dynamic dimensions the static
+/// types of the arrays passed for them.
+void specializeArguments(func::FuncOp func, ArrayRef<RankedTensorType> argTypes,
+                         const std::vector<Buffer> &buffers,
+                         const std::vector<size_t> &firstBuffer) {
+  Block &entry = func.getBody().front();
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  SmallVector<Type> inputs(func.getArgumentTypes());
+  for (auto [i, type] : llvm::enumerate(argTypes)) {
+    if (type.hasStaticShape() || sparse_tensor::getSparseTensorEncoding(type))
+      continue;
+    const snn_array &a = buffers[firstBuffer[i]].array;
+    auto specialized = RankedTensorType::get(ArrayRef<int64_t>(a.shape, a.rank),
+                                             type.getElementType());
+    BlockArgument arg = entry.getArgument(i);
+    arg.setType(specialized);
+    auto cast = tensor::CastOp::create(b, func.getLoc(), type, arg);
+    arg.replaceAllUsesExcept(cast, cast);
+    inputs[i] = specialized;
+  }
+  func.setFunctionType(
+      FunctionType::get(func.getContext(), inputs, func.getResultTypes()));
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -523,8 +549,17 @@ int main(int argc, char **argv) {
 
   // Inputs, before compiling, so bad files fail fast.
   std::vector<Buffer> buffers;
-  for (auto [i, t] : llvm::enumerate(argTypes))
+  std::vector<size_t> firstBuffer; // of each argument
+  for (auto [i, t] : llvm::enumerate(argTypes)) {
+    firstBuffer.push_back(buffers.size());
     loadInput(inputs[i], i, t, buffers);
+  }
+  // The accelerator's command streams are fixed at compile time: a dense
+  // argument's dynamic dimensions take the input's sizes (a tensor.cast back
+  // to the declared type keeps the body as it is; convert-snn-to-sacc looks
+  // through it).
+  if (accel)
+    specializeArguments(func, argTypes, buffers, firstBuffer);
 
   // Compile.
   auto jitStart = std::chrono::steady_clock::now();

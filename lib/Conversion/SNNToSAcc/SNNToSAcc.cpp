@@ -366,8 +366,22 @@ struct ConvertSNNToSAccPass
                              ReportRow &row,
                              llvm::DenseSet<Operation *> &fused) {
     const accel::Arch &arch = archAttr.getValue();
+    // A dynamic batch that a tensor.cast from a static type hides (as
+    // sparse-runner's --target=accel specializes its entry, and as earlier
+    // launches leave): the layer runs at the static shape.
+    if (auto cast = input.getDefiningOp<tensor::CastOp>())
+      if (auto src = dyn_cast<RankedTensorType>(cast.getSource().getType());
+          src && src.hasStaticShape())
+        input = cast.getSource();
     auto in = dyn_cast<RankedTensorType>(input.getType());
     auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    // The result at the input's batch (its other dimensions are static).
+    if (in && out && out.getRank() >= 1 && in.getRank() >= 1 &&
+        out.isDynamicDim(0) && !in.isDynamicDim(0)) {
+      SmallVector<int64_t> shape(out.getShape());
+      shape[0] = in.getDimSize(0);
+      out = RankedTensorType::get(shape, out.getElementType());
+    }
     std::optional<snn::LayerWeight> lw = snn::getLayerWeight(op);
     auto conv = dyn_cast<snn::Conv2DOp>(op);
     int64_t rank = conv ? 4 : 2;
@@ -506,12 +520,14 @@ struct ConvertSNNToSAccPass
       fused.insert(relu);
       row.op += " + snn.relu";
     }
-    emitLaunch(op, input, biasValue, relu, archAttr, l, bias, *p, counter++);
+    emitLaunch(op, input, biasValue, out, relu, archAttr, l, bias, *p,
+               counter++);
     return success();
   }
 
   /// Builds the sacc.launch of a planned layer.
-  void emitLaunch(Operation *op, Value input, Value biasValue, snn::ReluOp relu,
+  void emitLaunch(Operation *op, Value input, Value biasValue,
+                  RankedTensorType outType, snn::ReluOp relu,
                   sacc::ArchAttr archAttr, const Layer &l,
                   ArrayRef<float> constBias, Plan &p, unsigned index) {
     OpBuilder b(relu ? relu.getOperation() : op);
@@ -527,9 +543,8 @@ struct ConvertSNNToSAccPass
         imageType, "sacc_image_" + std::to_string(index),
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
             ArrayRef<uint8_t>(p.image)));
-    auto launch =
-        sacc::LaunchOp::create(b, loc, TypeRange{op->getResult(0).getType()},
-                               inputs, archAttr, weights);
+    auto launch = sacc::LaunchOp::create(b, loc, TypeRange{outType}, inputs,
+                                         archAttr, weights);
     launch->setAttr("predicted_cycles", b.getI64IntegerAttr(p.cycles));
     Block *body = new Block();
     launch.getBody().push_back(body);
@@ -537,6 +552,10 @@ struct ConvertSNNToSAccPass
     for (const accel::Command &c : p.commands)
       sacc::createCommandOp(cb, loc, c);
     Value result = launch.getResult(0);
+    // Back to the layer's (dynamic) result type for its users.
+    if (outType != op->getResult(0).getType())
+      result =
+          tensor::CastOp::create(b, loc, op->getResult(0).getType(), result);
     if (relu) {
       relu.getResult().replaceAllUsesWith(result);
       relu.erase();

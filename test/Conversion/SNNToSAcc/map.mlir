@@ -100,3 +100,20 @@ func.func @fallbacks(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %d: tensor<?x8xf3
   %s = snn.softmax %y {axis = 1} : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %s, %z : tensor<2x8xf32>, tensor<?x8xf32>
 }
+
+// -----
+
+// A dynamic batch that a tensor.cast from a static type hides (what
+// sparse-runner --target=accel makes of its entry): the layer runs at the
+// static batch and its result is cast back for its users.
+// SCNN-LABEL: func.func @cast_batch
+// SCNN: %[[L:.*]] = sacc.launch <{{.*}}>(%arg0) {{.*}}: (tensor<4x8xf32>) -> tensor<4x8xf32>
+// SCNN: %[[C:.*]] = tensor.cast %[[L]] : tensor<4x8xf32> to tensor<?x8xf32>
+// SCNN: return %[[C]]
+// REPORT: snn.linear 8x8 batch 4 sparsity 0.000 -> accel
+func.func @cast_batch(%x: tensor<4x8xf32>) -> tensor<?x8xf32> {
+  %d = tensor.cast %x : tensor<4x8xf32> to tensor<?x8xf32>
+  %w = arith.constant dense<0.5> : tensor<8x8xf32>
+  %y = snn.linear %d, %w : (tensor<?x8xf32>, tensor<8x8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
