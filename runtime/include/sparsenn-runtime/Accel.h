@@ -69,8 +69,7 @@ bool packTile(Format fmt, const float *w, int64_t ld, uint32_t rows,
 
 /// Validates a packed tile of `bytes` bytes and calls visit(row, col, value)
 /// for each value it stores (zeros included: padding of N:M groups and
-/// blocks, all of a dense tile). `pe` reports the row group the hardware
-/// assigns to one PE (rows for most formats, block rows for block<r,c>).
+/// blocks, all of a dense tile).
 bool forEachTileValue(
     Format fmt, const uint8_t *data, uint64_t bytes, uint32_t rows,
     uint32_t cols, const std::function<void(uint32_t, uint32_t, float)> &visit,

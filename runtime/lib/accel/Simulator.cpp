@@ -71,9 +71,10 @@ bool sparseDecode(const Arch &a, Format f) {
 /// Deals the tile's work to the PEs. `rowWork(k)` is the MACs one stored
 /// value in column k costs (B, or the number of nonzero activations).
 template <typename RowWork>
-bool tileWork(const Arch &a, Format f, const uint8_t *tile, uint64_t bytes,
-              uint32_t M, uint32_t K, RowWork rowWork, TileWork &out,
-              std::string &error) {
+bool tileWork(
+    const Arch &a, Format f, const uint8_t *tile, uint64_t bytes, uint32_t M,
+    uint32_t K, RowWork rowWork, TileWork &out, std::string &error,
+    const std::function<void(uint32_t, uint32_t, float)> &also = nullptr) {
   uint32_t P = a.numPEs();
   out.macs.assign(P, 0);
   out.decodes.assign(P, 0);
@@ -81,7 +82,9 @@ bool tileWork(const Arch &a, Format f, const uint8_t *tile, uint64_t bytes,
   bool dense = !sparseDecode(a, f);
   bool ok = forEachTileValue(
       f, tile, bytes, M, K,
-      [&](uint32_t m, uint32_t k, float) {
+      [&](uint32_t m, uint32_t k, float v) {
+        if (also)
+          also(m, k, v); // the simulator's arithmetic, in the same pass
         ++out.storedValues;
         if (dense)
           return;
@@ -295,24 +298,21 @@ struct Machine {
         std::fill(out, out + uint64_t(B) * M, 0.0f);
       bool skip = a.skipZeroActivations;
       uint64_t useful = 0;
-      bool ok = forEachTileValue(
-          f, buf[W].data() + woff, wbytes, M, K,
-          [&](uint32_t m, uint32_t k, float v) {
-            if (v != 0.0f)
-              useful += nonzero[k];
-            for (uint32_t b = 0; b < B; ++b) {
-              float x = act[uint64_t(b) * K + k];
-              if (!skip || x != 0.0f)
-                out[uint64_t(b) * M + m] += x * v;
-            }
-          },
-          error);
+      // One decoding pass: the products, and each PE's work.
       TileWork work;
-      if (!ok ||
-          !tileWork(
+      if (!tileWork(
               a, f, buf[W].data() + woff, wbytes, M, K,
               [&](uint32_t k) -> uint64_t { return skip ? nonzero[k] : B; },
-              work, error))
+              work, error,
+              [&](uint32_t m, uint32_t k, float v) {
+                if (v != 0.0f)
+                  useful += nonzero[k];
+                for (uint32_t b = 0; b < B; ++b) {
+                  float x = act[uint64_t(b) * K + k];
+                  if (!skip || x != 0.0f)
+                    out[uint64_t(b) * M + m] += x * v;
+                }
+              }))
         return false;
       uint64_t t = cyclesOf(a, work, sparseDecode(a, f));
       stats.computeBusyCycles += t;
