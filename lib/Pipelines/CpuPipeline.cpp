@@ -156,6 +156,27 @@ void snn::registerPipelines() {
       "the LLVM dialect: pack weights, lower snn to linalg, check legality, "
       "sparsify with vectors and OpenMP threads, lower to LLVM",
       buildCpuPipeline);
+  // The GPU pipeline reports invalid options instead of ignoring them.
+  registerPassPipeline(
+      "sparsenn-gpu-pipeline",
+      "Compile snn IR for an NVIDIA GPU down to the LLVM dialect: layers in "
+      "the matmul form, cuSPARSE calls and/or SparseNN's kernels (PTX "
+      "embedded in a gpu.binary), host code calling runtime/cuda's mgpu* "
+      "functions",
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        GpuPipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::string invalid = validateGpuPipelineOptions(options);
+        if (!invalid.empty())
+          return errorHandler("sparsenn-gpu-pipeline: " + invalid);
+        buildGpuPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(GpuPipelineOptions());
+      });
   PassPipelineRegistration<AccelPipelineOptions>(
       "sparsenn-accel-pipeline",
       "Compile snn IR for a sparse accelerator (#sacc.arch) down to the LLVM "

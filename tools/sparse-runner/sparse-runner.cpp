@@ -106,10 +106,20 @@ static cl::opt<std::string>
            cl::init(""), cl::cat(runnerCat));
 static cl::opt<std::string>
     target("target",
-           cl::desc("Where the model runs: cpu (default) or accel (linear "
+           cl::desc("Where the model runs: cpu (default), accel (linear "
                     "layers on runtime/accel's sparse-accelerator simulator, "
-                    "the other ops on the CPU)"),
+                    "the other ops on the CPU) or gpu-emulated (the GPU "
+                    "pipeline's code, kernels and device copies included, "
+                    "run on the host: sparsenn-gpu-pipeline{strategy=codegen "
+                    "emulate=true}; a test of the GPU code generation, not a "
+                    "performance mode. Real GPU runs go through the AOT flow, "
+                    "docs/GPU.md)"),
            cl::init("cpu"), cl::cat(runnerCat));
+static cl::opt<unsigned>
+    gpuThreads("gpu-threads",
+               cl::desc("With --target=gpu-emulated: threads per block of the "
+                        "generated kernels (1 to 1024, default 256)"),
+               cl::init(256), cl::cat(runnerCat));
 static cl::opt<std::string>
     archOption("arch",
                cl::desc("With --target=accel: the accelerator, a preset (eie, "
@@ -466,9 +476,12 @@ int main(int argc, char **argv) {
 
   if (threads == 0)
     fatal("--num-threads must be at least 1");
-  if (target != "cpu" && target != "accel")
-    fatal("--target must be cpu or accel, got '" + target + "'");
+  if (target != "cpu" && target != "accel" && target != "gpu-emulated")
+    fatal("--target must be cpu, accel or gpu-emulated, got '" + target + "'");
   bool accel = target == "accel";
+  bool gpu = target == "gpu-emulated";
+  if (!gpu && gpuThreads.getNumOccurrences())
+    fatal("--gpu-threads needs --target=gpu-emulated");
   if (stats.getNumOccurrences() && stats.empty())
     stats = "text";
   if (!stats.empty() && stats != "text" && stats != "json")
@@ -582,6 +595,20 @@ int main(int argc, char **argv) {
     options.vectorLength = vectorLength;
     options.threads = threads;
     snn::buildAccelPipeline(pm, options);
+  } else if (gpu) {
+    snn::GpuPipelineOptions options;
+    options.strategy = "codegen";
+    options.emulate = true;
+    options.threads = gpuThreads;
+    options.selectFormats = selectFormats || !report.empty();
+    if (!report.empty() && report != "text" && report != "json")
+      fatal("--report must be text or json, got '" + report + "'");
+    if (!report.empty())
+      options.report = report;
+    std::string invalid = snn::validateGpuPipelineOptions(options);
+    if (!invalid.empty())
+      fatal(invalid);
+    snn::buildGpuPipeline(pm, options);
   } else {
     snn::CpuPipelineOptions options;
     options.vectorLength = vectorLength;

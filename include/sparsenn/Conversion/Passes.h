@@ -7,6 +7,7 @@
 #ifndef SPARSENN_CONVERSION_PASSES_H
 #define SPARSENN_CONVERSION_PASSES_H
 
+#include "sparsenn/Conversion/ParallelLoopsToGPU/ParallelLoopsToGPU.h"
 #include "sparsenn/Conversion/SAccToRuntime/SAccToRuntime.h"
 #include "sparsenn/Conversion/SNNToLinalg/SNNToLinalg.h"
 #include "sparsenn/Conversion/SNNToSAcc/SNNToSAcc.h"

@@ -28,7 +28,20 @@ def ConvertSNNToLinalgPass : Pass<"convert-snn-to-linalg"> {
 
     Sparse operands of softmax, flatten and broadcasting adds are converted
     to dense first (`sparse_tensor.convert`).
+
+    With `matmul-form` (the GPU pipeline sets it), a linear layer is one
+    2-D `linalg.matmul` with the sparse weight on the left, yT = W . xT over
+    the whole batch, and an ungrouped convolution is W . im2col with the
+    im2col matrix laid out [C*KH*KW, N*OH*OW]; the bias is added in the
+    transpose back. That is the form upstream's GPU library path (cuSPARSE
+    SpMM) matches and in which the output rows are the parallel loop.
   }];
+  let options = [
+    Option<"matmulForm", "matmul-form", "bool", "false",
+           "Lower linear layers and ungrouped convolutions to a 2-D "
+           "linalg.matmul W . xT with the sparse weight on the left (the "
+           "GPU form; default false: the CPU's batch-blocked loops)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -95,6 +108,63 @@ def ConvertSAccToRuntimePass : Pass<"convert-sacc-to-runtime", "ModuleOp"> {
     "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::memref::MemRefDialect"
+  ];
+}
+
+def ConvertParallelLoopsToGPUPass
+    : Pass<"snn-parallel-loops-to-gpu", "func::FuncOp"> {
+  let summary = "Run bufferized scf.parallel loops as GPU kernels, with the "
+                "device copies they need";
+  let description = [{
+    SparseNN's GPU code generation, in place of upstream's
+    `sparse-gpu-codegen` (which, in MLIR 22, copies the positions buffer back
+    instead of the output and launches one block). It runs after
+    sparsification and bufferization, on memrefs. Every outermost
+    `scf.parallel` without reductions becomes a `gpu.launch`:
+
+    - every buffer the loop body uses, directly or through views, is
+      allocated on the device and copied in once; the views are taken again
+      on the device copy inside the kernel;
+    - the loop's iteration space is linearized; blocks of `threads` threads
+      stride over it (grid = ceil(iterations / threads), at most 65535
+      blocks), each thread delinearizing its index and running the body;
+    - the buffers the body writes (through any view) are copied back, and
+      all device buffers are freed;
+    - the whole sequence is one stream (async tokens), waited on at the end.
+
+    Loops stay on the host when their body allocates, frees or calls a
+    function, carries a reduction, or views a buffer with a non-identity
+    layout.
+    `gpu-kernel-outlining` then turns each launch into a kernel.
+  }];
+  let options = [
+    Option<"threads", "threads", "unsigned", "256",
+           "Threads per block (1 to 1024; default 256)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "func::FuncOp"> {
+  let summary = "Run gpu.launch kernels and device buffers on the host "
+                "(testing the GPU code generation without a GPU)";
+  let description = [{
+    Turns what `snn-parallel-loops-to-gpu` emits back into host code, so the
+    generated kernels, their indexing and the copies around them can be run
+    and checked against a reference on a machine without a GPU: `gpu.alloc`
+    becomes `memref.alloc`, `gpu.memcpy` a `memref.copy`, `gpu.dealloc` a
+    `memref.dealloc`, `gpu.wait` disappears, and each `gpu.launch` becomes
+    loops over its blocks and threads (run one after another) around its
+    body. Not a performance mode.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 

@@ -97,6 +97,61 @@ struct AccelPipelineOptions : public PassPipelineOptions<AccelPipelineOptions> {
       llvm::cl::init(1)};
 };
 
+/// Options of `sparsenn-gpu-pipeline`.
+struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
+  PassOptions::Option<std::string> strategy{
+      *this, "strategy",
+      llvm::cl::desc(
+          "How sparse layers run on the GPU: codegen (SparseNN's kernels, "
+          "snn-parallel-loops-to-gpu), library (cuSPARSE SpMM/SpMV through "
+          "upstream's libgen; what it does not match runs on the host) or "
+          "auto (the default: cuSPARSE where it matches, kernels for the "
+          "rest)"),
+      llvm::cl::init("auto")};
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("The GPU architecture the kernels are compiled for "
+                     "(default sm_90)"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features of the kernels (default +ptx80)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads per block of the generated kernels (1 to "
+                     "1024; default 256)"),
+      llvm::cl::init(256)};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("How the kernels are embedded: isa (PTX text, the "
+                     "default; needs no ptxas, the driver JIT-compiles it), "
+                     "bin (a cubin for `chip`, needs ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<bool> emulate{
+      *this, "emulate",
+      llvm::cl::desc("Run the generated kernels and device buffers on the "
+                     "host (snn-emulate-gpu-on-host), to test the code "
+                     "generation without a GPU; needs strategy=codegen "
+                     "(default false)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> selectFormats{
+      *this, "select-formats",
+      llvm::cl::desc("Choose each constant weight's format with the cost "
+                     "model (default false)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<int64_t> batchSize{
+      *this, "batch-size",
+      llvm::cl::desc("Batch the format choice assumes for a dynamic batch "
+                     "(default 16)"),
+      llvm::cl::init(16)};
+  PassOptions::Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("Per-layer format report with select-formats: none "
+                     "(default), text or json"),
+      llvm::cl::init("none")};
+};
+
 /// The vector length the host CPU's features support for f32: 16 with
 /// AVX-512F, 8 with AVX2, 4 otherwise.
 unsigned getHostVectorLength();
@@ -110,7 +165,18 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
 /// (convert-sacc-to-runtime), then the CPU pipeline for everything else.
 void buildAccelPipeline(OpPassManager &pm, const AccelPipelineOptions &options);
 
-/// Registers `sparsenn-cpu-pipeline` and `sparsenn-accel-pipeline`.
+/// snn -> linalg in the matmul form (W . xT) -> legality check -> upstream's
+/// sparsifier (with cuSPARSE libgen for strategy library/auto) ->
+/// snn-parallel-loops-to-gpu -> kernels outlined, NVVM, embedded as
+/// gpu.binary -> host code calling the mgpu* functions of runtime/cuda.
+/// The options must be valid (validateGpuPipelineOptions).
+void buildGpuPipeline(OpPassManager &pm, const GpuPipelineOptions &options);
+
+/// Why the options are invalid, or "" when they are valid.
+std::string validateGpuPipelineOptions(const GpuPipelineOptions &options);
+
+/// Registers `sparsenn-cpu-pipeline`, `sparsenn-gpu-pipeline` and
+/// `sparsenn-accel-pipeline`.
 void registerPipelines();
 
 } // namespace mlir::snn

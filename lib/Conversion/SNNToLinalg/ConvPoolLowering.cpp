@@ -46,7 +46,92 @@ static Value padSpatial(OpBuilder &b, Location loc, Value x, int64_t top,
 namespace {
 
 struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
+  Conv2DOpLowering(MLIRContext *ctx, bool matmulForm)
+      : OpRewritePattern(ctx), matmulForm(matmulForm) {}
+  bool matmulForm;
+
+  /// The matmul form of an ungrouped convolution: cols[c, kh, kw, n, oh, ow]
+  /// = x[n, c, oh*sh + kh*dh, ow*sw + kw*dw] of the padded input, seen as the
+  /// matrix [K, N*OH*OW]; acc = W . cols, one 2-D linalg.matmul with the
+  /// weight on the left; y[n, o, q] = acc[o, n*Q + q] + bias[o].
+  Value lowerMatmulForm(PatternRewriter &b, Conv2DOp op, Value weight,
+                        int64_t kPadded) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = b.getContext();
+    Type f32 = b.getF32Type();
+    auto inputType = op.getInput().getType();
+    auto resultType = op.getType();
+    int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
+    auto [kh, kw] = op.getKernelSize();
+    ArrayRef<int64_t> s = op.getStrides(), p = op.getPadding(),
+                      d = op.getDilations();
+    int64_t o = resultType.getDimSize(1), oh = resultType.getDimSize(2),
+            ow = resultType.getDimSize(3), q = oh * ow, k = c * kh * kw;
+    int64_t cols = ShapedType::isDynamic(n) ? ShapedType::kDynamic : n * q;
+
+    Value x = padSpatial(b, loc, op.getInput(), p[0], p[1], p[2], p[3], 0.0f);
+    SmallVector<AffineExpr> dims(6);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(dims));
+    AffineExpr dc = dims[0], dkh = dims[1], dkw = dims[2], dn = dims[3],
+               doh = dims[4], dow = dims[5];
+    Value patches = copyGeneric(
+        b, loc, x,
+        emptyTensor(b, loc, RankedTensorType::get({c, kh, kw, n, oh, ow}, f32),
+                    op.getInput(), {-1, -1, -1, 0, -1, -1}),
+        AffineMap::get(
+            6, 0, {dn, dc, doh * s[0] + dkh * d[0], dow * s[1] + dkw * d[1]},
+            ctx));
+    Value matrix = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({k, cols}, f32), patches,
+        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+    if (kPadded != k)
+      matrix =
+          padDimHigh(b, loc, matrix, 0, b.getIndexAttr(kPadded - k), kPadded);
+    Value acc =
+        zeroFilled(b, loc,
+                   emptyTensor(b, loc, RankedTensorType::get({o, cols}, f32),
+                               matrix, {-1, 1}));
+    acc = linalg::MatmulOp::create(b, loc, ValueRange{weight, matrix},
+                                   ValueRange{acc})
+              .getResult(0);
+    OpFoldResult batchDim =
+        ShapedType::isDynamic(n)
+            ? OpFoldResult(
+                  tensor::DimOp::create(b, loc, op.getInput(), 0).getResult())
+            : OpFoldResult(b.getIndexAttr(n));
+    Value acc3 = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({o, n, q}, f32), acc,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(o), batchDim, b.getIndexAttr(q)});
+
+    // y[n, o, q] = acc3[o, n, q] (+ bias[o]).
+    AffineExpr yn, yo, yq;
+    bindDims(ctx, yn, yo, yq);
+    auto yType = RankedTensorType::get({n, o, q}, f32);
+    Value y = emptyTensor(b, loc, yType, op.getInput(), {0, -1, -1});
+    AffineMap fromAcc = AffineMap::get(3, 0, {yo, yn, yq}, ctx);
+    if (Value bias = op.getBias()) {
+      y = linalg::GenericOp::create(
+              b, loc, TypeRange{yType}, ValueRange{acc3, bias}, ValueRange{y},
+              ArrayRef<AffineMap>{fromAcc, AffineMap::get(3, 0, {yo}, ctx),
+                                  AffineMap::getMultiDimIdentityMap(3, ctx)},
+              SmallVector<IteratorType>(3, IteratorType::parallel),
+              [](OpBuilder &nb, Location nloc, ValueRange args) {
+                linalg::YieldOp::create(
+                    nb, nloc,
+                    arith::AddFOp::create(nb, nloc, args[0], args[1])
+                        .getResult());
+              })
+              .getResult(0);
+    } else {
+      y = copyGeneric(b, loc, acc3, y, fromAcc);
+    }
+    return tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({n, o, oh, ow}, f32), y,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}},
+        ArrayRef<OpFoldResult>{batchDim, b.getIndexAttr(o), b.getIndexAttr(oh),
+                               b.getIndexAttr(ow)});
+  }
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
@@ -74,6 +159,13 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
           ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
     weight = toSparsifiable(rewriter, loc, weight);
     int64_t kPadded = cast<RankedTensorType>(weight.getType()).getDimSize(1);
+    if (matmulForm && groups == 1) {
+      rewriter.replaceOp(
+          op, toResultType(rewriter, loc,
+                           lowerMatmulForm(rewriter, op, weight, kPadded),
+                           resultType));
+      return success();
+    }
 
     // im2col, K-major per image: cols[n, g, c, kh, kw, oh, ow] =
     //   x[n, g*Cg + c, oh*sh + kh*dh, ow*sw + kw*dw] of the padded input,
@@ -294,7 +386,8 @@ template <typename PoolOp> struct Pool2DOpLowering : OpRewritePattern<PoolOp> {
 } // namespace
 
 void mlir::snn::detail::populateConvPoolLoweringPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<Conv2DOpLowering, Pool2DOpLowering<MaxPool2DOp>,
-               Pool2DOpLowering<AvgPool2DOp>>(patterns.getContext());
+    RewritePatternSet &patterns, bool matmulForm) {
+  patterns.add<Conv2DOpLowering>(patterns.getContext(), matmulForm);
+  patterns.add<Pool2DOpLowering<MaxPool2DOp>, Pool2DOpLowering<AvgPool2DOp>>(
+      patterns.getContext());
 }

@@ -66,8 +66,11 @@ Value copyGeneric(OpBuilder &b, Location loc, Value src, Value init,
 /// args[1].
 void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args);
 
-/// Adds the lowerings of snn.conv2d, snn.maxpool2d and snn.avgpool2d.
-void populateConvPoolLoweringPatterns(RewritePatternSet &patterns);
+/// Adds the lowerings of snn.conv2d, snn.maxpool2d and snn.avgpool2d. With
+/// `matmulForm`, an ungrouped convolution is one 2-D linalg.matmul W . cols
+/// with the im2col matrix cols laid out [C*KH*KW, N*OH*OW].
+void populateConvPoolLoweringPatterns(RewritePatternSet &patterns,
+                                      bool matmulForm);
 
 } // namespace mlir::snn::detail
 

@@ -16,8 +16,11 @@ class RewritePatternSet;
 #include "sparsenn/Conversion/Passes.h.inc"
 
 namespace snn {
-/// Adds the patterns that lower every snn op to linalg on tensors.
-void populateSNNToLinalgPatterns(RewritePatternSet &patterns);
+/// Adds the patterns that lower every snn op to linalg on tensors. With
+/// `matmulForm`, linear layers and ungrouped convolutions become a 2-D
+/// linalg.matmul with the sparse weight on the left (the GPU form).
+void populateSNNToLinalgPatterns(RewritePatternSet &patterns,
+                                 bool matmulForm = false);
 } // namespace snn
 } // namespace mlir
 

@@ -1,0 +1,36 @@
+// RUN: sparse-opt %s --snn-parallel-loops-to-gpu="threads=32" --snn-emulate-gpu-on-host | FileCheck %s
+
+// The device buffers become host buffers, the copies memref.copy, and the
+// launch loops over its blocks and threads (x, y, z) around its body, whose
+// block and thread ids and sizes are the loops' indices and bounds.
+// CHECK-LABEL: func.func @scale
+// CHECK-SAME: (%[[A:.*]]: memref<100xf32>)
+// CHECK-NOT: gpu.
+// CHECK: %[[D:.*]] = memref.alloc() : memref<100xf32>
+// CHECK: memref.copy %[[A]], %[[D]]
+// CHECK: %[[C32:.*]] = arith.constant 32 : index
+// CHECK: %[[GRID:.*]] = arith.maxui
+// CHECK: scf.for %[[BX:.*]] = %{{.*}} to %[[GRID]]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for %[[TX:.*]] = %{{.*}} to %[[C32]]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: arith.muli %[[BX]], %[[C32]]
+// CHECK: memref.store %{{.*}}, %[[D]]
+// CHECK: memref.copy %[[D]], %[[A]]
+// CHECK: memref.dealloc %[[D]]
+// CHECK-NOT: gpu.
+func.func @scale(%a: memref<100xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c100 = arith.constant 100 : index
+  %two = arith.constant 2.0 : f32
+  scf.parallel (%i) = (%c0) to (%c100) step (%c1) {
+    %v = memref.load %a[%i] : memref<100xf32>
+    %m = arith.mulf %v, %two : f32
+    memref.store %m, %a[%i] : memref<100xf32>
+    scf.reduce
+  }
+  return
+}

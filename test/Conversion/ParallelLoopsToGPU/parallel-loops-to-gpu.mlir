@@ -1,0 +1,127 @@
+// RUN: sparse-opt %s --split-input-file --snn-parallel-loops-to-gpu="threads=128" | FileCheck %s
+// RUN: not sparse-opt %s --split-input-file --snn-parallel-loops-to-gpu="threads=2000" 2>&1 | FileCheck %s --check-prefix=THREADS
+
+// THREADS: error: snn-parallel-loops-to-gpu: threads=2000 is out of range: a block has 1 to 1024 threads
+
+// A CSR row loop (as the sparsifier emits it): every buffer goes to the
+// device; only the one the body writes comes back (upstream's
+// sparse-gpu-codegen copied back the positions instead).
+// CHECK-LABEL: func.func @spmm
+// CHECK-SAME: (%[[POS:.*]]: memref<?xindex>, %[[CRD:.*]]: memref<?xindex>, %[[VAL:.*]]: memref<?xf32>, %[[X:.*]]: memref<16x4xf32>, %[[Y:.*]]: memref<8x4xf32>)
+// CHECK: %[[T0:.*]] = gpu.wait async
+// CHECK: %[[DPOS:.*]], %{{.*}} = gpu.alloc async [%[[T0]]] (%{{.*}}) : memref<?xindex>
+// CHECK: gpu.memcpy async [%{{.*}}] %[[DPOS]], %[[POS]]
+// CHECK: %[[DCRD:.*]], %{{.*}} = gpu.alloc async
+// CHECK: gpu.memcpy async [%{{.*}}] %[[DCRD]], %[[CRD]]
+// CHECK: %[[DVAL:.*]], %{{.*}} = gpu.alloc async
+// CHECK: gpu.memcpy async [%{{.*}}] %[[DVAL]], %[[VAL]]
+// CHECK: %[[DY:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<8x4xf32>
+// CHECK: gpu.memcpy async [%{{.*}}] %[[DY]], %[[Y]]
+// CHECK: %[[DX:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<16x4xf32>
+// CHECK: gpu.memcpy async [%{{.*}}] %[[DX]], %[[X]]
+// Grid: ceil(8 / 128) blocks, at least one, at most 65535.
+// CHECK: %[[C128:.*]] = arith.constant 128 : index
+// CHECK: %[[BLOCKS:.*]] = arith.ceildivui %{{.*}}, %[[C128]]
+// CHECK: %[[CAPPED:.*]] = arith.minui %[[BLOCKS]], %{{.*}}
+// CHECK: %[[GRID:.*]] = arith.maxui %[[CAPPED]], %{{.*}}
+// CHECK: %[[LAUNCH:.*]] = gpu.launch async [%{{.*}}] blocks(%[[BX:.*]], %{{.*}}, %{{.*}}) in (%[[GX:.*]] = %[[GRID]], %{{.*}}, %{{.*}}) threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in (%[[BDX:.*]] = %[[C128]],
+// CHECK: %[[MUL:.*]] = arith.muli %[[BX]], %[[BDX]]
+// CHECK: %[[FIRST:.*]] = arith.addi %[[MUL]], %[[TX]]
+// CHECK: %[[STRIDE:.*]] = arith.muli %[[BDX]], %[[GX]]
+// CHECK: scf.for %{{.*}} = %[[FIRST]] to %{{.*}} step %[[STRIDE]]
+// CHECK: memref.load %[[DPOS]]
+// CHECK: memref.store %{{.*}}, %[[DY]]
+// CHECK: gpu.terminator
+// CHECK: %[[BACK:.*]] = gpu.memcpy async [%[[LAUNCH]]] %[[Y]], %[[DY]]
+// CHECK-NOT: gpu.memcpy
+// CHECK: gpu.dealloc async [%[[BACK]]] %[[DPOS]]
+// CHECK-COUNT-4: gpu.dealloc
+// CHECK: gpu.wait [%{{.*}}]
+// CHECK-NOT: scf.parallel
+func.func @spmm(%pos: memref<?xindex>, %crd: memref<?xindex>, %val: memref<?xf32>,
+                %x: memref<16x4xf32>, %y: memref<8x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %lo = memref.load %pos[%i] : memref<?xindex>
+    %i1 = arith.addi %i, %c1 : index
+    %hi = memref.load %pos[%i1] : memref<?xindex>
+    scf.for %p = %lo to %hi step %c1 {
+      %k = memref.load %crd[%p] : memref<?xindex>
+      %w = memref.load %val[%p] : memref<?xf32>
+      scf.for %j = %c0 to %c4 step %c1 {
+        %a = memref.load %y[%i, %j] : memref<8x4xf32>
+        %b = memref.load %x[%k, %j] : memref<16x4xf32>
+        %m = arith.mulf %w, %b : f32
+        %s = arith.addf %a, %m : f32
+        memref.store %s, %y[%i, %j] : memref<8x4xf32>
+      }
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Two dimensions are linearized and delinearized per thread; views of one
+// buffer share its device copy and are taken again on the device; a
+// dynamic size comes from memref.dim.
+// CHECK-LABEL: func.func @views
+// CHECK-SAME: (%[[A:.*]]: memref<?x8xf32>, %[[N:.*]]: index)
+// CHECK: %[[DIM:.*]] = memref.dim %[[A]], %c0
+// CHECK: %[[DA:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] (%[[DIM]]) : memref<?x8xf32>
+// CHECK-NOT: gpu.alloc
+// CHECK: gpu.launch
+// CHECK: arith.remui
+// CHECK: arith.divui
+// CHECK: memref.subview %[[DA]][0, 0] [4, 8] [1, 1]
+// CHECK: memref.subview %[[DA]][4, 0] [4, 8] [1, 1]
+// CHECK: gpu.terminator
+// CHECK: gpu.memcpy async [%{{.*}}] %[[A]], %[[DA]]
+func.func @views(%a: memref<?x8xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %top = memref.subview %a[0, 0] [4, 8] [1, 1] : memref<?x8xf32> to memref<4x8xf32, strided<[8, 1]>>
+  %bot = memref.subview %a[4, 0] [4, 8] [1, 1] : memref<?x8xf32> to memref<4x8xf32, strided<[8, 1], offset: 32>>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    %v = memref.load %top[%i, %j] : memref<4x8xf32, strided<[8, 1]>>
+    memref.store %v, %bot[%i, %j] : memref<4x8xf32, strided<[8, 1], offset: 32>>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Loops that cannot run as kernels stay on the host: a reduction, and a body
+// that allocates.
+// CHECK-LABEL: func.func @host
+// CHECK-NOT: gpu.
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+func.func @host(%a: memref<8xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %zero = arith.constant 0.0 : f32
+  %sum = scf.parallel (%i) = (%c0) to (%c8) step (%c1) init (%zero) -> f32 {
+    %v = memref.load %a[%i] : memref<8xf32>
+    scf.reduce(%v : f32) {
+    ^bb0(%l: f32, %r: f32):
+      %s = arith.addf %l, %r : f32
+      scf.reduce.return %s : f32
+    }
+  }
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %t = memref.alloc() : memref<4xf32>
+    memref.store %zero, %t[%c0] : memref<4xf32>
+    memref.dealloc %t : memref<4xf32>
+    scf.reduce
+  }
+  return %sum : f32
+}
