@@ -36,3 +36,12 @@ import subprocess
 if subprocess.run([config.python_executable, "-c", "import onnx, torch"],
                   capture_output=True).returncode == 0:
     config.available_features.add("onnx")
+
+# AOT tests link objects with the C++ compiler and the runtime's libraries.
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(
+    ("%sparsenn_libdir", os.path.join(config.sparsenn_obj_root, "lib")))
+# runtime/cuda is built where a CUDA toolkit with cuSPARSE is found.
+if os.path.exists(os.path.join(config.sparsenn_obj_root, "lib",
+                               "libsparsenn_cuda.so")):
+    config.available_features.add("cuda-toolkit")

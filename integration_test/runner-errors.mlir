@@ -71,7 +71,7 @@
 // NAN: 2x3xf32=nan,0,0,nan,0,0
 // The accelerator target's options.
 // RUN: not sparse-runner %s --target=gpu --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=TARGET
-// TARGET: sparse-runner: error: --target must be cpu or accel, got 'gpu'
+// TARGET: sparse-runner: error: --target must be cpu, accel or gpu-emulated, got 'gpu'
 // RUN: not sparse-runner %s --target=accel --arch=tpu --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ARCH
 // ARCH: sparse-runner: error: unknown accelerator 'tpu': give a preset (eie, scnn, cambricon-x, tc-2:4, dense, dense-decompress) or a #sacc.arch<...> attribute
 // RUN: not sparse-runner %s --target=accel '--arch=#sacc.arch<weight_kib = 0>' --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ARCHATTR

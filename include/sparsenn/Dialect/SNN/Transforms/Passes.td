@@ -250,8 +250,11 @@ def SNNExportEntryPointsPass : Pass<"snn-export-entry-points", "ModuleOp"> {
   let description = [{
     Marks every public function definition with `llvm.emit_c_interface`, so
     the JIT and AOT objects expose `_mlir_ciface_NAME` taking memref
-    descriptors (the entry-point ABI of docs/ABI.md).
+    descriptors (the entry-point ABI of docs/ABI.md), and adds the constant
+    C string `sparsenn_signature_NAME` describing its arguments and results
+    (`f32[?x16],index[?]->f32[?x4]`) for AOT drivers.
   }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // SPARSENN_DIALECT_SNN_TRANSFORMS_PASSES_TD

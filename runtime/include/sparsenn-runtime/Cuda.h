@@ -1,0 +1,100 @@
+//===- Cuda.h - runtime/cuda: the mgpu* C ABI over CUDA ---------*- C++ -*-===//
+//
+// Part of SparseNN. The functions the host code of sparsenn-gpu-pipeline
+// calls (MLIR's gpu-to-llvm lowering names them mgpu*), implemented over the
+// CUDA driver API and cuSPARSE. Debian ships no such library, and MLIR's own
+// (libmlir_cuda_runtime) is not packaged. Enum arguments are cuSPARSE's and
+// CUDA's own values, as gpu-to-llvm emits them.
+//
+// The generated code has no error path: a failing CUDA or cuSPARSE call is
+// recorded (the first one since the last reset) and later calls become
+// no-ops; the caller checks sparsenn_cuda_last_error() after the entry point
+// returns, as sparse-runner and the AOT driver do.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_RUNTIME_CUDA_H
+#define SPARSENN_RUNTIME_CUDA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The first failure since the last reset ("" when none), e.g.
+/// "cuModuleLoadData: CUDA_ERROR_NO_BINARY_FOR_GPU (no kernel image is
+/// available for execution on the device)".
+const char *sparsenn_cuda_last_error(void);
+void sparsenn_cuda_reset_error(void);
+
+// Modules and launches.
+void *mgpuModuleLoad(void *data, uint64_t size);
+void *mgpuModuleLoadJIT(void *data, int optLevel);
+void mgpuModuleUnload(void *module);
+void *mgpuModuleGetFunction(void *module, const char *name);
+void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
+                      intptr_t gridZ, intptr_t blockX, intptr_t blockY,
+                      intptr_t blockZ, int32_t smem, void *stream,
+                      void **params, void **extra, size_t paramsCount);
+void mgpuSetDefaultDevice(int32_t device);
+
+// Streams and events.
+void *mgpuStreamCreate(void);
+void mgpuStreamDestroy(void *stream);
+void mgpuStreamSynchronize(void *stream);
+void mgpuStreamWaitEvent(void *stream, void *event);
+void *mgpuEventCreate(void);
+void mgpuEventDestroy(void *event);
+void mgpuEventSynchronize(void *event);
+void mgpuEventRecord(void *event, void *stream);
+
+// Memory.
+void *mgpuMemAlloc(uint64_t bytes, void *stream, bool isHostShared);
+void mgpuMemFree(void *ptr, void *stream);
+void mgpuMemcpy(void *dst, void *src, size_t bytes, void *stream);
+void mgpuMemset32(void *dst, unsigned int value, size_t count, void *stream);
+void mgpuMemset16(void *dst, unsigned short value, size_t count, void *stream);
+
+// cuSPARSE. The handle is created on first use (or by mgpuCreateSparseEnv).
+void mgpuCreateSparseEnv(void);
+void mgpuDestroySparseEnv(void);
+void *mgpuCreateDnVec(intptr_t size, void *values, int32_t dtp, void *stream);
+void mgpuDestroyDnVec(void *vec, void *stream);
+void *mgpuCreateDnMat(intptr_t rows, intptr_t cols, void *values, int32_t dtp,
+                      void *stream);
+void mgpuDestroyDnMat(void *mat, void *stream);
+void *mgpuCreateCoo(intptr_t rows, intptr_t cols, intptr_t nnz, void *rowIdxs,
+                    void *colIdxs, void *values, int32_t itp, int32_t dtp,
+                    void *stream);
+void *mgpuCreateCsr(intptr_t rows, intptr_t cols, intptr_t nnz, void *rowPos,
+                    void *colIdxs, void *values, int32_t ptp, int32_t itp,
+                    int32_t dtp, void *stream);
+void *mgpuCreateCsc(intptr_t rows, intptr_t cols, intptr_t nnz, void *colPos,
+                    void *rowIdxs, void *values, int32_t ptp, int32_t itp,
+                    int32_t dtp, void *stream);
+void *mgpuCreateBsr(intptr_t brows, intptr_t bcols, intptr_t bnnz,
+                    intptr_t rBlockSize, intptr_t cBlockSize, void *rowPos,
+                    void *colIdxs, void *values, int32_t ptp, int32_t itp,
+                    int32_t dtp, void *stream);
+void mgpuDestroySpMat(void *mat, void *stream);
+intptr_t mgpuSpMVBufferSize(int32_t ma, void *a, void *x, void *y, int32_t ctp,
+                            void *stream);
+void mgpuSpMV(int32_t ma, void *a, void *x, void *y, int32_t ctp, void *buf,
+              void *stream);
+intptr_t mgpuSpMMBufferSize(int32_t ma, int32_t mb, void *a, void *b, void *c,
+                            int32_t ctp, void *stream);
+void mgpuSpMM(int32_t ma, int32_t mb, void *a, void *b, void *c, int32_t ctp,
+              void *buf, void *stream);
+intptr_t mgpuSDDMMBufferSize(int32_t ma, int32_t mb, void *a, void *b, void *c,
+                             int32_t ctp, void *stream);
+void mgpuSDDMM(int32_t ma, int32_t mb, void *a, void *b, void *c, int32_t ctp,
+               void *buf, void *stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // SPARSENN_RUNTIME_CUDA_H
