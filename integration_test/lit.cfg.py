@@ -38,7 +38,11 @@ if subprocess.run([config.python_executable, "-c", "import onnx, torch"],
     config.available_features.add("onnx")
 
 # AOT tests link objects with the C++ compiler and the runtime's libraries.
-config.substitutions.append(("%cxx", config.cxx_compiler))
+# In the sanitizer build the runtime's libraries are instrumented: the link
+# needs the same -fsanitize.
+config.substitutions.append(
+    ("%cxx", config.cxx_compiler +
+     (" -fsanitize=" + config.sanitize if config.sanitize else "")))
 config.substitutions.append(
     ("%sparsenn_libdir", os.path.join(config.sparsenn_obj_root, "lib")))
 # runtime/cuda is built where a CUDA toolkit with cuSPARSE is found.

@@ -29,7 +29,11 @@ struct EmulateGPUOnHostPass
 
   /// Loops over the launch's blocks and threads (x, y and z, blocks
   /// outermost) around a copy of its body.
-  static void emulateLaunch(gpu::LaunchOp launch) {
+  static LogicalResult emulateLaunch(gpu::LaunchOp launch) {
+    Region &body = launch.getBody();
+    if (!body.hasOneBlock())
+      return launch.emitError("snn-emulate-gpu-on-host: a launch body of "
+                              "several blocks is not supported");
     OpBuilder b(launch);
     Location loc = launch.getLoc();
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
@@ -55,14 +59,9 @@ struct EmulateGPUOnHostPass
     mapping.map(ValueRange{gridSizes.x, gridSizes.y, gridSizes.z, blockSizes.x,
                            blockSizes.y, blockSizes.z},
                 bounds);
-    Region &body = launch.getBody();
-    if (!body.hasOneBlock()) {
-      launch.emitError("snn-emulate-gpu-on-host: a launch body of several "
-                       "blocks is not supported");
-      return;
-    }
     for (Operation &op : body.front().without_terminator())
       b.clone(op, mapping);
+    return success();
   }
 
   void runOnOperation() override {
@@ -87,7 +86,8 @@ struct EmulateGPUOnHostPass
       } else if (auto dealloc = dyn_cast<gpu::DeallocOp>(op)) {
         memref::DeallocOp::create(b, loc, dealloc.getMemref());
       } else if (auto launch = dyn_cast<gpu::LaunchOp>(op)) {
-        emulateLaunch(launch);
+        if (failed(emulateLaunch(launch)))
+          return signalPassFailure();
       }
     }
     // Tokens only flow between these ops: erase users first.
