@@ -19,7 +19,8 @@ for dir in "$IN"/*/; do
   name=$(basename "$dir")
   # The model's argument order: x, then the biases (snncheck's convention).
   inputs="--input=$dir/ref/x.npy $(ls "$dir"/ref/*.npy | grep -v -e '/y.npy$' -e '/x.npy$' | sort | sed 's/^/--input=/' | tr '\n' ' ')"
-  for s in codegen auto; do
+  for obj in "$dir"/*.o; do
+    s=$(basename "$obj" .o)
     exe="$dir/$s"
     c++ "$dir/$s.o" -L"$RT/lib" -lsparsenn_aot_main -lsparsenn_io \
       -lsparsenn_cuda -ldl -rdynamic -Wl,-rpath,"$RT/lib" -o "$exe"
