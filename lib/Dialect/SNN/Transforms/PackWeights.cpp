@@ -27,29 +27,28 @@ using namespace mlir::snn;
 using namespace mlir::sparse_tensor;
 
 /// Appends the nonzeros of the constant `attr` (of a tensor of `shape`) to
-/// `entries`.
+/// `entries`, reading the attribute in place (no dense copy: compile memory
+/// stays near the weights' own size).
 static LogicalResult readNonzeros(Attribute attr, ArrayRef<int64_t> shape,
                                   std::vector<CooEntry> &entries,
                                   std::string &error) {
   int64_t rank = shape.size();
   int64_t n = ShapedType::getNumElements(shape);
-  std::vector<double> values;
-  if (failed(readConstantValues(attr, n, values, error)))
-    return failure();
-  for (int64_t i = 0; i < n; ++i) {
-    if (values[i] == 0.0)
-      continue;
-    CooEntry e;
-    e.coords.resize(rank);
-    uint64_t linear = i;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      e.coords[d] = linear % shape[d];
-      linear /= shape[d];
-    }
-    e.value = values[i];
-    entries.push_back(std::move(e));
-  }
-  return success();
+  return visitConstantValues(
+      attr, n,
+      [&](int64_t i, double value) {
+        if (value == 0.0)
+          return;
+        CooEntry &e = entries.emplace_back();
+        e.coords.resize(rank);
+        uint64_t linear = i;
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          e.coords[d] = linear % shape[d];
+          linear /= shape[d];
+        }
+        e.value = value;
+      },
+      error);
 }
 
 /// A constant 1-D tensor holding `data` as `eltType`, in a resource blob.

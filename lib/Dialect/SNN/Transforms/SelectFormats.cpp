@@ -14,6 +14,8 @@
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
@@ -213,13 +215,17 @@ struct SNNSelectFormatsPass
     int64_t batch = batchOf(op);
     int64_t blocks = llvm::divideCeil(batch, 16);
 
-    std::vector<double> values;
+    // The weight's elements, read in place (no copy of a large weight).
+    ConstantValues values;
     std::string error;
+    int64_t zeros = 0;
     if (cst) {
-      if (failed(readConstantValues(cst.getValue(), weightType.getNumElements(),
-                                    values, error)))
+      FailureOr<ConstantValues> read = ConstantValues::get(
+          cst.getValue(), weightType.getNumElements(), error);
+      if (failed(read))
         return op->emitError() << "snn-select-formats: " << error;
-      int64_t zeros = llvm::count(values, 0.0);
+      values = std::move(*read);
+      zeros = values.countZeros();
       row.sparsity = static_cast<double>(zeros) / values.size();
     }
 
@@ -241,8 +247,7 @@ struct SNNSelectFormatsPass
     auto at = [&](int64_t r, int64_t c) {
       return values[w->storedIndex(r, c)];
     };
-    int64_t nnz = static_cast<int64_t>(values.size()) -
-                  static_cast<int64_t>(llvm::count(values, 0.0));
+    int64_t nnz = values.size() - zeros;
 
     // Structure: the sparsest N:M every group satisfies, the largest block
     // size whose nonzero blocks are at least 75% full and whose zero blocks
@@ -286,7 +291,6 @@ struct SNNSelectFormatsPass
       // Block-structured: the nonzero blocks are mostly full, and the zeros
       // mostly lie in whole zero blocks.
       int64_t numBlocks = w->rows / br * (w->cols / bc);
-      int64_t zeros = static_cast<int64_t>(values.size()) - nnz;
       if (count && nnz >= 0.75 * count * br * bc &&
           (numBlocks - count) * br * bc >= 0.9 * zeros && zeros > 0) {
         block = {br, bc};
@@ -450,7 +454,7 @@ struct SNNSelectFormatsPass
   /// Replaces the weight with a constant of the chosen encoding (a conv
   /// weight in its 2-D view, padded along K for N:M) and records the pattern.
   LogicalResult retype(Operation *op, const LayerWeight &w,
-                       arith::ConstantOp cst, ArrayRef<double> values,
+                       arith::ConstantOp cst, const ConstantValues &values,
                        const Candidate &chosen,
                        std::optional<std::pair<int64_t, int64_t>> nm,
                        double sparsity) {
@@ -464,15 +468,27 @@ struct SNNSelectFormatsPass
     int64_t cols = w.cols;
     if (chosen.format == "nm")
       cols = llvm::divideCeil(w.cols, chosen.sizes[1]) * chosen.sizes[1];
-    std::vector<float> view(w.rows * cols, 0.0f);
-    for (int64_t r = 0; r < w.rows; ++r)
-      for (int64_t c = 0; c < w.cols; ++c)
-        view[r * cols + c] = values[w.storedIndex(r, c)];
     auto type =
         RankedTensorType::get({w.rows, cols}, Float32Type::get(ctx), enc);
     OpBuilder b(op);
-    auto constant = createWeightConstant(b, cst.getLoc(), type, view,
-                                         getWeightName(cst.getValue()));
+    arith::ConstantOp constant;
+    auto resource = dyn_cast<DenseResourceElementsAttr>(cst.getValue());
+    if (resource && cols == w.cols && !w.transposed &&
+        resource.getElementType().isF32() &&
+        resource.getNumElements() == w.rows * cols) {
+      // The same row-major f32 data under the new type: the blob is shared,
+      // not copied (a 4096x4096 weight is 64 MiB).
+      constant = arith::ConstantOp::create(
+          b, cst.getLoc(),
+          DenseResourceElementsAttr::get(type, resource.getRawHandle()));
+    } else {
+      std::vector<float> view(w.rows * cols, 0.0f);
+      for (int64_t r = 0; r < w.rows; ++r)
+        for (int64_t c = 0; c < w.cols; ++c)
+          view[r * cols + c] = values[w.storedIndex(r, c)];
+      constant = createWeightConstant(b, cst.getLoc(), type, view,
+                                      getWeightName(cst.getValue()));
+    }
     if (auto conv = dyn_cast<Conv2DOp>(op)) {
       auto [kh, kw] = conv.getKernelSize();
       conv.setKernelAttr(b.getDenseI64ArrayAttr({kh, kw}));

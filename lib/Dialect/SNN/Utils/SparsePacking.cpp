@@ -17,11 +17,9 @@ using namespace mlir::snn;
 using namespace mlir::sparse_tensor;
 
 namespace {
-/// An entry in level coordinates.
-struct LvlEntry {
-  SmallVector<uint64_t, 4> coords;
-  double value;
-};
+/// An entry in level coordinates (the same storage as a CooEntry, which is
+/// converted in place).
+using LvlEntry = CooEntry;
 
 class Packer {
 public:
@@ -211,8 +209,10 @@ LogicalResult mlir::snn::packSparseTensor(SparseTensorType stt,
   }
   ArrayRef<int64_t> dimShape = stt.getDimShape();
   AffineMap dimToLvl = stt.getExpandedDimToLvl();
-  std::vector<LvlEntry> entries;
-  entries.reserve(dimEntries.size());
+  // Dimension coordinates become level coordinates in place (one copy of
+  // the entries at a time: this is the compile's memory peak for a large
+  // weight).
+  std::vector<LvlEntry> &entries = dimEntries;
   SmallVector<int64_t, 4> dimCoords;
   for (CooEntry &e : dimEntries) {
     dimCoords.clear();
@@ -226,8 +226,7 @@ LogicalResult mlir::snn::packSparseTensor(SparseTensorType stt,
       dimCoords.push_back(c);
     }
     SmallVector<int64_t, 4> lvl = dimToLvl.compose(dimCoords);
-    entries.push_back(
-        {SmallVector<uint64_t, 4>(lvl.begin(), lvl.end()), e.value});
+    e.coords.assign(lvl.begin(), lvl.end());
   }
   std::stable_sort(
       entries.begin(), entries.end(),

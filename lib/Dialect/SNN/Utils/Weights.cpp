@@ -50,19 +50,19 @@ std::optional<LayerWeight> mlir::snn::getLayerWeight(Operation *op) {
   return std::nullopt;
 }
 
-LogicalResult mlir::snn::readConstantValues(Attribute attr, int64_t numElements,
-                                            std::vector<double> &values,
-                                            std::string &error) {
-  values.clear();
-  values.reserve(numElements);
+LogicalResult
+mlir::snn::visitConstantValues(Attribute attr, int64_t numElements,
+                               llvm::function_ref<void(int64_t, double)> fn,
+                               std::string &error) {
   if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     Type elt = dense.getElementType();
+    int64_t i = 0;
     if (elt.isF32())
       for (float v : dense.getValues<float>())
-        values.push_back(v);
+        fn(i++, v);
     else if (elt.isF64())
       for (double v : dense.getValues<double>())
-        values.push_back(v);
+        fn(i++, v);
     else {
       error = "weights must be f32 or f64";
       return failure();
@@ -94,17 +94,16 @@ LogicalResult mlir::snn::readConstantValues(Attribute attr, int64_t numElements,
       if (bytes == 4) {
         float f;
         std::memcpy(&f, data.data() + i * 4, 4);
-        values.push_back(f);
+        fn(i, f);
       } else {
         double d;
         std::memcpy(&d, data.data() + i * 8, 8);
-        values.push_back(d);
+        fn(i, d);
       }
     }
     return success();
   }
   if (auto sparse = dyn_cast<SparseElementsAttr>(attr)) {
-    values.assign(numElements, 0.0);
     auto type = cast<ShapedType>(sparse.getType());
     ArrayRef<int64_t> shape = type.getShape();
     auto indices = sparse.getIndices().getValues<int64_t>();
@@ -115,12 +114,60 @@ LogicalResult mlir::snn::readConstantValues(Attribute attr, int64_t numElements,
       int64_t linear = 0;
       for (int64_t d = 0; d < rank; ++d, ++idxIt)
         linear = linear * shape[d] + *idxIt;
-      values[linear] = v.convertToDouble();
+      fn(linear, v.convertToDouble());
     }
     return success();
   }
   error = "unsupported constant attribute for a weight";
   return failure();
+}
+
+FailureOr<ConstantValues>
+ConstantValues::get(Attribute attr, int64_t numElements, std::string &error) {
+  ConstantValues v;
+  v.numElements = numElements;
+  auto elementType = [](Attribute a) {
+    return cast<ShapedType>(cast<TypedAttr>(a).getType()).getElementType();
+  };
+  Type elt = elementType(attr);
+  if (!elt.isF32() && !elt.isF64()) {
+    error = "weights must be f32 or f64";
+    return failure();
+  }
+  v.isF64 = elt.isF64();
+  unsigned bytes = v.isF64 ? 8 : 4;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (blob &&
+        blob->getData().size() == static_cast<size_t>(numElements) * bytes) {
+      v.data = blob->getData().data();
+      return v;
+    }
+  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (!dense.isSplat()) {
+      v.data = dense.getRawData().data();
+      return v;
+    }
+  }
+  // Splats, sparse attributes and errors (readConstantValues says which).
+  if (failed(readConstantValues(attr, numElements, v.owned, error)))
+    return failure();
+  return v;
+}
+
+int64_t ConstantValues::countZeros() const {
+  int64_t zeros = 0;
+  for (int64_t i = 0; i < numElements; ++i)
+    zeros += (*this)[i] == 0.0;
+  return zeros;
+}
+
+LogicalResult mlir::snn::readConstantValues(Attribute attr, int64_t numElements,
+                                            std::vector<double> &values,
+                                            std::string &error) {
+  values.assign(numElements, 0.0);
+  return visitConstantValues(
+      attr, numElements, [&](int64_t i, double v) { values[i] = v; }, error);
 }
 
 arith::ConstantOp mlir::snn::createWeightConstant(OpBuilder &b, Location loc,

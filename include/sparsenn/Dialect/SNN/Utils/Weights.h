@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Operation.h"
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,48 @@ struct LayerWeight {
 /// ops without one. For matmul, the constant operand (rhs first).
 std::optional<LayerWeight> getLayerWeight(Operation *op);
 
-/// Reads the elements of a constant (dense or dense_resource, f32 or f64) in
-/// row-major order. Fails with a message in `error`.
+/// Calls `fn(index, value)` for the elements of a constant (dense,
+/// dense_resource or sparse; f32 or f64) in row-major order, without
+/// copying them: elements it skips (the zeros of a sparse attribute) are
+/// zero. Fails with a message in `error`.
+LogicalResult visitConstantValues(Attribute attr, int64_t numElements,
+                                  llvm::function_ref<void(int64_t, double)> fn,
+                                  std::string &error);
+
+/// Read access to the elements of a constant weight (row-major) without
+/// copying them where the attribute holds them contiguously (dense_resource,
+/// non-splat dense); splat and sparse attributes are expanded once.
+class ConstantValues {
+public:
+  /// Fails with a message in `error` (unsupported attribute or element type,
+  /// a resource blob of the wrong size).
+  static FailureOr<ConstantValues> get(Attribute attr, int64_t numElements,
+                                       std::string &error);
+  double operator[](int64_t i) const {
+    if (!data)
+      return owned[i];
+    if (isF64) {
+      double d;
+      std::memcpy(&d, data + i * 8, 8);
+      return d;
+    }
+    float f;
+    std::memcpy(&f, data + i * 4, 4);
+    return f;
+  }
+  int64_t size() const { return numElements; }
+  /// The number of elements equal to zero.
+  int64_t countZeros() const;
+
+private:
+  const char *data = nullptr;
+  bool isF64 = false;
+  int64_t numElements = 0;
+  std::vector<double> owned;
+};
+
+/// Reads the elements of a constant (dense, dense_resource or sparse; f32 or
+/// f64) in row-major order. Fails with a message in `error`.
 LogicalResult readConstantValues(Attribute attr, int64_t numElements,
                                  std::vector<double> &values,
                                  std::string &error);
