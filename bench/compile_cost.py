@@ -65,6 +65,33 @@ def measure(cmd):
     return wall, rss_kb * 1024
 
 
+def compile_cost(build, width=4096, layers=3, sparsity=0.9, repeat=3):
+    """The measurement, as a dict (also used by bench/run --targets)."""
+    opt = os.path.join(build, "bin", "sparse-opt")
+    weights = layers * width * width
+    weight_bytes = 4 * weights
+    with tempfile.TemporaryDirectory() as tmp:
+        text = os.path.join(tmp, "model.mlir")
+        bytecode = os.path.join(tmp, "model.mlirbc")
+        write_model(text, width, layers, sparsity)
+        subprocess.run([opt, text, "--emit-bytecode", "-o", bytecode],
+                       check=True)
+        os.remove(text)
+        runs = [measure([opt, bytecode,
+                         "--sparsenn-cpu-pipeline=select-formats=true",
+                         "-o", os.devnull]) for _ in range(repeat)]
+    wall = min(r[0] for r in runs)
+    rss = min(r[1] for r in runs)
+    return {
+        "weights": weights, "weight_bytes": weight_bytes,
+        "sparsity": sparsity, "layers": layers, "width": width,
+        "compile_s": round(wall, 3), "peak_rss_bytes": rss,
+        "peak_rss_over_weights": round(rss / weight_bytes, 2),
+        "goal_compile_s": 10.0, "goal_peak_over_weights": 3.0,
+        "runs": [{"s": round(w, 3), "rss": r} for w, r in runs],
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
@@ -74,32 +101,13 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default="bench/results/compile.json")
     args = ap.parse_args()
-    opt = os.path.join(args.build, "bin", "sparse-opt")
-    weights = args.layers * args.width * args.width
-    weight_bytes = 4 * weights
-    with tempfile.TemporaryDirectory() as tmp:
-        text = os.path.join(tmp, "model.mlir")
-        bytecode = os.path.join(tmp, "model.mlirbc")
-        write_model(text, args.width, args.layers, args.sparsity)
-        subprocess.run([opt, text, "--emit-bytecode", "-o", bytecode],
-                       check=True)
-        os.remove(text)
-        runs = [measure([opt, bytecode,
-                         "--sparsenn-cpu-pipeline=select-formats=true",
-                         "-o", os.devnull]) for _ in range(args.repeat)]
-    wall = min(r[0] for r in runs)
-    rss = min(r[1] for r in runs)
-    result = {
-        "weights": weights, "weight_bytes": weight_bytes,
-        "sparsity": args.sparsity, "layers": args.layers, "width": args.width,
-        "compile_s": round(wall, 3), "peak_rss_bytes": rss,
-        "peak_rss_over_weights": round(rss / weight_bytes, 2),
-        "goal_compile_s": 10.0, "goal_peak_over_weights": 3.0,
-        "runs": [{"s": round(w, 3), "rss": r} for w, r in runs],
-    }
+    result = compile_cost(args.build, args.width, args.layers, args.sparsity,
+                          args.repeat)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)
+    wall, rss = result["compile_s"], result["peak_rss_bytes"]
+    weights, weight_bytes = result["weights"], result["weight_bytes"]
     print(f"{weights / 1e6:.1f}M weights ({weight_bytes / 1e6:.0f} MB): "
           f"compile {wall:.2f} s (goal < 10 s), peak {rss / 1e6:.0f} MB = "
           f"{rss / weight_bytes:.2f}x the weights (goal < 3x); min of "
