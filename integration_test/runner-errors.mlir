@@ -83,6 +83,25 @@
 // RUN: not sparse-runner %s --target=accel --select-formats --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ACCSEL
 // ACCSEL: sparse-runner: error: --select-formats chooses CPU formats; with --target=accel the accelerator's model chooses them
 
+// Encodings and formats a target cannot take: array-of-structs COO (CPU and
+// the GPU pipeline), a format the accelerator does not decode, a forced N:M
+// format the weights do not fit; and invalid GPU and pipeline options.
+// RUN: not sparse-runner %S/Inputs/target-formats.mlir --entry=aos --input=2x4xf32=1,2,3,4,5,6,7,8 --input=3x4xf32=1,0,0,0,0,0,0,0,0,0,0,1 2>&1 | FileCheck %s --check-prefix=AOS
+// RUN: not sparse-runner %S/Inputs/target-formats.mlir --entry=aos --target=gpu-emulated --input=2x4xf32=1,2,3,4,5,6,7,8 --input=3x4xf32=1,0,0,0,0,0,0,0,0,0,0,1 2>&1 | FileCheck %s --check-prefix=AOS
+// AOS: sparse-runner: error: input #1 (3x4xf32=1,0,0,0,0,0,0,0,0,0,0,1) does not fit tensor<3x4xf32, {{.*}}>: array-of-structs COO cannot be packed; use singleton(soa)
+// RUN: not sparse-runner %S/Inputs/target-formats.mlir --entry=forced --target=accel --arch=scnn --input=2x4xf32=1,2,3,4,5,6,7,8 2>&1 | FileCheck %s --check-prefix=ACCFMT
+// ACCFMT: error: sacc.format 'nm<2,4>' is not one the accelerator decodes
+// RUN: not sparse-runner %S/Inputs/target-formats.mlir --entry=forced --target=accel --arch=tc-2:4 --input=2x4xf32=1,2,3,4,5,6,7,8 2>&1 | FileCheck %s --check-prefix=ACCFIT
+// ACCFIT: error: cannot map the layer with the forced format: nm<2,4>: row 0 has more than 2 nonzeros in the group of 4 at column 0
+// RUN: not sparse-runner %S/Inputs/target-formats.mlir --entry=forced --target=gpu-emulated --gpu-threads=0 --input=2x4xf32=1,2,3,4,5,6,7,8 2>&1 | FileCheck %s --check-prefix=GPUTHREADS
+// GPUTHREADS: sparse-runner: error: threads=0 is out of range: a block has 1 to 1024 threads
+// RUN: not sparse-runner %S/Inputs/target-formats.mlir --entry=forced --gpu-threads=64 --input=2x4xf32=1,2,3,4,5,6,7,8 2>&1 | FileCheck %s --check-prefix=GPUCPU
+// GPUCPU: sparse-runner: error: --gpu-threads needs --target=gpu-emulated
+// RUN: not sparse-opt %s --sparsenn-cpu-pipeline="vl=abc" 2>&1 | FileCheck %s --check-prefix=PIPEOPT
+// PIPEOPT: for the --vl option: 'abc' value invalid for integer argument
+// RUN: not sparse-opt %s --sparsenn-gpu-pipeline="strategy=cusparse" 2>&1 | FileCheck %s --check-prefix=GPUOPT
+// GPUOPT: sparsenn-gpu-pipeline: strategy='cusparse' is not one of codegen, library, auto
+
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
 #NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
 

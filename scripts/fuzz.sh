@@ -9,6 +9,10 @@
 #   sparsenn-fuzz-pipeline   the MLIR parser + verifier + SparseNN's front half
 #                            (tools/fuzz), when scripts/sanitize.sh has built it;
 #                            seeds: every test/ file, split at `// -----`
+#   sparsenn-fuzz-backend    the same inputs through whole pipelines: the CPU
+#                            pipeline (upstream's sparsifier included) and the
+#                            GPU pipeline's code generation (emulated), to the
+#                            LLVM dialect
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_PER_TARGET="${1:-60}"
@@ -56,6 +60,15 @@ PY
     "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" corpus-pipeline \
     -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 -timeout=30 \
     -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+  if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-backend" ]; then
+    mkdir -p corpus-backend
+    cp corpus-pipeline/* corpus-backend/
+    echo "== sparsenn-fuzz-backend for ${SECONDS_PER_TARGET}s"
+    ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0 \
+      "$ASAN_BUILD/bin/sparsenn-fuzz-backend" corpus-backend \
+      -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 -timeout=30 \
+      -rss_limit_mb=4096 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+  fi
 fi
 # libFuzzer leaves each failing input as crash-*, leak-*, timeout-* or oom-*.
 failures=$(find . -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)

@@ -34,7 +34,7 @@ if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null
 fi
 ninja -C "$ASAN_BUILD" -j"${SPARSENN_JOBS:-2}" sparse-opt sparse-runner sparsenn-python-sources \
-  sparse-translate sacc-run sparsenn-fuzz-pipeline
+  sparse-translate sacc-run sparsenn-fuzz-pipeline sparsenn-fuzz-backend
 
 echo "== lit suites under ASan + UBSan"
 ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0:allocator_may_return_null=1 \

@@ -7,6 +7,12 @@
 // outcome but a diagnostic or success (a crash, an assertion, a sanitizer
 // report, a hang) is a bug. Built by scripts/fuzz.sh in the sanitizer build.
 //
+// Built with SPARSENN_FUZZ_BACKEND (target sparsenn-fuzz-backend), it runs
+// whole pipelines instead, through upstream's sparsifier down to the LLVM
+// dialect: sparsenn-cpu-pipeline, then sparsenn-gpu-pipeline{strategy=codegen
+// emulate=true} on a fresh parse (the legality check must stop whatever the
+// sparsifier cannot take). About 20x slower per input than the front half.
+//
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn/InitAllDialects.h"
@@ -60,13 +66,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
   if (!module)
     return 0;
-  PassManager pm(&ctx);
-  if (failed(parsePassPipeline(
-          "builtin.module(snn-select-formats,convert-snn-to-linalg,"
-          "snn-pack-weights,canonicalize,snn-check-legality,"
-          "func.func(snn-sparse-kernels))",
-          pm)))
-    __builtin_trap();
-  (void)pm.run(*module);
+#ifdef SPARSENN_FUZZ_BACKEND
+  const char *pipelines[] = {
+      "builtin.module(sparsenn-cpu-pipeline{select-formats=true})",
+      "builtin.module(sparsenn-gpu-pipeline{strategy=codegen emulate=true})"};
+#else
+  const char *pipelines[] = {
+      "builtin.module(snn-select-formats,convert-snn-to-linalg,"
+      "snn-pack-weights,canonicalize,snn-check-legality,"
+      "func.func(snn-sparse-kernels))"};
+#endif
+  for (const char *pipeline : pipelines) {
+    if (!module)
+      module = parseSourceString<ModuleOp>(text, &ctx);
+    PassManager pm(&ctx);
+    if (failed(parsePassPipeline(pipeline, pm)))
+      __builtin_trap();
+    (void)pm.run(*module);
+    module = nullptr;
+  }
   return 0;
 }
