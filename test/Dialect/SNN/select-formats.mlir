@@ -10,9 +10,9 @@
 
 // Layers of known sparsity and structure (Inputs/select_formats_model.py),
 // 64x64 weights, batch 16, with the built-in CPU cost model:
-// CHECK-DAG: #[[CSR:.*]] = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 16 }>
-// CHECK-DAG: #[[NV:.*]] = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 floordiv 4 : dense, d1 mod 4 : structured[2, 4]), posWidth = 32, crdWidth = 16 }>
-// CHECK-DAG: #[[BSR:.*]] = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 floordiv 4 : dense, d1 floordiv 4 : compressed, d0 mod 4 : dense, d1 mod 4 : dense), posWidth = 32, crdWidth = 16 }>
+// CHECK-DAG: #[[CSR:.*]] = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 8 }>
+// CHECK-DAG: #[[NV:.*]] = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 floordiv 4 : dense, d1 mod 4 : structured[2, 4]), posWidth = 32, crdWidth = 8 }>
+// CHECK-DAG: #[[BSR:.*]] = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 floordiv 4 : dense, d1 floordiv 4 : compressed, d0 mod 4 : dense, d1 mod 4 : dense), posWidth = 32, crdWidth = 8 }>
 // CHECK-LABEL: func.func @model
 // 30% sparse: predicted not faster than dense by the margin, stays dense.
 // CHECK: snn.linear %arg0, %{{.*}} : (tensor<16x64xf32>, tensor<64x64xf32>)
@@ -31,8 +31,8 @@
 
 // REPORT: layer{{ +}}op{{ +}}weight{{ +}}sparsity{{ +}}structure{{ +}}format{{ +}}index{{ +}}bytes dense{{ +}}bytes chosen{{ +}}ms dense{{ +}}ms chosen
 // REPORT-NEXT: s30{{ +}}snn.linear{{ +}}64x64{{ +}}0.300{{ +}}unstructured{{ +}}dense{{ +}}-{{ +}}16384{{ +}}16384
-// REPORT-NEXT: s95{{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}unstructured{{ +}}csr{{ +}}16{{ +}}16384{{ +}}1490
-// REPORT-NEXT: nv24{{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}nm 2:4{{ +}}-{{ +}}16384{{ +}}10240
+// REPORT-NEXT: s95{{ +}}snn.linear{{ +}}64x64{{ +}}0.950{{ +}}unstructured{{ +}}csr{{ +}}8{{ +}}16384{{ +}}1285
+// REPORT-NEXT: nv24{{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}nm 2:4{{ +}}8{{ +}}16384{{ +}}10240
 // REPORT-NEXT: blk4{{ +}}snn.linear{{ +}}64x64{{ +}}0.{{[0-9]+}}{{ +}}block 4x4{{ +}}csr
 // REPORT-NEXT: user_bsr{{ +}}snn.linear{{ +}}64x64{{ +}}0.{{[0-9]+}}{{ +}}block 4x4{{ +}}bsr 4x4 (user)
 // REPORT-NEXT: user_dense{{ +}}snn.linear{{ +}}64x64{{ +}}0.990{{ +}}-{{ +}}dense (user)
@@ -43,7 +43,7 @@
 // JSON: "location": "s30"
 // JSON: "sparsity": 0.300
 // JSON: "format": "csr"
-// JSON: "index_bits": 16
+// JSON: "index_bits": 8
 // JSON: "target": "cpu"
 
 // The built-in constants (whatever the last calibration measured): the 30%

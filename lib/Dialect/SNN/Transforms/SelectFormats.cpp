@@ -134,6 +134,7 @@ struct Candidate {
   int64_t bytes = 0;
   double predictedMs = 0;
   SmallVector<int64_t, 2> sizes; // block or N:M sizes
+  unsigned crdBytes = 0;         // coordinate width (0: dense)
 };
 
 /// What the report says of one layer.
@@ -312,18 +313,25 @@ struct SNNSelectFormatsPass
     else
       row.structure = "unstructured";
 
-    // Index widths: 32-bit positions when they fit; 16-bit coordinates when
-    // every dimension fits (a CSR nonzero takes 6 bytes instead of 8:
-    // measured 2-4% faster SpMV and up to 15% faster SpMM on a 4096^2 90%
-    // layer, and 25% less memory), else 32 or 64.
+    // Index widths: 32-bit positions when they fit; each format's
+    // coordinates in the narrowest of 8, 16, 32 and 64 bits that holds the
+    // largest coordinate it stores (a CSR nonzero of a 4096-wide layer takes
+    // 6 bytes instead of 8: measured 2-4% faster SpMV and up to 15% faster
+    // SpMM on a 4096^2 90% layer, and 25% less memory; N:M, csr-tiled and
+    // layers at most 256 wide take 8-bit coordinates).
     bool fits32 = std::max(w->rows, w->cols) < (int64_t(1) << 31) &&
                   nnz < (int64_t(1) << 31);
-    bool crd16 = fits32 && std::max(w->rows, w->cols) <= 65536;
-    unsigned posBytes = fits32 ? 4 : 8, crdBytes = crd16 ? 2 : posBytes;
-    std::string widths = fits32 ? std::string(", posWidth = 32, crdWidth = ") +
-                                      (crd16 ? "16" : "32")
-                                : "";
-
+    unsigned posBytes = fits32 ? 4 : 8;
+    auto crdBytesFor = [&](int64_t extent) -> unsigned {
+      if (!fits32)
+        return 8;
+      return extent <= 256 ? 1 : extent <= 65536 ? 2 : 4;
+    };
+    auto widths = [&](unsigned crdBytes) {
+      return fits32
+                 ? ", posWidth = 32, crdWidth = " + std::to_string(crdBytes * 8)
+                 : std::string();
+    };
     int64_t panels = llvm::divideCeil(w->cols, kCsrPanel);
     auto predict = [&](StringRef format, int64_t stored) {
       if (batch == 1) {
@@ -337,39 +345,46 @@ struct SNNSelectFormatsPass
       return c.perUnit * units + c.perRowBlock * rowBlocks;
     };
     std::vector<Candidate> candidates;
-    auto add = [&](std::string format, std::string map, int64_t stored,
-                   int64_t bytes, SmallVector<int64_t, 2> sizes = {}) {
+    auto add = [&](std::string format, std::string map, unsigned crdBytes,
+                   int64_t stored, int64_t bytes,
+                   SmallVector<int64_t, 2> sizes = {}) {
       // Only formats the model prices (dense always is).
       if (!(batch == 1 ? model.batch1 : model.formats).count(format))
         return;
       Candidate c{format,
-                  map.empty() ? "" : "map = " + map + widths,
+                  map.empty() ? "" : "map = " + map + widths(crdBytes),
                   stored,
                   bytes,
                   predict(format, stored),
-                  sizes};
+                  sizes,
+                  crdBytes};
       candidates.push_back(c);
     };
     int64_t rowsPtr = (w->rows + 1) * posBytes;
-    add("dense", "", w->rows * w->cols, row.denseBytes);
+    add("dense", "", 0, w->rows * w->cols, row.denseBytes);
     // Conv weights in their 2-D view; linear weights as they are.
-    add("csr", "(d0, d1) -> (d0 : dense, d1 : compressed)", nnz,
-        nnz * (4 + crdBytes) + rowsPtr);
-    add("csc", "(d0, d1) -> (d1 : dense, d0 : compressed)", nnz,
-        nnz * (4 + crdBytes) + (w->cols + 1) * posBytes);
+    unsigned csrCrd = crdBytesFor(w->cols), cscCrd = crdBytesFor(w->rows),
+             bothCrd = crdBytesFor(std::max(w->rows, w->cols));
+    add("csr", "(d0, d1) -> (d0 : dense, d1 : compressed)", csrCrd, nnz,
+        nnz * (4 + csrCrd) + rowsPtr);
+    add("csc", "(d0, d1) -> (d1 : dense, d0 : compressed)", cscCrd, nnz,
+        nnz * (4 + cscCrd) + (w->cols + 1) * posBytes);
     add("coo", "(d0, d1) -> (d0 : compressed(nonunique), d1 : singleton(soa))",
-        nnz, nnz * (4 + 2 * crdBytes) + 2 * posBytes);
-    add("dcsr", "(d0, d1) -> (d0 : compressed, d1 : compressed)", nnz,
-        nnz * (4 + crdBytes) + (w->rows + 1) * crdBytes + rowsPtr);
+        bothCrd, nnz, nnz * (4 + 2 * bothCrd) + 2 * posBytes);
+    add("dcsr", "(d0, d1) -> (d0 : compressed, d1 : compressed)", bothCrd, nnz,
+        nnz * (4 + bothCrd) + (w->rows + 1) * bothCrd + rowsPtr);
     // CSR of panels of kCsrPanel columns: snn-sparse-kernels reads a panel's
     // rows of the activations from L1 (docs/CpuKernels.md). Batched only:
     // the matrix-vector kernels do not take it.
-    if (batch > 1 && panels > 1)
+    if (batch > 1 && panels > 1) {
+      unsigned tiledCrd = crdBytesFor(kCsrPanel);
       add("csr-tiled",
           "(d0, d1) -> (d1 floordiv " + std::to_string(kCsrPanel) +
               " : dense, d0 : dense, d1 mod " + std::to_string(kCsrPanel) +
               " : compressed)",
-          nnz, nnz * (4 + crdBytes) + (panels * w->rows + 1) * posBytes);
+          tiledCrd, nnz,
+          nnz * (4 + tiledCrd) + (panels * w->rows + 1) * posBytes);
+    }
     // Blocks of at least 2 x 2 only: an R x 1 map crashes MLIR 22's
     // sparsifier (snn-check-legality rejects it), and 1 x C blocks (whole
     // zero rows, as channel pruning leaves) have no register-blocked kernel:
@@ -384,8 +399,9 @@ struct SNNSelectFormatsPass
                         c + " : compressed, i mod " + r + " : dense, j mod " +
                         c + " : dense)";
       int64_t stored = nonzeroBlocks * br * bc;
-      add("bsr", map, stored,
-          stored * 4 + nonzeroBlocks * crdBytes + (w->rows / br + 1) * posBytes,
+      unsigned blockCrd = crdBytesFor(w->cols / bc);
+      add("bsr", map, blockCrd, stored,
+          stored * 4 + nonzeroBlocks * blockCrd + (w->rows / br + 1) * posBytes,
           {br, bc});
     }
     // A single N:M group per row makes MLIR 22's sparsifier emit a
@@ -400,7 +416,8 @@ struct SNNSelectFormatsPass
                         std::to_string(m) + " : structured[" +
                         std::to_string(n) + ", " + std::to_string(m) + "])";
       int64_t stored = w->rows * cols / m * n;
-      add("nm", map, stored, stored * (4 + 1), {n, m});
+      unsigned nmCrd = crdBytesFor(m);
+      add("nm", map, nmCrd, stored, stored * (4 + nmCrd), {n, m});
     }
 
     // The user may name the format; otherwise the fastest, with dense kept
@@ -440,7 +457,7 @@ struct SNNSelectFormatsPass
     row.denseMs = dense->predictedMs;
     row.chosenMs = best->predictedMs;
     row.chosenBytes = best->bytes;
-    row.indexBits = best == dense || best->format == "nm" ? 0 : crdBytes * 8;
+    row.indexBits = best == dense ? 0 : best->crdBytes * 8;
     if (best->format == "bsr" || best->format == "nm")
       row.format += " " + std::to_string(best->sizes[0]) +
                     (best->format == "bsr" ? "x" : ":") +

@@ -116,7 +116,8 @@ def SNNSelectFormatsPass : Pass<"snn-select-formats", "ModuleOp"> {
     machine). The weight gets the fastest format, or stays dense unless a
     sparse format is predicted at least `margin` faster, so a compiled model is
     never slower than its all-dense compile. Positions are 32-bit when they
-    fit, coordinates 16-bit when every dimension fits (else 32 or 64).
+    fit; each format's coordinates take the narrowest of 8, 16, 32 and 64
+    bits that holds the largest coordinate it stores.
 
     A weight that already has an encoding, or a layer with an `snn.format`
     attribute (`"dense"`, `"csr"`, `"csc"`, `"coo"`, `"dcsr"`, `"bsr"`,
