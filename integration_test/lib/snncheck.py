@@ -415,12 +415,22 @@ def cmd_cnn(args):
         if fmt == "nv24" and w.shape[1] % 4:
             w = np.concatenate([w, np.zeros((o, 4 - w.shape[1] % 4), np.float32)], 1)
         return prune(w, fmt, args.sparsity, rng).astype(np.float32)
+    p2 = args.conv2_pad
+    s2 = 8 + 2 * p2 - 2  # conv2's output size
+    flat = 64 * (s2 // 2) ** 2
     w1, w2 = conv_weight(32, 1), conv_weight(64, 32)
-    w3 = prune((rng.standard_normal((10, 1024)) / 32).astype(np.float32), fmt, args.sparsity, rng)
+    w3 = prune((rng.standard_normal((10, flat)) / np.sqrt(flat)).astype(np.float32), fmt, args.sparsity, rng)
     b1, b2, b3 = (rng.standard_normal(k).astype(np.float32) * 0.1 for k in (32, 64, 10))
+    if args.channel_prune:
+        # The reference zeroes the channels snn-prune zeroes: each weight's
+        # rows (2-D view) with the smallest L2 norm, ties by position.
+        for w in (w1, w2, w3):
+            norms = np.sqrt((w.astype(np.float64) ** 2).sum(axis=1))
+            order = np.argsort(norms, kind="stable")
+            w[order[:int(np.floor(args.channel_prune * w.shape[0] + 0.5))]] = 0.0
 
     h = relu(conv2d_ref(x.astype(np.float64), w1[:, :9].reshape(32, 1, 3, 3), b1, (1, 1), (1, 1, 1, 1), (1, 1), 1))
-    h = relu(conv2d_ref(h, w2.reshape(64, 32, 3, 3), b2, (1, 1), (1, 1, 1, 1), (1, 1), 1))
+    h = relu(conv2d_ref(h, w2.reshape(64, 32, 3, 3), b2, (1, 1), (p2,) * 4, (1, 1), 1))
     h = pool2d_ref(h, "max", (2, 2), (2, 2), (0, 0, 0, 0), False, True)
     want = h.reshape(n, -1) @ w3.T.astype(np.float64) + b3
 
@@ -430,6 +440,8 @@ def cmd_cnn(args):
         fits = fmt != "bsr" or (a.shape[0] % 4 == 0 and a.shape[1] % 4 == 0)
         return tensor(a.shape, "W" if enc and fits else None)
     pad = "padding = array<i64: 1, 1, 1, 1>, kernel = array<i64: 3, 3>"
+    pad2 = f"padding = array<i64: {p2}, {p2}, {p2}, {p2}>, kernel = array<i64: 3, 3>"
+    q = s2 // 2
     lines = [f"#W = #sparse_tensor.encoding<{{ {enc} }}>"] if enc else []
     lines += [
         "func.func @cnn(%x: tensor<?x1x8x8xf32>) -> tensor<?x10xf32> {",
@@ -441,11 +453,11 @@ def cmd_cnn(args):
         f"  %b3 = arith.constant dense_resource<b3> : tensor<10xf32>",
         f"  %c1 = snn.conv2d %x, %w1 bias %b1 {{{pad}}} : (tensor<?x1x8x8xf32>, {W(w1)}, tensor<32xf32>) -> tensor<?x32x8x8xf32>",
         "  %r1 = snn.relu %c1 : (tensor<?x32x8x8xf32>) -> tensor<?x32x8x8xf32>",
-        f"  %c2 = snn.conv2d %r1, %w2 bias %b2 {{{pad}}} : (tensor<?x32x8x8xf32>, {W(w2)}, tensor<64xf32>) -> tensor<?x64x8x8xf32>",
-        "  %r2 = snn.relu %c2 : (tensor<?x64x8x8xf32>) -> tensor<?x64x8x8xf32>",
-        "  %p = snn.maxpool2d %r2 {kernel = array<i64: 2, 2>} : (tensor<?x64x8x8xf32>) -> tensor<?x64x4x4xf32>",
-        "  %f = snn.flatten %p : (tensor<?x64x4x4xf32>) -> tensor<?x1024xf32>",
-        f"  %y = snn.linear %f, %w3 bias %b3 : (tensor<?x1024xf32>, {W(w3)}, tensor<10xf32>) -> tensor<?x10xf32>",
+        f"  %c2 = snn.conv2d %r1, %w2 bias %b2 {{{pad2}}} : (tensor<?x32x8x8xf32>, {W(w2)}, tensor<64xf32>) -> tensor<?x64x{s2}x{s2}xf32>",
+        f"  %r2 = snn.relu %c2 : (tensor<?x64x{s2}x{s2}xf32>) -> tensor<?x64x{s2}x{s2}xf32>",
+        f"  %p = snn.maxpool2d %r2 {{kernel = array<i64: 2, 2>}} : (tensor<?x64x{s2}x{s2}xf32>) -> tensor<?x64x{q}x{q}xf32>",
+        f"  %f = snn.flatten %p : (tensor<?x64x{q}x{q}xf32>) -> tensor<?x{flat}xf32>",
+        f"  %y = snn.linear %f, %w3 bias %b3 : (tensor<?x{flat}xf32>, {W(w3)}, tensor<10xf32>) -> tensor<?x10xf32>",
         "  return %y : tensor<?x10xf32>",
         "}",
         "{-#\n  dialect_resources: {\n    builtin: {",
@@ -458,6 +470,12 @@ def cmd_cnn(args):
     mlir = f"{args.workdir}/cnn.mlir"
     with open(mlir, "w") as f:
         f.write(text)
+    if args.channel_prune:
+        opt = os.path.join(os.path.dirname(args.runner), "sparse-opt")
+        pruned = f"{args.workdir}/cnn_pruned.mlir"
+        run([opt, mlir, f"--snn-prune=recipe=channel sparsity={args.channel_prune}",
+             "-o", pruned])
+        mlir = pruned
     _, stderr = run([args.runner, mlir, "--entry=cnn",
                      f"--input=@{args.workdir}/x.npy",
                      f"--output=@{args.workdir}/y.npy", *args.runner_arg,
@@ -629,6 +647,12 @@ def main():
     m = sub.add_parser("cnn")
     m.add_argument("--format", choices=ENCODINGS, required=True)
     m.add_argument("--batch", type=int, default=16)
+    m.add_argument("--channel-prune", type=float, default=None,
+                   help="snn-prune recipe=channel at this sparsity (shrinking "
+                   "the channels where it can)")
+    m.add_argument("--conv2-pad", type=int, default=1,
+                   help="padding of the second convolution (0 lets channel "
+                   "shrinking fold act(bias) into it)")
     m.add_argument("--static-batch", action="store_true",
                    help="a static batch dimension (the accelerator's layers "
                         "need one)")

@@ -232,10 +232,204 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
     // Shrinking rewrites the next layer's weight too: only once every weight
     // is pruned, in program order.
     if (shrinkChannels)
-      for (PruneTarget &t : targets)
-        if (t.recipe.getKind() == PatternKind::Channel)
-          if (auto linear = dyn_cast<LinearOp>(t.weight.layer))
-            shrinkLinearChannels(linear);
+      for (PruneTarget &t : targets) {
+        if (t.recipe.getKind() != PatternKind::Channel)
+          continue;
+        if (auto linear = dyn_cast<LinearOp>(t.weight.layer))
+          shrinkLinearChannels(linear);
+        else if (auto conv = dyn_cast<Conv2DOp>(t.weight.layer))
+          shrinkConvChannels(conv);
+      }
+  }
+
+  /// The value a removed channel carries after the element-wise activations
+  /// and max pooling of `chain` when its pre-activation is the constant `x`
+  /// (max pooling of a constant map is that constant).
+  static double throughChain(ArrayRef<Operation *> chain, double x) {
+    for (Operation *op : chain) {
+      if (isa<ReluOp>(op))
+        x = std::max(x, 0.0);
+      else if (isa<SigmoidOp>(op))
+        x = 1.0 / (1.0 + std::exp(-x));
+      else if (isa<TanhOp>(op))
+        x = std::tanh(x);
+    }
+    return x;
+  }
+
+  /// Removes the all-zero output channels (filters) of the ungrouped conv
+  /// `first` when its result reaches, through single-use activations and
+  /// max pooling, either another ungrouped conv or a flatten feeding a
+  /// linear layer: both lose those input channels. A removed channel is the
+  /// constant map act(bias[c]); what it fed the next layer is folded into
+  /// that layer's bias (for a conv, only when it has no padding, where the
+  /// constant map's contribution is the same at every position; otherwise
+  /// the channels are removed only when act(bias[c]) is 0).
+  void shrinkConvChannels(Conv2DOp first) {
+    if (first.getNumGroups() != 1)
+      return;
+    SmallVector<Operation *> chain;
+    Value v = first.getResult();
+    Operation *next = nullptr;
+    while (v.hasOneUse()) {
+      Operation *user = *v.user_begin();
+      if (isa<ReluOp, SigmoidOp, TanhOp, MaxPool2DOp>(user) &&
+          user->getOperand(0) == v) {
+        chain.push_back(user);
+        v = user->getResult(0);
+        continue;
+      }
+      next = user;
+      break;
+    }
+    auto conv2 = dyn_cast_or_null<Conv2DOp>(next);
+    auto flatten = dyn_cast_or_null<FlattenOp>(next);
+    LinearOp linear;
+    if (conv2 && (conv2.getInput() != v || conv2.getNumGroups() != 1))
+      return;
+    if (flatten) {
+      auto inType = cast<RankedTensorType>(flatten.getInput().getType());
+      if (inType.getRank() != 4 || flatten.getNormalizedStartDim() != 1 ||
+          flatten.getNormalizedEndDim() != 3 ||
+          !flatten.getResult().hasOneUse())
+        return;
+      linear = dyn_cast<LinearOp>(*flatten.getResult().user_begin());
+      if (!linear || linear.getInput() != flatten.getResult())
+        return;
+    }
+    if (!conv2 && !linear)
+      return;
+    Operation *second = conv2 ? conv2.getOperation() : linear.getOperation();
+    Value secondWeight = conv2 ? conv2.getWeight() : linear.getWeight();
+    Value secondBias = conv2 ? conv2.getBias() : linear.getBias();
+    auto w1c = first.getWeight().getDefiningOp<arith::ConstantOp>();
+    auto w2c = secondWeight.getDefiningOp<arith::ConstantOp>();
+    auto b1c = first.getBias()
+                   ? first.getBias().getDefiningOp<arith::ConstantOp>()
+                   : arith::ConstantOp();
+    auto b2c = secondBias ? secondBias.getDefiningOp<arith::ConstantOp>()
+                          : arith::ConstantOp();
+    if (!w1c || !w2c || (first.getBias() && !b1c) || (secondBias && !b2c) ||
+        sparse_tensor::getSparseTensorEncoding(w1c.getType()) ||
+        sparse_tensor::getSparseTensorEncoding(w2c.getType()))
+      return;
+
+    auto w1Type = cast<RankedTensorType>(w1c.getType());
+    auto w2Type = cast<RankedTensorType>(w2c.getType());
+    int64_t out = w1Type.getDimSize(0);
+    int64_t in = w1Type.getNumElements() / out;
+    int64_t out2 = w2Type.getDimSize(0);
+    int64_t cols2 = w2Type.getNumElements() / out2;
+    // Columns of the second weight per channel of `first`: KH*KW of a conv,
+    // H*W of the flattened map.
+    if (cols2 % out)
+      return;
+    int64_t per = cols2 / out;
+    std::vector<double> w1, w2, b1(out, 0.0), b2(out2, 0.0);
+    std::string error;
+    if (failed(readConstantValues(w1c.getValue(), out * in, w1, error)) ||
+        failed(readConstantValues(w2c.getValue(), out2 * cols2, w2, error)) ||
+        (b1c && failed(readConstantValues(b1c.getValue(), out, b1, error))) ||
+        (b2c && failed(readConstantValues(b2c.getValue(), out2, b2, error))))
+      return;
+    SmallVector<int64_t> kept;
+    for (int64_t r = 0; r < out; ++r)
+      if (llvm::any_of(ArrayRef<double>(w1).slice(r * in, in),
+                       [](double x) { return x != 0.0; }))
+        kept.push_back(r);
+    if (kept.size() == static_cast<size_t>(out) || kept.empty())
+      return;
+    bool padded =
+        conv2 && llvm::any_of(conv2.getPadding(), [](int64_t p) { return p; });
+
+    std::vector<float> newW1, newB1, newW2, newB2(out2);
+    for (int64_t r : kept) {
+      for (int64_t c = 0; c < in; ++c)
+        newW1.push_back(w1[r * in + c]);
+      newB1.push_back(b1[r]);
+    }
+    bool anyConstant = false;
+    for (int64_t o = 0; o < out2; ++o) {
+      double sum = b2[o];
+      for (int64_t c = 0; c < out; ++c) {
+        if (llvm::is_contained(kept, c))
+          continue;
+        double value = throughChain(chain, b1[c]);
+        if (value == 0.0)
+          continue;
+        // A padded conv sees the constant map only inside the input.
+        if (padded)
+          return;
+        double weightSum = 0.0;
+        for (int64_t j = 0; j < per; ++j)
+          weightSum += w2[o * cols2 + c * per + j];
+        anyConstant |= weightSum != 0.0;
+        sum += weightSum * value;
+      }
+      newB2[o] = sum;
+      for (int64_t c : kept)
+        for (int64_t j = 0; j < per; ++j)
+          newW2.push_back(w2[o * cols2 + c * per + j]);
+    }
+
+    OpBuilder b(first);
+    MLIRContext *ctx = &getContext();
+    int64_t k = kept.size();
+    Type f32 = Float32Type::get(ctx);
+    auto mk = [&](ArrayRef<int64_t> shape, ArrayRef<float> data,
+                  arith::ConstantOp like, StringRef suffix) {
+      return createWeightConstant(
+          b, like ? like.getLoc() : first.getLoc(),
+          RankedTensorType::get(shape, f32), data,
+          (like ? getWeightName(like.getValue()) : std::string("snn_bias")) +
+              suffix.str());
+    };
+    // Weights keep their rank: a 4-D filter [O, C, KH, KW] loses output
+    // (first) or input (second) channels; a 2-D view loses rows or columns.
+    SmallVector<int64_t> shape1(w1Type.getShape());
+    shape1[0] = k;
+    first.getWeightMutable().assign(mk(shape1, newW1, w1c, "_shrunk"));
+    if (b1c)
+      first.getBiasMutable().assign(mk({k}, newB1, b1c, "_shrunk"));
+    b.setInsertionPoint(second);
+    SmallVector<int64_t> shape2(w2Type.getShape());
+    if (conv2 && shape2.size() == 4)
+      shape2[1] = k;
+    else
+      shape2[1] = k * per;
+    Value newWeight2 = mk(shape2, newW2, w2c, "_shrunk");
+    second->setOperand(1, newWeight2);
+    if (b2c || anyConstant) {
+      Value bias = mk({out2}, newB2, b2c, "_folded");
+      if (conv2) {
+        if (conv2.getBias())
+          conv2.getBiasMutable().assign(bias);
+        else
+          conv2.getBiasMutable().append(bias);
+      } else {
+        if (linear.getBias())
+          linear.getBiasMutable().assign(bias);
+        else
+          linear.getBiasMutable().append(bias);
+      }
+    }
+    // The chain's types lose the removed channels (dimension 1, NCHW); the
+    // flattened map loses their H*W columns.
+    auto shrink = [&](Value value, int64_t dim, int64_t size) {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[dim] = size;
+      value.setType(RankedTensorType::get(shape, type.getElementType()));
+    };
+    shrink(first.getResult(), 1, k);
+    for (Operation *op : chain)
+      shrink(op->getResult(0), 1, k);
+    if (flatten)
+      shrink(flatten.getResult(), 1, k * per);
+    for (arith::ConstantOp c : {w1c, w2c, b1c, b2c})
+      if (c && c->use_empty())
+        c->erase();
+    first->setAttr("snn.pruned_channels", b.getI64IntegerAttr(out - k));
   }
 
   /// Removes the all-zero output rows of `first` when its result feeds one

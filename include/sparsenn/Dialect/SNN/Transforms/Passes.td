@@ -90,8 +90,9 @@ def SNNPrunePass : Pass<"snn-prune", "ModuleOp"> {
            "Magnitude pruning ranks all layers' weights together">,
     Option<"shrinkChannels", "shrink-channels", "bool", "true",
            "After channel pruning, remove the zeroed output channels of an "
-           "snn.linear feeding (through element-wise activations) another "
-           "snn.linear, folding their constant contribution into its bias">
+           "snn.linear or snn.conv2d feeding (through element-wise "
+           "activations, max pooling) the next layer, folding their constant "
+           "contribution into its bias">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
