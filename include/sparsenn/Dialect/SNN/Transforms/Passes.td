@@ -63,7 +63,11 @@ def SNNPrunePass : Pass<"snn-prune", "ModuleOp"> {
       `snn.relu`/`sigmoid`/`tanh`, the channels are removed: the layer gets
       fewer outputs, the next layer fewer inputs, and the constant the removed
       channels contributed (act(bias)) is folded into the next layer's bias.
-      The result is a smaller dense layer.
+      Likewise an ungrouped `snn.conv2d` feeding (through those activations
+      and `snn.maxpool2d`) an ungrouped conv or a flatten + linear: the next
+      layer loses the channels' inputs and act(bias) folds into its bias (not
+      into a padded conv: there only channels with act(bias) = 0 go). The
+      result is a smaller dense layer.
 
     A layer's own `snn.prune = #snn.pattern<...>` attribute overrides the
     pass options for that layer (`unstructured` means magnitude); with
