@@ -122,15 +122,21 @@ def ConvertParallelLoopsToGPUPass
     sparsification and bufferization, on memrefs. Every outermost
     `scf.parallel` without reductions becomes a `gpu.launch`:
 
-    - every buffer the loop body uses, directly or through views, is
-      allocated on the device and copied in once; the views are taken again
-      on the device copy inside the kernel;
-    - the loop's iteration space is linearized; blocks of `threads` threads
+    - the launch runs on device copies of the buffers the body uses
+      (directly or through views, which are taken again on the device copy
+      inside the kernel);
+    - the iteration space is linearized; blocks of `threads` threads
       stride over it (grid = ceil(iterations / threads), at most 65535
-      blocks), each thread delinearizing its index and running the body;
-    - the buffers the body writes (through any view) are copied back, and
-      all device buffers are freed;
-    - the whole sequence is one stream (async tokens), waited on at the end.
+      blocks), each thread delinearizing its index and running the body.
+
+    For loops in the function's own block, device copies stay allocated
+    across launches: a buffer is copied to the device only when the host has
+    data the device lacks (never for a buffer allocated in the function and
+    not yet written on the host), and back only before a host op touches it
+    or at the return; a host write makes the device copy stale. A device
+    copy is freed with its host buffer (memref.dealloc) or at the return.
+    Loops inside host control flow copy their buffers in and back out
+    around each launch. Every step ends with a wait (no overlap yet).
 
     Loops stay on the host when their body allocates, frees or calls a
     function, carries a reduction, or views a buffer with a non-identity

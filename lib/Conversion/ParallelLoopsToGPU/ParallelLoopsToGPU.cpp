@@ -94,12 +94,80 @@ static StringRef unsupportedReason(scf::ParallelOp loop,
 
 namespace {
 
-/// One buffer the loop body uses (directly or through views), on the host
-/// and on the device.
-struct DeviceBuffer {
-  Value host;   ///< The host buffer.
-  Value device; ///< Its device copy.
-  bool written; ///< Whether the body writes it (through any view).
+/// The buffers a loop body uses: each root buffer once, whether the body
+/// writes it (through any view), and the views it uses with their chains.
+struct LoopBuffers {
+  SmallVector<Value> roots;
+  SmallVector<bool> written;
+  SmallVector<std::pair<Value, SmallVector<Operation *>>> views;
+};
+
+LoopBuffers analyzeBuffers(scf::ParallelOp loop, ArrayRef<Value> memrefs) {
+  LoopBuffers buffers;
+  llvm::DenseMap<Value, size_t> index;
+  for (Value m : memrefs) {
+    SmallVector<Operation *> chain;
+    Value root = rootBuffer(m, &chain);
+    auto [it, inserted] = index.try_emplace(root, buffers.roots.size());
+    if (inserted) {
+      buffers.roots.push_back(root);
+      buffers.written.push_back(false);
+    }
+    buffers.written[it->second] =
+        buffers.written[it->second] || isWrittenIn(m, loop.getRegion());
+    buffers.views.push_back({m, std::move(chain)});
+  }
+  return buffers;
+}
+
+/// The memrefs a loop body uses from above, or none when it cannot run on
+/// the device.
+std::optional<SmallVector<Value>> deviceMemrefs(scf::ParallelOp loop) {
+  llvm::SetVector<Value> captured;
+  getUsedValuesDefinedAbove(loop.getRegion(), captured);
+  SmallVector<Value> memrefs;
+  for (Value v : captured)
+    if (isa<BaseMemRefType>(v.getType()))
+      memrefs.push_back(v);
+  if (!unsupportedReason(loop, memrefs).empty())
+    return std::nullopt;
+  return memrefs;
+}
+
+/// Emits GPU ops as a synchronous step: a stream, the ops on it, a wait.
+struct GpuBuilder {
+  OpBuilder &b;
+  Location loc;
+  Type token;
+
+  GpuBuilder(OpBuilder &b, Location loc)
+      : b(b), loc(loc), token(gpu::AsyncTokenType::get(b.getContext())) {}
+
+  Value stream() {
+    return gpu::WaitOp::create(b, loc, token, ValueRange{}).getAsyncToken();
+  }
+  void wait(Value t) { gpu::WaitOp::create(b, loc, Type(), ValueRange{t}); }
+
+  /// A device buffer shaped like the host buffer `host`, allocated on `t`.
+  Value alloc(Value host, Value &t) {
+    auto type = cast<MemRefType>(host.getType());
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        sizes.push_back(memref::DimOp::create(b, loc, host, d));
+    auto alloc = gpu::AllocOp::create(b, loc, type, token, ValueRange{t}, sizes,
+                                      ValueRange{}, /*hostShared=*/false);
+    t = alloc.getAsyncToken();
+    return alloc.getMemref();
+  }
+  void copy(Value dst, Value src, Value &t) {
+    t = gpu::MemcpyOp::create(b, loc, token, ValueRange{t}, dst, src)
+            .getAsyncToken();
+  }
+  void dealloc(Value device, Value &t) {
+    t = gpu::DeallocOp::create(b, loc, token, ValueRange{t}, device)
+            .getAsyncToken();
+  }
 };
 
 struct ConvertParallelLoopsToGPUPass
@@ -113,62 +181,174 @@ struct ConvertParallelLoopsToGPUPass
           << " is out of range: a block has 1 to 1024 threads";
       return signalPassFailure();
     }
-    SmallVector<scf::ParallelOp> loops;
-    getOperation().walk([&](scf::ParallelOp loop) {
+    func::FuncOp func = getOperation();
+    // Loops in the function's own block share device buffers across
+    // launches (keepResident); loops inside host control flow copy their
+    // buffers in and out around each launch.
+    if (func.getBody().hasOneBlock())
+      keepResident(func.getBody().front());
+    SmallVector<scf::ParallelOp> nested;
+    func.walk([&](scf::ParallelOp loop) {
       if (!loop->getParentOfType<scf::ParallelOp>() &&
           !loop->getParentOfType<gpu::LaunchOp>())
-        loops.push_back(loop);
+        nested.push_back(loop);
     });
-    for (scf::ParallelOp loop : loops)
-      convert(loop);
+    for (scf::ParallelOp loop : nested)
+      if (std::optional<SmallVector<Value>> memrefs = deviceMemrefs(loop))
+        convertWithCopies(loop, *memrefs);
   }
 
-  void convert(scf::ParallelOp loop) {
-    llvm::SetVector<Value> captured;
-    getUsedValuesDefinedAbove(loop.getRegion(), captured);
-    SmallVector<Value> memrefs;
-    for (Value v : captured)
-      if (isa<BaseMemRefType>(v.getType()))
-        memrefs.push_back(v);
-    if (!unsupportedReason(loop, memrefs).empty())
-      return;
-
+  /// Copies in every buffer, launches, copies back the written ones and
+  /// frees the device buffers, all around the one launch.
+  void convertWithCopies(scf::ParallelOp loop, ArrayRef<Value> memrefs) {
+    LoopBuffers buffers = analyzeBuffers(loop, memrefs);
     OpBuilder b(loop);
+    GpuBuilder g(b, loop.getLoc());
+    Value t = g.stream();
+    llvm::DenseMap<Value, Value> deviceOf;
+    for (Value root : buffers.roots) {
+      Value device = g.alloc(root, t);
+      g.copy(device, root, t);
+      deviceOf[root] = device;
+    }
+    t = buildLaunch(b, loop, buffers, deviceOf, t);
+    for (auto [root, written] : llvm::zip(buffers.roots, buffers.written))
+      if (written)
+        g.copy(root, deviceOf[root], t);
+    for (Value root : buffers.roots)
+      g.dealloc(deviceOf[root], t);
+    g.wait(t);
+    loop.erase();
+  }
+
+  /// Where a host buffer's data is valid while the function runs.
+  struct Residency {
+    Value device;          ///< The device copy (null: none yet).
+    bool hostValid = true; ///< The host copy holds the latest data.
+    bool deviceValid = false;
+  };
+
+  /// Runs the block's outer parallel loops as kernels on device buffers
+  /// that stay allocated across launches: a buffer is copied to the device
+  /// only when the host has data the device lacks, and back only before a
+  /// host op touches it, or at the return; device buffers are freed with
+  /// their host buffer or before the return.
+  void keepResident(Block &block) {
+    llvm::MapVector<Value, Residency> state;
+    // Host buffers freshly allocated here hold no data yet: no copy-in.
+    llvm::DenseSet<Value> fresh;
+    auto touchedRoots = [&](Operation *op) {
+      llvm::SetVector<Value> roots;
+      op->walk([&](Operation *inner) {
+        for (Value operand : inner->getOperands())
+          if (isa<BaseMemRefType>(operand.getType()))
+            roots.insert(rootBuffer(operand, nullptr));
+      });
+      return roots;
+    };
+    auto mayWrite = [](Operation *op, Value root) {
+      bool writes = false;
+      op->walk([&](Operation *inner) {
+        if (isa<ViewLikeOpInterface, memref::CastOp>(inner))
+          return;
+        auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
+        if (!effects) {
+          writes |= !isPure(inner) && inner->getNumRegions() == 0;
+          return;
+        }
+        for (Value operand : inner->getOperands())
+          if (isa<BaseMemRefType>(operand.getType()) &&
+              rootBuffer(operand, nullptr) == root &&
+              effects.getEffectOnValue<MemoryEffects::Write>(operand))
+            writes = true;
+      });
+      return writes;
+    };
+
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      OpBuilder b(&op);
+      GpuBuilder g(b, op.getLoc());
+      if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
+        if (std::optional<SmallVector<Value>> memrefs = deviceMemrefs(loop)) {
+          LoopBuffers buffers = analyzeBuffers(loop, *memrefs);
+          Value t = g.stream();
+          llvm::DenseMap<Value, Value> deviceOf;
+          for (Value root : buffers.roots) {
+            Residency &r = state[root];
+            if (!r.device)
+              r.device = g.alloc(root, t);
+            if (!r.deviceValid && !fresh.contains(root))
+              g.copy(r.device, root, t);
+            r.deviceValid = true;
+            deviceOf[root] = r.device;
+          }
+          t = buildLaunch(b, loop, buffers, deviceOf, t);
+          g.wait(t);
+          for (auto [root, written] : llvm::zip(buffers.roots, buffers.written))
+            if (written) {
+              state[root].hostValid = false;
+              fresh.erase(root);
+            }
+          loop.erase();
+          continue;
+        }
+      }
+      if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+        fresh.insert(alloc.getResult());
+        continue;
+      }
+      if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+        // The host buffer dies: its device copy too, without a copy back.
+        Value root = rootBuffer(dealloc.getMemref(), nullptr);
+        auto it = state.find(root);
+        if (it != state.end() && it->second.device) {
+          Value t = g.stream();
+          g.dealloc(it->second.device, t);
+          g.wait(t);
+          state.erase(it);
+        }
+        continue;
+      }
+      bool isReturn = op.hasTrait<OpTrait::IsTerminator>();
+      if (isPure(&op) && op.getNumRegions() == 0 && !isReturn)
+        continue;
+      // A host op (or the return): the buffers it touches must be valid on
+      // the host; those it may write are stale on the device after it.
+      llvm::SetVector<Value> roots = touchedRoots(&op);
+      for (auto &[root, r] : state) {
+        if (!r.device || (!isReturn && !roots.contains(root)))
+          continue;
+        if (!r.hostValid) {
+          Value t = g.stream();
+          g.copy(root, r.device, t);
+          g.wait(t);
+          r.hostValid = true;
+        }
+        fresh.erase(root);
+        if (!isReturn && mayWrite(&op, root))
+          r.deviceValid = false;
+      }
+      for (Value root : roots)
+        if (!state.count(root) && mayWrite(&op, root))
+          fresh.erase(root);
+      if (isReturn) {
+        Value t = g.stream();
+        for (auto &[root, r] : state)
+          if (r.device)
+            g.dealloc(r.device, t);
+        g.wait(t);
+        state.clear();
+      }
+    }
+  }
+
+  /// The gpu.launch of `loop` over the device copies `deviceOf` (root ->
+  /// device buffer), after the async token `t`; returns the launch's token.
+  Value buildLaunch(OpBuilder &b, scf::ParallelOp loop,
+                    const LoopBuffers &buffers,
+                    llvm::DenseMap<Value, Value> &deviceOf, Value t) {
     Location loc = loop.getLoc();
     auto tokenType = gpu::AsyncTokenType::get(b.getContext());
-    Value token =
-        gpu::WaitOp::create(b, loc, tokenType, ValueRange{}).getAsyncToken();
-
-    // One device buffer per host buffer, copied in: views of one buffer
-    // share it, and are taken again on the device.
-    SmallVector<DeviceBuffer> buffers;
-    llvm::DenseMap<Value, size_t> bufferOf;
-    SmallVector<std::pair<Value, SmallVector<Operation *>>> views;
-    for (Value m : memrefs) {
-      SmallVector<Operation *> chain;
-      Value root = rootBuffer(m, &chain);
-      auto [it, inserted] = bufferOf.try_emplace(root, buffers.size());
-      if (inserted)
-        buffers.push_back({root, nullptr, false});
-      buffers[it->second].written |= isWrittenIn(m, loop.getRegion());
-      views.push_back({m, std::move(chain)});
-    }
-    for (DeviceBuffer &buffer : buffers) {
-      auto type = cast<MemRefType>(buffer.host.getType());
-      SmallVector<Value> sizes;
-      for (int64_t d = 0; d < type.getRank(); ++d)
-        if (type.isDynamicDim(d))
-          sizes.push_back(memref::DimOp::create(b, loc, buffer.host, d));
-      auto alloc = gpu::AllocOp::create(b, loc, type, tokenType,
-                                        ValueRange{token}, sizes, ValueRange{},
-                                        /*hostShared=*/false);
-      buffer.device = alloc.getMemref();
-      token = gpu::MemcpyOp::create(b, loc, tokenType,
-                                    ValueRange{alloc.getAsyncToken()},
-                                    buffer.device, buffer.host)
-                  .getAsyncToken();
-    }
-
     // The iteration space, linearized: count[d] iterations per dimension.
     SmallVector<Value> counts;
     Value total = arith::ConstantIndexOp::create(b, loc, 1);
@@ -190,8 +370,7 @@ struct ConvertParallelLoopsToGPUPass
 
     auto launch = gpu::LaunchOp::create(b, loc, blocks, one, one, blockSize,
                                         one, one, /*dynamicSharedMemorySize=*/
-                                        nullptr, tokenType, ValueRange{token});
-    token = launch.getAsyncToken();
+                                        nullptr, tokenType, ValueRange{t});
     {
       OpBuilder kb = OpBuilder::atBlockBegin(&launch.getBody().front());
       Value blockId = launch.getBlockIds().x;
@@ -220,9 +399,9 @@ struct ConvertParallelLoopsToGPUPass
             arith::MulIOp::create(ib, loc, index, loop.getStep()[d]));
       }
       mapping.map(loop.getInductionVars(), ivs);
-      for (DeviceBuffer &buffer : buffers)
-        mapping.map(buffer.host, buffer.device);
-      for (auto &[view, chain] : views)
+      for (Value root : buffers.roots)
+        mapping.map(root, deviceOf[root]);
+      for (auto &[view, chain] : buffers.views)
         for (Operation *op : chain)
           if (!mapping.contains(op->getResult(0)))
             ib.clone(*op, mapping);
@@ -230,18 +409,7 @@ struct ConvertParallelLoopsToGPUPass
         ib.clone(op, mapping);
     }
 
-    // Copy back what the body wrote, then free the device buffers.
-    for (DeviceBuffer &buffer : buffers)
-      if (buffer.written)
-        token = gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{token},
-                                      buffer.host, buffer.device)
-                    .getAsyncToken();
-    for (DeviceBuffer &buffer : buffers)
-      token = gpu::DeallocOp::create(b, loc, tokenType, ValueRange{token},
-                                     buffer.device)
-                  .getAsyncToken();
-    gpu::WaitOp::create(b, loc, Type(), ValueRange{token});
-    loop.erase();
+    return launch.getAsyncToken();
   }
 };
 

@@ -4,7 +4,7 @@
 // THREADS: error: snn-parallel-loops-to-gpu: threads=2000 is out of range: a block has 1 to 1024 threads
 
 // A CSR row loop (as the sparsifier emits it): every buffer goes to the
-// device; only the one the body writes comes back (upstream's
+// device; only the one the body writes comes back, at the return (upstream's
 // sparse-gpu-codegen copied back the positions instead).
 // CHECK-LABEL: func.func @spmm
 // CHECK-SAME: (%[[POS:.*]]: memref<?xindex>, %[[CRD:.*]]: memref<?xindex>, %[[VAL:.*]]: memref<?xf32>, %[[X:.*]]: memref<16x4xf32>, %[[Y:.*]]: memref<8x4xf32>)
@@ -32,11 +32,14 @@
 // CHECK: memref.load %[[DPOS]]
 // CHECK: memref.store %{{.*}}, %[[DY]]
 // CHECK: gpu.terminator
-// CHECK: %[[BACK:.*]] = gpu.memcpy async [%[[LAUNCH]]] %[[Y]], %[[DY]]
+// CHECK: gpu.wait [%[[LAUNCH]]]
+// CHECK: %[[S:.*]] = gpu.wait async
+// CHECK: %[[BACK:.*]] = gpu.memcpy async [%[[S]]] %[[Y]], %[[DY]]
 // CHECK-NOT: gpu.memcpy
-// CHECK: gpu.dealloc async [%[[BACK]]] %[[DPOS]]
+// CHECK: gpu.dealloc async [%{{.*}}] %[[DPOS]]
 // CHECK-COUNT-4: gpu.dealloc
 // CHECK: gpu.wait [%{{.*}}]
+// CHECK-NEXT: return
 // CHECK-NOT: scf.parallel
 func.func @spmm(%pos: memref<?xindex>, %crd: memref<?xindex>, %val: memref<?xf32>,
                 %x: memref<16x4xf32>, %y: memref<8x4xf32>) {
@@ -81,6 +84,7 @@ func.func @spmm(%pos: memref<?xindex>, %crd: memref<?xindex>, %val: memref<?xf32
 // CHECK: memref.subview %[[DA]][4, 0] [4, 8] [1, 1]
 // CHECK: gpu.terminator
 // CHECK: gpu.memcpy async [%{{.*}}] %[[A]], %[[DA]]
+// CHECK: return
 func.func @views(%a: memref<?x8xf32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -94,6 +98,69 @@ func.func @views(%a: memref<?x8xf32>, %n: index) {
     scf.reduce
   }
   return
+}
+
+// -----
+
+// Buffers stay on the device across launches. %t (allocated here) is written
+// by the first kernel and read by the second: no copy at all. %a is copied in
+// once; the host's load of %out after the second kernel copies it back first;
+// the host's store to %a makes the device copy stale, so the third kernel
+// copies it in again. Freeing %t frees its device copy; the rest are copied
+// back (when the device wrote them last) and freed at the return.
+// CHECK-LABEL: func.func @resident
+// CHECK-SAME: (%[[A:.*]]: memref<8xf32>, %[[OUT:.*]]: memref<8xf32>)
+// CHECK: %[[T:.*]] = memref.alloc() : memref<8xf32>
+// CHECK: %[[DA:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<8xf32>
+// CHECK: gpu.memcpy async [%{{.*}}] %[[DA]], %[[A]]
+// CHECK: %[[DT:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<8xf32>
+// CHECK-NOT: gpu.memcpy
+// CHECK: gpu.launch
+// CHECK: memref.store %{{.*}}, %[[DT]]
+// CHECK: %[[DOUT:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<8xf32>
+// CHECK: gpu.memcpy async [%{{.*}}] %[[DOUT]], %[[OUT]]
+// CHECK: gpu.launch
+// CHECK: memref.load %{{.*}}[%{{.*}}] : memref<8xf32>
+// CHECK: memref.store %{{.*}}, %[[DOUT]]
+// CHECK: gpu.memcpy async [%{{.*}}] %[[OUT]], %[[DOUT]]
+// CHECK: memref.load %[[OUT]]
+// CHECK: memref.store %{{.*}}, %[[A]]
+// CHECK: gpu.memcpy async [%{{.*}}] %[[DA]], %[[A]]
+// CHECK: gpu.launch
+// CHECK: gpu.dealloc async [%{{.*}}] %[[DT]]
+// CHECK: memref.dealloc %[[T]]
+// CHECK-NOT: gpu.memcpy {{.*}} %[[A]], %[[DA]]
+// CHECK: gpu.memcpy async [%{{.*}}] %[[OUT]], %[[DOUT]]
+// CHECK-COUNT-2: gpu.dealloc
+// CHECK: return
+func.func @resident(%a: memref<8xf32>, %out: memref<8xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %two = arith.constant 2.0 : f32
+  %t = memref.alloc() : memref<8xf32>
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %v = memref.load %a[%i] : memref<8xf32>
+    %m = arith.mulf %v, %two : f32
+    memref.store %m, %t[%i] : memref<8xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %v = memref.load %t[%i] : memref<8xf32>
+    memref.store %v, %out[%i] : memref<8xf32>
+    scf.reduce
+  }
+  %first = memref.load %out[%c0] : memref<8xf32>
+  memref.store %first, %a[%c1] : memref<8xf32>
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %v = memref.load %a[%i] : memref<8xf32>
+    %w = memref.load %t[%i] : memref<8xf32>
+    %s = arith.addf %v, %w : f32
+    memref.store %s, %out[%i] : memref<8xf32>
+    scf.reduce
+  }
+  memref.dealloc %t : memref<8xf32>
+  return %first : f32
 }
 
 // -----
