@@ -14,11 +14,48 @@ cmake -S "$ROOT/runtime" -B "$RT" -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=Release > "$RT.log" 2>&1 || { cat "$RT.log"; exit 1; }
 cmake --build "$RT" -j > "$RT.build.log" 2>&1 || { tail -30 "$RT.build.log"; exit 1; }
 test -f "$RT/lib/libsparsenn_cuda.so" || { echo "runtime/cuda not built"; exit 1; }
-printf "%-18s %-8s %-10s %-12s %s\n" case strategy max_err median_ms status
+# Dense PyTorch (cuBLAS, fp32, weights resident on the device) for the same
+# shapes: the peer. Ours includes the host<->device copies of every call.
+dense_ms() {
+  $PY - "$1" <<'PY' 2>/dev/null || echo "-"
+import sys, time
+import torch
+a = sys.argv[1].split()
+get = lambda k, d: a[a.index(k) + 1] if k in a else d
+dev = "cuda"
+if a[0] == "mlp":
+    sizes = [int(v) for v in get("--layers", "64,128,32").split(",")]
+    x = torch.randn(int(get("--batch", "8")), sizes[0], device=dev)
+    ws = [torch.randn(o, i, device=dev) for i, o in zip(sizes, sizes[1:])]
+    def f():
+        h = x
+        for k, w in enumerate(ws):
+            h = h @ w.T
+            if k + 1 < len(ws):
+                h = torch.relu(h)
+        return h
+else:
+    n, c, hh, ww = (int(v) for v in get("--input", "2x4x8x8").split("x"))
+    o = int(get("--out", "8"))
+    x = torch.randn(n, c, hh, ww, device=dev)
+    w = torch.randn(o, c, 3, 3, device=dev)
+    f = lambda: torch.nn.functional.conv2d(x, w, padding=1)
+for _ in range(5):
+    f()
+torch.cuda.synchronize()
+t = []
+for _ in range(20):
+    s = time.perf_counter(); f(); torch.cuda.synchronize()
+    t.append((time.perf_counter() - s) * 1e3)
+print("%.4f" % sorted(t)[len(t) // 2])
+PY
+}
+printf "%-18s %-8s %-10s %-12s %-12s %-8s %s\n" case strategy max_err median_ms dense_ms ratio status
 for dir in "$IN"/*/; do
   name=$(basename "$dir")
   # The model's argument order: x, then the biases (snncheck's convention).
   inputs="--input=$dir/ref/x.npy $(ls "$dir"/ref/*.npy | grep -v -e '/y.npy$' -e '/x.npy$' | sort | sed 's/^/--input=/' | tr '\n' ' ')"
+  dense=$(dense_ms "$(cat "$dir/args.txt")")
   for obj in "$dir"/*.o; do
     s=$(basename "$obj" .o)
     exe="$dir/$s"
@@ -27,9 +64,10 @@ for dir in "$IN"/*/; do
     if out=$("$exe" $inputs --output="$dir/$s.y.npy" 2>&1) &&
        time=$("$exe" $inputs --repeat=20 2>&1 | sed -n 's/^median: \([0-9.]*\).*/\1/p'); then
       err=$($PY -c "import numpy as np; print('%.2e' % abs(np.load('$dir/$s.y.npy').astype('f8') - np.load('$dir/ref/y.npy')).max())")
-      printf "%-18s %-8s %-10s %-12s ok\n" "$name" "$s" "$err" "$time"
+      ratio=$($PY -c "print('%.2f' % ($dense / $time))" 2>/dev/null || echo -)
+      printf "%-18s %-8s %-10s %-12s %-12s %-8s ok\n" "$name" "$s" "$err" "$time" "$dense" "$ratio"
     else
-      printf "%-18s %-8s %-10s %-12s FAIL: %s\n" "$name" "$s" - - "$(echo "$out" | tail -1)"
+      printf "%-18s %-8s %-10s %-12s %-12s %-8s FAIL: %s\n" "$name" "$s" - - "$dense" - "$(echo "$out" | tail -1)"
     fi
   done
 done

@@ -32,5 +32,7 @@ for c in "${CASES[@]}"; do
         -o "$dir/$s.o"
   done
   rm -f "$dir"/ref/*.mlir # large as text; the objects hold the weights
+  # The shape, for the device script's dense PyTorch (cuBLAS) comparison.
+  echo "$args" > "$dir/args.txt"
 done
 echo "prepared $OUT ($(du -sh "$OUT" | cut -f1))"
