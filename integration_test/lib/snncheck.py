@@ -151,6 +151,27 @@ def compare(name, got, want, rtol, atol):
           f"(rtol {rtol}, atol {atol})")
 
 
+def zero_weakest_channels(weights, sparsity):
+    """What snn-prune's channel recipe zeroes: each weight's rows (2-D view)
+    with the smallest L2 norm, ties by position, half away from zero as its
+    llround."""
+    for w in weights:
+        norms = np.sqrt((w.astype(np.float64) ** 2).sum(axis=1))
+        order = np.argsort(norms, kind="stable")
+        w[order[:int(np.floor(sparsity * w.shape[0] + 0.5))]] = 0.0
+
+
+def channel_prune(args, mlir, weights=()):
+    """Runs snn-prune recipe=channel (with shrinking) on `mlir`, zeroes the
+    same channels of the reference `weights`, and returns the pruned file."""
+    opt = os.path.join(os.path.dirname(args.runner), "sparse-opt")
+    pruned = mlir.replace(".mlir", "_pruned.mlir")
+    run([opt, mlir, f"--snn-prune=recipe=channel sparsity={args.channel_prune}",
+         "-o", pruned])
+    zero_weakest_channels(weights, args.channel_prune)
+    return pruned
+
+
 def cmd_mlp(args):
     """An MLP of snn.linear (+ bias) and activations with weights in one
     format, as packed constants or as arguments; checked against NumPy."""
@@ -230,19 +251,8 @@ def cmd_mlp(args):
 
     if args.channel_prune:
         # SparseNN prunes (and shrinks) the model; the reference prunes the
-        # same channels in NumPy: each layer's rows with the smallest L2 norm
-        # (ties by position), as snn-prune defines it.
-        opt = os.path.join(os.path.dirname(args.runner), "sparse-opt")
-        pruned = f"{args.workdir}/mlp_pruned.mlir"
-        run([opt, mlir, f"--snn-prune=recipe=channel sparsity={args.channel_prune}",
-             "-o", pruned])
-        mlir = pruned
-        for w in weights:
-            norms = np.sqrt((w.astype(np.float64) ** 2).sum(axis=1))
-            order = np.argsort(norms, kind="stable")
-            # Half away from zero, as snn-prune's llround.
-            count = int(np.floor(args.channel_prune * w.shape[0] + 0.5))
-            w[order[:count]] = 0.0
+        # same channels in NumPy.
+        mlir = channel_prune(args, mlir, weights)
     _, stderr = run([args.runner, mlir, f"--entry={args.entry}", *inputs,
                      f"--output=@{args.workdir}/y.npy", *args.runner_arg,
                      *accel_args(args)], want_stderr=True)
@@ -422,12 +432,7 @@ def cmd_cnn(args):
     w3 = prune((rng.standard_normal((10, flat)) / np.sqrt(flat)).astype(np.float32), fmt, args.sparsity, rng)
     b1, b2, b3 = (rng.standard_normal(k).astype(np.float32) * 0.1 for k in (32, 64, 10))
     if args.channel_prune:
-        # The reference zeroes the channels snn-prune zeroes: each weight's
-        # rows (2-D view) with the smallest L2 norm, ties by position.
-        for w in (w1, w2, w3):
-            norms = np.sqrt((w.astype(np.float64) ** 2).sum(axis=1))
-            order = np.argsort(norms, kind="stable")
-            w[order[:int(np.floor(args.channel_prune * w.shape[0] + 0.5))]] = 0.0
+        zero_weakest_channels((w1, w2, w3), args.channel_prune)
 
     h = relu(conv2d_ref(x.astype(np.float64), w1[:, :9].reshape(32, 1, 3, 3), b1, (1, 1), (1, 1, 1, 1), (1, 1), 1))
     h = relu(conv2d_ref(h, w2.reshape(64, 32, 3, 3), b2, (1, 1), (p2,) * 4, (1, 1), 1))
@@ -471,11 +476,7 @@ def cmd_cnn(args):
     with open(mlir, "w") as f:
         f.write(text)
     if args.channel_prune:
-        opt = os.path.join(os.path.dirname(args.runner), "sparse-opt")
-        pruned = f"{args.workdir}/cnn_pruned.mlir"
-        run([opt, mlir, f"--snn-prune=recipe=channel sparsity={args.channel_prune}",
-             "-o", pruned])
-        mlir = pruned
+        mlir = channel_prune(args, mlir)
     _, stderr = run([args.runner, mlir, "--entry=cnn",
                      f"--input=@{args.workdir}/x.npy",
                      f"--output=@{args.workdir}/y.npy", *args.runner_arg,

@@ -35,6 +35,23 @@ unsigned snn::getHostVectorLength() {
   return 4;
 }
 
+bufferization::OneShotBufferizationOptions
+snn::getSparseBufferizationOptions() {
+  // Buffer copies (padding, slices) as linalg.copy: lowered to loops that
+  // LLVM vectorizes, where memref.copy of a strided view calls the runtime's
+  // element-by-element memrefCopy (measured: a 1024x1024 90% CSR layer with
+  // a dynamic batch of 352 went from 3.56 to 2.77 ms, the demo from 8.6 to
+  // 7.1 ms); GPU objects also stay free of that runtime.
+  bufferization::OneShotBufferizationOptions bufferization =
+      getBufferizationOptionsForSparsification(/*analysisOnly=*/false);
+  bufferization.memCpyFn = [](OpBuilder &b, Location loc, Value from,
+                              Value to) {
+    linalg::CopyOp::create(b, loc, from, to);
+    return success();
+  };
+  return bufferization;
+}
+
 void snn::buildCpuPipeline(OpPassManager &pm,
                            const CpuPipelineOptions &options) {
   // Front half: snn -> linalg + sparse_tensor on tensors.
@@ -84,21 +101,10 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   SparsificationOptions sparsificationOptions(parallelization,
                                               SparseEmitStrategy::kFunctional,
                                               options.enableRuntimeLibrary);
-  // Buffer copies (padding, slices) as linalg.copy: lowered to loops that
-  // LLVM vectorizes, where memref.copy of a strided view calls the runtime's
-  // element-by-element memrefCopy (measured: a 1024x1024 90% CSR layer with
-  // a dynamic batch of 352 went from 3.56 to 2.77 ms, the demo from 8.6 to
-  // 7.1 ms).
-  bufferization::OneShotBufferizationOptions bufferization =
-      getBufferizationOptionsForSparsification(/*analysisOnly=*/false);
-  bufferization.memCpyFn = [](OpBuilder &b, Location loc, Value from,
-                              Value to) {
-    linalg::CopyOp::create(b, loc, from, to);
-    return success();
-  };
   pm.addPass(createSparsificationAndBufferizationPass(
-      bufferization, sparsificationOptions, /*createSparseDeallocs=*/true,
-      options.enableRuntimeLibrary, /*enableBufferInitialization=*/false, vl,
+      snn::getSparseBufferizationOptions(), sparsificationOptions,
+      /*createSparseDeallocs=*/true, options.enableRuntimeLibrary,
+      /*enableBufferInitialization=*/false, vl,
       /*enableVLAVectorization=*/false, /*enableSIMDIndex32=*/false,
       /*enableGPULibgen=*/false, SparseEmitStrategy::kFunctional,
       parallelization));

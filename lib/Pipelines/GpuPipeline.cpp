@@ -82,15 +82,9 @@ void snn::buildGpuPipeline(OpPassManager &pm,
   SparsificationOptions sparsification(parallelization,
                                        SparseEmitStrategy::kFunctional,
                                        /*enableRuntimeLibrary=*/false);
-  bufferization::OneShotBufferizationOptions bufferization =
-      getBufferizationOptionsForSparsification(/*analysisOnly=*/false);
-  bufferization.memCpyFn = [](OpBuilder &b, Location loc, Value from,
-                              Value to) {
-    linalg::CopyOp::create(b, loc, from, to);
-    return success();
-  };
   pm.addPass(createSparsificationAndBufferizationPass(
-      bufferization, sparsification, /*createSparseDeallocs=*/true,
+      getSparseBufferizationOptions(), sparsification,
+      /*createSparseDeallocs=*/true,
       /*enableRuntimeLibrary=*/false, /*enableBufferInitialization=*/false,
       /*vectorLength=*/0, /*enableVLAVectorization=*/false,
       /*enableSIMDIndex32=*/false, libgen, SparseEmitStrategy::kFunctional,

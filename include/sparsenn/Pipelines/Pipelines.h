@@ -8,6 +8,7 @@
 #ifndef SPARSENN_PIPELINES_PIPELINES_H
 #define SPARSENN_PIPELINES_PIPELINES_H
 
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -151,6 +152,10 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
                      "(default), text or json"),
       llvm::cl::init("none")};
 };
+
+/// The sparsifier's one-shot bufferization options with buffer copies as
+/// linalg.copy (loops, not the runtime's memrefCopy), for every pipeline.
+bufferization::OneShotBufferizationOptions getSparseBufferizationOptions();
 
 /// The vector length the host CPU's features support for f32: 16 with
 /// AVX-512F, 8 with AVX2, 4 otherwise.

@@ -111,18 +111,8 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     Value y = emptyTensor(b, loc, yType, op.getInput(), {0, -1, -1});
     AffineMap fromAcc = AffineMap::get(3, 0, {yo, yn, yq}, ctx);
     if (Value bias = op.getBias()) {
-      y = linalg::GenericOp::create(
-              b, loc, TypeRange{yType}, ValueRange{acc3, bias}, ValueRange{y},
-              ArrayRef<AffineMap>{fromAcc, AffineMap::get(3, 0, {yo}, ctx),
-                                  AffineMap::getMultiDimIdentityMap(3, ctx)},
-              SmallVector<IteratorType>(3, IteratorType::parallel),
-              [](OpBuilder &nb, Location nloc, ValueRange args) {
-                linalg::YieldOp::create(
-                    nb, nloc,
-                    arith::AddFOp::create(nb, nloc, args[0], args[1])
-                        .getResult());
-              })
-              .getResult(0);
+      y = addBiasGeneric(b, loc, acc3, fromAcc, bias,
+                         AffineMap::get(3, 0, {yo}, ctx), y);
     } else {
       y = copyGeneric(b, loc, acc3, y, fromAcc);
     }

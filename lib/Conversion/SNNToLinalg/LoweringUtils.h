@@ -62,6 +62,11 @@ PaddedDim padToBlocks(OpBuilder &b, Location loc, Value v, int64_t dim,
 Value copyGeneric(OpBuilder &b, Location loc, Value src, Value init,
                   AffineMap srcMap);
 
+/// A generic writing `a` (read through `aMap`) plus `bias` (through
+/// `biasMap`) into `init`, over init's dimensions.
+Value addBiasGeneric(OpBuilder &b, Location loc, Value a, AffineMap aMap,
+                     Value bias, AffineMap biasMap, Value init);
+
 /// The body of a multiply-accumulate generic: yields args[2] + args[0] *
 /// args[1].
 void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args);

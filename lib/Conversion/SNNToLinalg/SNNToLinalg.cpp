@@ -219,6 +219,25 @@ PaddedDim padToBlocks(OpBuilder &b, Location loc, Value v, int64_t dim,
   return result;
 }
 
+Value addBiasGeneric(OpBuilder &b, Location loc, Value a, AffineMap aMap,
+                     Value bias, AffineMap biasMap, Value init) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank();
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{a, bias}, ValueRange{init},
+             ArrayRef<AffineMap>{
+                 aMap, biasMap,
+                 AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
+             SmallVector<IteratorType>(rank, IteratorType::parallel),
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nloc,
+                   arith::AddFOp::create(nb, nloc, args[0], args[1])
+                       .getResult());
+             })
+      .getResult(0);
+}
+
 void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
   Value mul = arith::MulFOp::create(b, loc, args[0], args[1]);
   linalg::YieldOp::create(
@@ -388,20 +407,8 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     Value y = emptyTensor(b, loc, yType, x, {0, -1});
     if (!bias)
       return copyGeneric(b, loc, yT, y, transposed);
-    AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{yType}, ValueRange{yT, bias}, ValueRange{y},
-               ArrayRef<AffineMap>{transposed, AffineMap::get(2, 0, {d1}, ctx),
-                                   id},
-               ArrayRef<IteratorType>{IteratorType::parallel,
-                                      IteratorType::parallel},
-               [](OpBuilder &nb, Location nloc, ValueRange args) {
-                 linalg::YieldOp::create(
-                     nb, nloc,
-                     arith::AddFOp::create(nb, nloc, args[0], args[1])
-                         .getResult());
-               })
-        .getResult(0);
+    return addBiasGeneric(b, loc, yT, transposed, bias,
+                          AffineMap::get(2, 0, {d1}, ctx), y);
   }
 
   LogicalResult matchAndRewrite(LinearOp op,

@@ -257,90 +257,59 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
     return x;
   }
 
-  /// Removes the all-zero output channels (filters) of the ungrouped conv
-  /// `first` when its result reaches, through single-use activations and
-  /// max pooling, either another ungrouped conv or a flatten feeding a
-  /// linear layer: both lose those input channels. A removed channel is the
-  /// constant map act(bias[c]); what it fed the next layer is folded into
-  /// that layer's bias (for a conv, only when it has no padding, where the
-  /// constant map's contribution is the same at every position; otherwise
-  /// the channels are removed only when act(bias[c]) is 0).
-  void shrinkConvChannels(Conv2DOp first) {
-    if (first.getNumGroups() != 1)
-      return;
+  /// A layer whose all-zero output channels can go, and the layer that
+  /// consumes them (`per` columns of its weight per channel).
+  struct ChannelShrink {
+    Operation *first, *second;
+    OpOperand *weight1, *weight2;
+    Value bias1, bias2;
+    int64_t per;
     SmallVector<Operation *> chain;
-    Value v = first.getResult();
-    Operation *next = nullptr;
-    while (v.hasOneUse()) {
-      Operation *user = *v.user_begin();
-      if (isa<ReluOp, SigmoidOp, TanhOp, MaxPool2DOp>(user) &&
-          user->getOperand(0) == v) {
-        chain.push_back(user);
-        v = user->getResult(0);
-        continue;
-      }
-      next = user;
-      break;
-    }
-    auto conv2 = dyn_cast_or_null<Conv2DOp>(next);
-    auto flatten = dyn_cast_or_null<FlattenOp>(next);
-    LinearOp linear;
-    if (conv2 && (conv2.getInput() != v || conv2.getNumGroups() != 1))
-      return;
-    if (flatten) {
-      auto inType = cast<RankedTensorType>(flatten.getInput().getType());
-      if (inType.getRank() != 4 || flatten.getNormalizedStartDim() != 1 ||
-          flatten.getNormalizedEndDim() != 3 ||
-          !flatten.getResult().hasOneUse())
-        return;
-      linear = dyn_cast<LinearOp>(*flatten.getResult().user_begin());
-      if (!linear || linear.getInput() != flatten.getResult())
-        return;
-    }
-    if (!conv2 && !linear)
-      return;
-    Operation *second = conv2 ? conv2.getOperation() : linear.getOperation();
-    Value secondWeight = conv2 ? conv2.getWeight() : linear.getWeight();
-    Value secondBias = conv2 ? conv2.getBias() : linear.getBias();
-    auto w1c = first.getWeight().getDefiningOp<arith::ConstantOp>();
-    auto w2c = secondWeight.getDefiningOp<arith::ConstantOp>();
-    auto b1c = first.getBias()
-                   ? first.getBias().getDefiningOp<arith::ConstantOp>()
-                   : arith::ConstantOp();
-    auto b2c = secondBias ? secondBias.getDefiningOp<arith::ConstantOp>()
-                          : arith::ConstantOp();
-    if (!w1c || !w2c || (first.getBias() && !b1c) || (secondBias && !b2c) ||
+    /// Whether act(bias) of a removed channel may fold into the second
+    /// layer's bias (false: only channels with act(bias) = 0 can go).
+    bool foldable;
+    std::function<void(Value)> setBias2;
+  };
+
+  /// Removes the all-zero output channels of `s.first`: its weight and bias
+  /// lose them, the second weight loses their columns, and what they fed the
+  /// second layer (act(bias[c]) times its columns) folds into its bias.
+  /// Returns the channels kept, or 0 when nothing changes. Types along the
+  /// chain are the caller's.
+  int64_t removeChannels(ChannelShrink &s) {
+    auto w1c = s.weight1->get().getDefiningOp<arith::ConstantOp>();
+    auto w2c = s.weight2->get().getDefiningOp<arith::ConstantOp>();
+    auto b1c = s.bias1 ? s.bias1.getDefiningOp<arith::ConstantOp>()
+                       : arith::ConstantOp();
+    auto b2c = s.bias2 ? s.bias2.getDefiningOp<arith::ConstantOp>()
+                       : arith::ConstantOp();
+    if (!w1c || !w2c || (s.bias1 && !b1c) || (s.bias2 && !b2c) ||
         sparse_tensor::getSparseTensorEncoding(w1c.getType()) ||
         sparse_tensor::getSparseTensorEncoding(w2c.getType()))
-      return;
-
+      return 0;
     auto w1Type = cast<RankedTensorType>(w1c.getType());
     auto w2Type = cast<RankedTensorType>(w2c.getType());
     int64_t out = w1Type.getDimSize(0);
     int64_t in = w1Type.getNumElements() / out;
     int64_t out2 = w2Type.getDimSize(0);
     int64_t cols2 = w2Type.getNumElements() / out2;
-    // Columns of the second weight per channel of `first`: KH*KW of a conv,
-    // H*W of the flattened map.
-    if (cols2 % out)
-      return;
-    int64_t per = cols2 / out;
+    int64_t per = s.per;
+    if (cols2 != out * per)
+      return 0;
     std::vector<double> w1, w2, b1(out, 0.0), b2(out2, 0.0);
     std::string error;
     if (failed(readConstantValues(w1c.getValue(), out * in, w1, error)) ||
         failed(readConstantValues(w2c.getValue(), out2 * cols2, w2, error)) ||
         (b1c && failed(readConstantValues(b1c.getValue(), out, b1, error))) ||
         (b2c && failed(readConstantValues(b2c.getValue(), out2, b2, error))))
-      return;
+      return 0;
     SmallVector<int64_t> kept;
     for (int64_t r = 0; r < out; ++r)
       if (llvm::any_of(ArrayRef<double>(w1).slice(r * in, in),
                        [](double x) { return x != 0.0; }))
         kept.push_back(r);
     if (kept.size() == static_cast<size_t>(out) || kept.empty())
-      return;
-    bool padded =
-        conv2 && llvm::any_of(conv2.getPadding(), [](int64_t p) { return p; });
+      return 0;
 
     std::vector<float> newW1, newB1, newW2, newB2(out2);
     for (int64_t r : kept) {
@@ -354,12 +323,11 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
       for (int64_t c = 0; c < out; ++c) {
         if (llvm::is_contained(kept, c))
           continue;
-        double value = throughChain(chain, b1[c]);
+        double value = throughChain(s.chain, b1[c]);
         if (value == 0.0)
           continue;
-        // A padded conv sees the constant map only inside the input.
-        if (padded)
-          return;
+        if (!s.foldable)
+          return 0;
         double weightSum = 0.0;
         for (int64_t j = 0; j < per; ++j)
           weightSum += w2[o * cols2 + c * per + j];
@@ -372,64 +340,128 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
           newW2.push_back(w2[o * cols2 + c * per + j]);
     }
 
-    OpBuilder b(first);
-    MLIRContext *ctx = &getContext();
+    OpBuilder b(s.first);
     int64_t k = kept.size();
-    Type f32 = Float32Type::get(ctx);
+    Type f32 = Float32Type::get(&getContext());
     auto mk = [&](ArrayRef<int64_t> shape, ArrayRef<float> data,
                   arith::ConstantOp like, StringRef suffix) {
       return createWeightConstant(
-          b, like ? like.getLoc() : first.getLoc(),
+          b, like ? like.getLoc() : s.first->getLoc(),
           RankedTensorType::get(shape, f32), data,
           (like ? getWeightName(like.getValue()) : std::string("snn_bias")) +
               suffix.str());
     };
-    // Weights keep their rank: a 4-D filter [O, C, KH, KW] loses output
-    // (first) or input (second) channels; a 2-D view loses rows or columns.
+    // Weights keep their rank: the first loses rows (output channels); the
+    // second loses columns, or input channels of a 4-D conv filter.
     SmallVector<int64_t> shape1(w1Type.getShape());
     shape1[0] = k;
-    first.getWeightMutable().assign(mk(shape1, newW1, w1c, "_shrunk"));
+    s.weight1->set(mk(shape1, newW1, w1c, "_shrunk"));
     if (b1c)
-      first.getBiasMutable().assign(mk({k}, newB1, b1c, "_shrunk"));
-    b.setInsertionPoint(second);
+      s.first->replaceUsesOfWith(b1c, mk({k}, newB1, b1c, "_shrunk"));
+    b.setInsertionPoint(s.second);
     SmallVector<int64_t> shape2(w2Type.getShape());
-    if (conv2 && shape2.size() == 4)
-      shape2[1] = k;
-    else
-      shape2[1] = k * per;
-    Value newWeight2 = mk(shape2, newW2, w2c, "_shrunk");
-    second->setOperand(1, newWeight2);
-    if (b2c || anyConstant) {
-      Value bias = mk({out2}, newB2, b2c, "_folded");
-      if (conv2) {
+    shape2[1] = shape2.size() == 4 ? k : k * per;
+    s.weight2->set(mk(shape2, newW2, w2c, "_shrunk"));
+    if (b2c || anyConstant)
+      s.setBias2(mk({out2}, newB2, b2c, "_folded"));
+    for (arith::ConstantOp c : {w1c, w2c, b1c, b2c})
+      if (c && c->use_empty())
+        c->erase();
+    s.first->setAttr("snn.pruned_channels", b.getI64IntegerAttr(out - k));
+    return k;
+  }
+
+  /// Gives dimension `dim` of `value`'s tensor type the size `size`.
+  static void resize(Value value, int64_t dim, int64_t size) {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape[dim] = size;
+    value.setType(RankedTensorType::get(shape, type.getElementType()));
+  }
+
+  /// Removes the all-zero output channels (filters) of the ungrouped conv
+  /// `first` when its result reaches, through single-use activations and
+  /// max pooling, either another ungrouped conv or a flatten feeding a
+  /// linear layer: both lose those input channels. A removed channel is the
+  /// constant map act(bias[c]); what it fed the next layer is folded into
+  /// that layer's bias (for a conv, only when it has no padding, where the
+  /// constant map's contribution is the same at every position; otherwise
+  /// the channels are removed only when act(bias[c]) is 0).
+  void shrinkConvChannels(Conv2DOp first) {
+    if (first.getNumGroups() != 1)
+      return;
+    ChannelShrink s;
+    Value v = first.getResult();
+    Operation *next = nullptr;
+    while (v.hasOneUse()) {
+      Operation *user = *v.user_begin();
+      if (isa<ReluOp, SigmoidOp, TanhOp, MaxPool2DOp>(user) &&
+          user->getOperand(0) == v) {
+        s.chain.push_back(user);
+        v = user->getResult(0);
+        continue;
+      }
+      next = user;
+      break;
+    }
+    auto conv2 = dyn_cast_or_null<Conv2DOp>(next);
+    auto flatten = dyn_cast_or_null<FlattenOp>(next);
+    auto mapType = cast<RankedTensorType>(v.getType());
+    int64_t channels = mapType.getDimSize(1);
+    s.first = first;
+    s.weight1 = &first.getWeightMutable();
+    s.bias1 = first.getBias();
+    if (conv2) {
+      if (conv2.getInput() != v || conv2.getNumGroups() != 1)
+        return;
+      auto [kh, kw] = conv2.getKernelSize();
+      s.second = conv2;
+      s.weight2 = &conv2.getWeightMutable();
+      s.bias2 = conv2.getBias();
+      s.per = kh * kw;
+      // A padded conv sees the constant map only inside its input.
+      s.foldable =
+          llvm::none_of(conv2.getPadding(), [](int64_t p) { return p != 0; });
+      s.setBias2 = [conv2](Value bias) mutable {
         if (conv2.getBias())
           conv2.getBiasMutable().assign(bias);
         else
           conv2.getBiasMutable().append(bias);
-      } else {
+      };
+    } else if (flatten) {
+      if (mapType.getRank() != 4 || flatten.getNormalizedStartDim() != 1 ||
+          flatten.getNormalizedEndDim() != 3 ||
+          !flatten.getResult().hasOneUse())
+        return;
+      auto linear = dyn_cast<LinearOp>(*flatten.getResult().user_begin());
+      if (!linear || linear.getInput() != flatten.getResult())
+        return;
+      s.second = linear;
+      s.weight2 = &linear.getWeightMutable();
+      s.bias2 = linear.getBias();
+      s.per = mapType.getDimSize(2) * mapType.getDimSize(3);
+      s.foldable = true;
+      s.setBias2 = [linear](Value bias) mutable {
         if (linear.getBias())
           linear.getBiasMutable().assign(bias);
         else
           linear.getBiasMutable().append(bias);
-      }
+      };
+    } else {
+      return;
     }
-    // The chain's types lose the removed channels (dimension 1, NCHW); the
+    if (ShapedType::isDynamic(channels) || ShapedType::isDynamic(s.per))
+      return;
+    int64_t k = removeChannels(s);
+    if (!k)
+      return;
+    // The chain's maps lose the removed channels (dimension 1, NCHW); the
     // flattened map loses their H*W columns.
-    auto shrink = [&](Value value, int64_t dim, int64_t size) {
-      auto type = cast<RankedTensorType>(value.getType());
-      SmallVector<int64_t> shape(type.getShape());
-      shape[dim] = size;
-      value.setType(RankedTensorType::get(shape, type.getElementType()));
-    };
-    shrink(first.getResult(), 1, k);
-    for (Operation *op : chain)
-      shrink(op->getResult(0), 1, k);
+    resize(first.getResult(), 1, k);
+    for (Operation *op : s.chain)
+      resize(op->getResult(0), 1, k);
     if (flatten)
-      shrink(flatten.getResult(), 1, k * per);
-    for (arith::ConstantOp c : {w1c, w2c, b1c, b2c})
-      if (c && c->use_empty())
-        c->erase();
-    first->setAttr("snn.pruned_channels", b.getI64IntegerAttr(out - k));
+      resize(flatten.getResult(), 1, k * s.per);
   }
 
   /// Removes the all-zero output rows of `first` when its result feeds one
@@ -437,14 +469,13 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
   /// the kept channels only, and the next layer's bias absorbs what the
   /// removed channels contributed, W2[:, c] * act(bias1[c]).
   void shrinkLinearChannels(LinearOp first) {
-    // The chain first -> act* -> second, every link with a single use.
-    SmallVector<Operation *> acts;
+    ChannelShrink s;
     Value v = first.getResult();
     LinearOp second;
     while (v.hasOneUse()) {
       Operation *user = *v.user_begin();
       if (isa<ReluOp, SigmoidOp, TanhOp>(user)) {
-        acts.push_back(user);
+        s.chain.push_back(user);
         v = user->getResult(0);
         continue;
       }
@@ -453,109 +484,29 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
         second = nullptr;
       break;
     }
-    auto w1c = first.getWeight().getDefiningOp<arith::ConstantOp>();
-    auto w2c = second ? second.getWeight().getDefiningOp<arith::ConstantOp>()
-                      : arith::ConstantOp();
-    auto b1c = first.getBias()
-                   ? first.getBias().getDefiningOp<arith::ConstantOp>()
-                   : arith::ConstantOp();
-    auto b2c = second && second.getBias()
-                   ? second.getBias().getDefiningOp<arith::ConstantOp>()
-                   : arith::ConstantOp();
-    if (!second || !w2c || (first.getBias() && !b1c) ||
-        (second.getBias() && !b2c) ||
-        sparse_tensor::getSparseTensorEncoding(w1c.getType()) ||
-        sparse_tensor::getSparseTensorEncoding(w2c.getType()))
+    if (!second)
       return;
-    auto w1Type = cast<RankedTensorType>(w1c.getType());
-    auto w2Type = cast<RankedTensorType>(w2c.getType());
-    int64_t out = w1Type.getDimSize(0), in = w1Type.getDimSize(1);
-    int64_t out2 = w2Type.getDimSize(0);
-    std::vector<double> w1, w2, b1(out, 0.0), b2(out2, 0.0);
-    std::string error;
-    if (failed(readConstantValues(w1c.getValue(), out * in, w1, error)) ||
-        failed(readConstantValues(w2c.getValue(), out2 * out, w2, error)) ||
-        (b1c && failed(readConstantValues(b1c.getValue(), out, b1, error))) ||
-        (b2c && failed(readConstantValues(b2c.getValue(), out2, b2, error))))
-      return;
-    SmallVector<int64_t> kept;
-    for (int64_t r = 0; r < out; ++r)
-      if (llvm::any_of(ArrayRef<double>(w1).slice(r * in, in),
-                       [](double x) { return x != 0.0; }))
-        kept.push_back(r);
-    if (kept.size() == static_cast<size_t>(out) || kept.empty())
-      return;
-
-    // What a removed channel feeds the next layer: act*(bias1[c]).
-    auto activate = [&](double x) {
-      for (Operation *act : acts) {
-        if (isa<ReluOp>(act))
-          x = std::max(x, 0.0);
-        else if (isa<SigmoidOp>(act))
-          x = 1.0 / (1.0 + std::exp(-x));
-        else
-          x = std::tanh(x);
-      }
-      return x;
-    };
-    std::vector<float> newW1, newB1, newW2, newB2(out2);
-    for (int64_t r : kept) {
-      for (int64_t c = 0; c < in; ++c)
-        newW1.push_back(w1[r * in + c]);
-      newB1.push_back(b1[r]);
-    }
-    bool anyConstant = false;
-    for (int64_t o = 0; o < out2; ++o) {
-      double sum = b2[o];
-      for (int64_t c = 0; c < out; ++c)
-        if (!llvm::is_contained(kept, c)) {
-          double contribution = w2[o * out + c] * activate(b1[c]);
-          anyConstant |= contribution != 0.0;
-          sum += contribution;
-        }
-      newB2[o] = sum;
-      for (int64_t c : kept)
-        newW2.push_back(w2[o * out + c]);
-    }
-
-    OpBuilder b(first);
-    MLIRContext *ctx = &getContext();
-    int64_t k = kept.size();
-    Type f32 = Float32Type::get(ctx);
-    auto mk = [&](ArrayRef<int64_t> shape, ArrayRef<float> data,
-                  arith::ConstantOp like, StringRef suffix) {
-      return createWeightConstant(
-          b, like ? like.getLoc() : first.getLoc(),
-          RankedTensorType::get(shape, f32), data,
-          (like ? getWeightName(like.getValue()) : std::string("snn_bias")) +
-              suffix.str());
-    };
-    first.getWeightMutable().assign(mk({k, in}, newW1, w1c, "_shrunk"));
-    if (b1c)
-      first.getBiasMutable().assign(mk({k}, newB1, b1c, "_shrunk"));
-    b.setInsertionPoint(second);
-    second.getWeightMutable().assign(mk({out2, k}, newW2, w2c, "_shrunk"));
-    if (b2c || anyConstant) {
-      Value bias = mk({out2}, newB2, b2c, "_folded");
+    s.first = first;
+    s.second = second;
+    s.weight1 = &first.getWeightMutable();
+    s.weight2 = &second.getWeightMutable();
+    s.bias1 = first.getBias();
+    s.bias2 = second.getBias();
+    s.per = 1;
+    s.foldable = true;
+    s.setBias2 = [second](Value bias) mutable {
       if (second.getBias())
         second.getBiasMutable().assign(bias);
       else
         second.getBiasMutable().append(bias);
-    }
-    // The chain's types lose the removed channels.
-    auto shrink = [&](Value value) {
-      auto type = cast<RankedTensorType>(value.getType());
-      SmallVector<int64_t> shape(type.getShape());
-      shape.back() = k;
-      value.setType(RankedTensorType::get(shape, type.getElementType()));
     };
-    shrink(first.getResult());
-    for (Operation *act : acts)
-      shrink(act->getResult(0));
-    for (arith::ConstantOp c : {w1c, w2c, b1c, b2c})
-      if (c && c->use_empty())
-        c->erase();
-    first->setAttr("snn.pruned_channels", b.getI64IntegerAttr(out - k));
+    int64_t k = removeChannels(s);
+    if (!k)
+      return;
+    int64_t last = cast<RankedTensorType>(first.getType()).getRank() - 1;
+    resize(first.getResult(), last, k);
+    for (Operation *op : s.chain)
+      resize(op->getResult(0), last, k);
   }
 
   /// Replaces the layer's weight with the pruned values and records the
