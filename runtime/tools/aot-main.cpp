@@ -221,9 +221,12 @@ int main(int argc, char **argv) {
       if (*lastError())
         fatal(std::string("CUDA: ") + lastError());
   };
+  // Results are the caller's (docs/ABI.md); a result that is a view of a
+  // global carries the sentinel 0xdeadbeef as its allocated pointer.
   auto freeResults = [&] {
     for (size_t r = 0; r < resultSpecs.size(); ++r)
-      std::free(reinterpret_cast<void *>(resultStruct[resultOffset[r]]));
+      if (resultStruct[resultOffset[r]] != 0xdeadbeef)
+        std::free(reinterpret_cast<void *>(resultStruct[resultOffset[r]]));
   };
 
   invoke();
