@@ -122,6 +122,8 @@ void snn::buildCpuPipeline(OpPassManager &pm,
     bufferization::buildBufferDeallocationPipeline(pm);
     pm.addPass(createConvertBufferizationToMemRefPass());
   }
+  // Zero-initialized outputs are filled, not copied from a constant global.
+  pm.addPass(createSNNSplatCopiesToFillsPass());
   pm.addPass(createStorageSpecifierToLLVMPass());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
 

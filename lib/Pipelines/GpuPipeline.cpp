@@ -97,6 +97,8 @@ void snn::buildGpuPipeline(OpPassManager &pm,
     bufferization::buildBufferDeallocationPipeline(pm);
     pm.addPass(createConvertBufferizationToMemRefPass());
   }
+  // Zero-initialized outputs are filled, not copied from a constant global.
+  pm.addPass(createSNNSplatCopiesToFillsPass());
   pm.addPass(createStorageSpecifierToLLVMPass());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
 

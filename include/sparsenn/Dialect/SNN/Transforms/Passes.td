@@ -251,6 +251,24 @@ def SNNSparseKernelsPass : Pass<"snn-sparse-kernels", "func::FuncOp"> {
   ];
 }
 
+def SNNSplatCopiesToFillsPass
+    : Pass<"snn-splat-copies-to-fills", "ModuleOp"> {
+  let summary = "Turn copies from splat constant globals into fills";
+  let description = [{
+    After bufferization, the sparsifier initializes a zero-filled output by
+    copying a constant global (`pre-sparsification-rewrite` folds the
+    `linalg.fill` of an empty tensor into a splat constant, which
+    bufferization makes a `memref.global`). Every `memref.copy` or
+    `linalg.copy` from a `memref.get_global` of a splat constant becomes a
+    `linalg.fill` of the destination with the splat value, and globals left
+    without uses are erased: the object does not carry the zeros (8 MiB for
+    a 4096 x 512 output), a call writes the buffer instead of reading and
+    writing it, and on the GPU the fill is a kernel on the device copy rather
+    than a copy from the host.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def SNNExportEntryPointsPass : Pass<"snn-export-entry-points", "ModuleOp"> {
   let summary = "Give every public function the C interface";
   let description = [{
