@@ -57,6 +57,7 @@ void snn::buildGpuPipeline(OpPassManager &pm,
   // Front half: snn -> linalg + sparse_tensor in the matmul form.
   if (options.selectFormats) {
     SNNSelectFormatsPassOptions select;
+    select.target = "gpu";
     select.batchSize = options.batchSize;
     select.report = options.report;
     pm.addPass(createSNNSelectFormatsPass(select));

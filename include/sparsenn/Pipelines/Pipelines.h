@@ -138,8 +138,9 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
       llvm::cl::init(false)};
   PassOptions::Option<bool> selectFormats{
       *this, "select-formats",
-      llvm::cl::desc("Choose each constant weight's format with the cost "
-                     "model (default false)"),
+      llvm::cl::desc("Choose each constant weight's format with the GPU "
+                     "cost model (snn-select-formats target=gpu: dense or "
+                     "cuSPARSE CSR/CSC; default false)"),
       llvm::cl::init(false)};
   PassOptions::Option<int64_t> batchSize{
       *this, "batch-size",

@@ -35,9 +35,11 @@ using namespace mlir::snn;
 namespace {
 
 /// time_ms = perUnit * units + perRowBlock * rows * ceil(batch / 16)
-/// (csr-tiled: rows * panels * ceil(batch / 16)).
+/// (csr-tiled: rows * panels * ceil(batch / 16))
+/// (+ perDenseUnit * rows * cols * batch: a cost in proportion to the dense
+/// product, which the GPU model's library overhead is).
 struct FormatCost {
-  double perUnit = 0, perRowBlock = 0;
+  double perUnit = 0, perRowBlock = 0, perDenseUnit = 0;
 };
 
 /// Columns per panel of the csr-tiled format: 64 rows of a 64-lane block of
@@ -63,6 +65,25 @@ struct CostModel {
       {"nm", {4.728e-07, 0}},
   };
 
+  /// The GPU model (sparsenn-gpu-pipeline): dense against cuSPARSE CSR/CSC,
+  /// the formats the library path takes. Not calibrated on SparseNN's own GPU
+  /// code (no GPU was available to measure it): it starts from PyTorch 2.11's
+  /// measurements on an H100 (../shared/TOOLCHAIN.md), cuSPARSE CSR fp32
+  /// against dense fp32 at batch 4096 on 4096x4096 weights: 0.77x at 90%,
+  /// 1.45x at 95%, 6.3x at 99%. The fit time_csr / time_dense = 12.2 *
+  /// density + 0.08 prices a stored entry at 12.2 dense MACs plus 8% of the
+  /// dense product; with the 10% margin the crossover is near 93% sparsity
+  /// at every shape. The scale assumes a 2.75 ms fp32 dense GEMM of 4096^3.
+  static CostModel gpu() {
+    CostModel m;
+    constexpr double perMac = 2.75 / (4096.0 * 4096.0 * 4096.0);
+    m.formats = {{"dense", {perMac, 0, 0}},
+                 {"csr", {12.2 * perMac, 0, 0.08 * perMac}},
+                 {"csc", {12.2 * perMac, 0, 0.08 * perMac}}};
+    m.batch1 = m.formats;
+    return m;
+  }
+
   LogicalResult loadSection(const llvm::json::Object &fmts,
                             llvm::StringMap<FormatCost> &into, StringRef path,
                             std::string &error) {
@@ -84,7 +105,8 @@ struct CostModel {
       // A fit may give a slightly negative term; time does not go down.
       into[name] = {
           std::max(0.0, *perUnit),
-          std::max(0.0, f->getNumber("per_row_block_ms").value_or(0.0))};
+          std::max(0.0, f->getNumber("per_row_block_ms").value_or(0.0)),
+          std::max(0.0, f->getNumber("per_dense_unit_ms").value_or(0.0))};
     }
     return success();
   }
@@ -157,12 +179,15 @@ struct SNNSelectFormatsPass
   std::vector<ReportRow> rows;
 
   void runOnOperation() override {
-    if (target != "cpu") {
+    if (target != "cpu" && target != "gpu") {
       getOperation().emitError()
           << "snn-select-formats: no cost model for target '" << target
-          << "' (available: cpu)";
+          << "' (available: cpu, gpu; the accelerator's formats are chosen "
+             "by convert-snn-to-sacc)";
       return signalPassFailure();
     }
+    if (target == "gpu")
+      model = CostModel::gpu();
     if (report != "none" && report != "text" && report != "json") {
       getOperation().emitError() << "snn-select-formats: report must be "
                                     "none, text or json, got '"
@@ -333,16 +358,19 @@ struct SNNSelectFormatsPass
                  : std::string();
     };
     int64_t panels = llvm::divideCeil(w->cols, kCsrPanel);
+    double denseUnits = double(w->rows) * w->cols * batch;
     auto predict = [&](StringRef format, int64_t stored) {
       if (batch == 1) {
         const FormatCost &c = model.batch1.lookup(format);
-        return c.perUnit * stored + c.perRowBlock * w->rows;
+        return c.perUnit * stored + c.perRowBlock * w->rows +
+               c.perDenseUnit * denseUnits;
       }
       const FormatCost &c = model.formats.lookup(format);
       int64_t units = stored * (format == "dense" ? batch : blocks * 16);
       int64_t rowBlocks =
           w->rows * blocks * (format == "csr-tiled" ? panels : 1);
-      return c.perUnit * units + c.perRowBlock * rowBlocks;
+      return c.perUnit * units + c.perRowBlock * rowBlocks +
+             c.perDenseUnit * denseUnits;
     };
     std::vector<Candidate> candidates;
     auto add = [&](std::string format, std::string map, unsigned crdBytes,
