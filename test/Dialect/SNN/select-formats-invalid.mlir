@@ -6,7 +6,7 @@
 // RUN: not sparse-opt %s --snn-select-formats 2>&1 | FileCheck %s --check-prefix=FORMAT
 // RUN: echo '{"formats": {"csr": {"per_unit_ms": 1e-8}}}' > %t.nodense.json
 // RUN: not sparse-opt %s --snn-select-formats="cost-model=%t.nodense.json" 2>&1 | FileCheck %s --check-prefix=NODENSE
-// TARGET: error: snn-select-formats: no cost model for target 'tpu' (available: cpu)
+// TARGET: error: snn-select-formats: no cost model for target 'tpu' (available: cpu, gpu; the accelerator's formats are chosen by convert-snn-to-sacc)
 // REPORT: error: snn-select-formats: report must be none, text or json, got 'yaml'
 // MISSING: error: snn-select-formats: cannot read cost model '{{.*}}missing.json'
 // BAD: error: snn-select-formats: cost model '{{.*}}bad.json': format 'csr' has no per_unit_ms
