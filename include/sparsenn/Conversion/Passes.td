@@ -145,7 +145,10 @@ def ConvertParallelLoopsToGPUPass
   }];
   let options = [
     Option<"threads", "threads", "unsigned", "256",
-           "Threads per block (1 to 1024; default 256)">
+           "Threads per block (1 to 1024; default 256)">,
+    Option<"remarks", "remarks", "bool", "false",
+           "Emit a remark for every outer parallel loop that stays on the "
+           "host, saying why (default false)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

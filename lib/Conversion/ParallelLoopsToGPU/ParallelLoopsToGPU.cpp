@@ -121,16 +121,21 @@ LoopBuffers analyzeBuffers(scf::ParallelOp loop, ArrayRef<Value> memrefs) {
 }
 
 /// The memrefs a loop body uses from above, or none when it cannot run on
-/// the device.
-std::optional<SmallVector<Value>> deviceMemrefs(scf::ParallelOp loop) {
+/// the device (with a remark saying why when `remarks`).
+std::optional<SmallVector<Value>> deviceMemrefs(scf::ParallelOp loop,
+                                                bool remarks) {
   llvm::SetVector<Value> captured;
   getUsedValuesDefinedAbove(loop.getRegion(), captured);
   SmallVector<Value> memrefs;
   for (Value v : captured)
     if (isa<BaseMemRefType>(v.getType()))
       memrefs.push_back(v);
-  if (!unsupportedReason(loop, memrefs).empty())
+  StringRef reason = unsupportedReason(loop, memrefs);
+  if (!reason.empty()) {
+    if (remarks)
+      loop.emitRemark() << "this loop stays on the host: " << reason;
     return std::nullopt;
+  }
   return memrefs;
 }
 
@@ -185,16 +190,21 @@ struct ConvertParallelLoopsToGPUPass
     // Loops in the function's own block share device buffers across
     // launches (keepResident); loops inside host control flow copy their
     // buffers in and out around each launch.
-    if (func.getBody().hasOneBlock())
-      keepResident(func.getBody().front());
+    Block *entry = nullptr;
+    if (func.getBody().hasOneBlock()) {
+      entry = &func.getBody().front();
+      keepResident(*entry);
+    }
     SmallVector<scf::ParallelOp> nested;
     func.walk([&](scf::ParallelOp loop) {
-      if (!loop->getParentOfType<scf::ParallelOp>() &&
+      if (loop->getBlock() != entry &&
+          !loop->getParentOfType<scf::ParallelOp>() &&
           !loop->getParentOfType<gpu::LaunchOp>())
         nested.push_back(loop);
     });
     for (scf::ParallelOp loop : nested)
-      if (std::optional<SmallVector<Value>> memrefs = deviceMemrefs(loop))
+      if (std::optional<SmallVector<Value>> memrefs =
+              deviceMemrefs(loop, remarks))
         convertWithCopies(loop, *memrefs);
   }
 
@@ -269,7 +279,8 @@ struct ConvertParallelLoopsToGPUPass
       OpBuilder b(&op);
       GpuBuilder g(b, op.getLoc());
       if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
-        if (std::optional<SmallVector<Value>> memrefs = deviceMemrefs(loop)) {
+        if (std::optional<SmallVector<Value>> memrefs =
+                deviceMemrefs(loop, remarks)) {
           LoopBuffers buffers = analyzeBuffers(loop, *memrefs);
           Value t = g.stream();
           llvm::DenseMap<Value, Value> deviceOf;

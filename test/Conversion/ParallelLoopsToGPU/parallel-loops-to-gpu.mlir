@@ -1,7 +1,16 @@
 // RUN: sparse-opt %s --split-input-file --snn-parallel-loops-to-gpu="threads=128" | FileCheck %s
 // RUN: not sparse-opt %s --split-input-file --snn-parallel-loops-to-gpu="threads=2000" 2>&1 | FileCheck %s --check-prefix=THREADS
 
+// RUN: sparse-opt %s --split-input-file --snn-parallel-loops-to-gpu="remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
+
 // THREADS: error: snn-parallel-loops-to-gpu: threads=2000 is out of range: a block has 1 to 1024 threads
+
+// With remarks, each loop that stays on the host says why, once.
+// REMARK: remark: this loop stays on the host: it carries a reduction
+// REMARK-NEXT: scf.parallel
+// REMARK-NOT: carries a reduction
+// REMARK: remark: this loop stays on the host: its body allocates, frees or calls
+// REMARK-NOT: remark
 
 // A CSR row loop (as the sparsifier emits it): every buffer goes to the
 // device; only the one the body writes comes back, at the return (upstream's
