@@ -78,7 +78,7 @@ void snn::buildGpuPipeline(OpPassManager &pm,
   // sparse loops parallel over their outer dense dimension.
   pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
   SparseParallelizationStrategy parallelization =
-      kernels ? SparseParallelizationStrategy::kDenseOuterLoop
+      kernels ? SparseParallelizationStrategy::kDenseAnyLoop
               : SparseParallelizationStrategy::kNone;
   SparsificationOptions sparsification(parallelization,
                                        SparseEmitStrategy::kFunctional,

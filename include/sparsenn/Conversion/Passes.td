@@ -125,6 +125,12 @@ def ConvertParallelLoopsToGPUPass
     - the launch runs on device copies of the buffers the body uses
       (directly or through views, which are taken again on the device copy
       inside the kernel);
+    - a parallel loop nested in the loop's sequential reduction (the
+      sparsifier's batch loop inside a sparse row, with dense-any-loop
+      parallelization) joins the outer dimensions when that is legal (the
+      code around it only reads, its bounds do not depend on the outer
+      loops, and each of its iterations writes its own elements): a thread
+      per output element instead of per row;
     - the iteration space is linearized; blocks of `threads` threads
       stride over it (grid = ceil(iterations / threads), at most 65535
       blocks), each thread delinearizing its index and running the body.

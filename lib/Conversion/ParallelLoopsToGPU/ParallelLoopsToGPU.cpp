@@ -92,6 +92,123 @@ static StringRef unsupportedReason(scf::ParallelOp loop,
   return "";
 }
 
+/// Whether `op` (and what it holds) stores to memory.
+static bool writesMemory(Operation *op) {
+  bool writes = false;
+  op->walk([&](Operation *inner) {
+    if (isPure(inner) || isa<memref::LoadOp>(inner) ||
+        inner->hasTrait<OpTrait::IsTerminator>())
+      return;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
+    writes |= !effects || effects.hasEffect<MemoryEffects::Write>();
+  });
+  return writes;
+}
+
+/// Each iteration of the inner loop `q` touches its own elements of every
+/// buffer it writes: each store indexes with all of q's induction variables
+/// and the loads from a written buffer use the indices of a store to it.
+static bool writesDisjointPerIteration(scf::ParallelOp q) {
+  llvm::DenseMap<Value, SmallVector<ValueRange>> stored;
+  bool ok = true;
+  q.getBody()->walk([&](Operation *op) {
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      for (Value iv : q.getInductionVars())
+        ok &= llvm::is_contained(store.getIndices(), iv);
+      stored[store.getMemRef()].push_back(store.getIndices());
+    } else if (!isa<memref::LoadOp>(op) && !isPure(op) &&
+               !op->hasTrait<OpTrait::IsTerminator>() &&
+               op->getNumRegions() == 0) {
+      ok = false; // Another kind of write.
+    }
+  });
+  if (!ok)
+    return false;
+  q.getBody()->walk([&](memref::LoadOp load) {
+    auto it = stored.find(load.getMemRef());
+    if (it != stored.end())
+      ok &= llvm::any_of(it->second, [&](ValueRange indices) {
+        return llvm::equal(indices, load.getIndices());
+      });
+  });
+  return ok;
+}
+
+/// Moves the dimensions of a parallel loop nested in a sequential loop into
+/// the outer parallel loop, so that they become threads too:
+///
+///   parallel (o) { A; for k { B; parallel (b) { C } } }
+///   -> parallel (o, b) { A; for k { B; C } }
+///
+/// (the sparsifier's row loop over a sparse reduction over the batch: a
+/// thread per output element instead of per row). Legal when A and B only
+/// read, b's bounds do not depend on o or k, and each b touches its own
+/// elements of what C writes, so the k loops of different b are
+/// independent. Returns the new loop, or the old one unchanged.
+static scf::ParallelOp sinkInnerParallelDims(scf::ParallelOp p) {
+  if (!p.getInitVals().empty())
+    return p;
+  Block *body = p.getBody();
+  auto f = dyn_cast<scf::ForOp>(body->getTerminator()->getPrevNode());
+  if (!f || !f.getInitArgs().empty())
+    return p;
+  auto q = dyn_cast_or_null<scf::ParallelOp>(
+      f.getBody()->getTerminator()->getPrevNode());
+  if (!q || !q.getInitVals().empty())
+    return p;
+  for (Operation &op : body->without_terminator())
+    if (&op != f && writesMemory(&op))
+      return p;
+  for (Operation &op : f.getBody()->without_terminator())
+    if (&op != q && writesMemory(&op))
+      return p;
+  auto definedAbove = [&](Value v) {
+    return !p->isAncestor(v.getParentRegion()->getParentOp());
+  };
+  for (ValueRange range :
+       {ValueRange(q.getLowerBound()), ValueRange(q.getUpperBound()),
+        ValueRange(q.getStep())})
+    if (!llvm::all_of(range, definedAbove))
+      return p;
+  if (!writesDisjointPerIteration(q))
+    return p;
+
+  OpBuilder b(p);
+  auto concat = [](ValueRange x, ValueRange y) {
+    SmallVector<Value> all(x);
+    all.append(y.begin(), y.end());
+    return all;
+  };
+  auto merged = scf::ParallelOp::create(
+      b, p.getLoc(), concat(p.getLowerBound(), q.getLowerBound()),
+      concat(p.getUpperBound(), q.getUpperBound()),
+      concat(p.getStep(), q.getStep()));
+  IRMapping mapping;
+  SmallVector<Value> ivs(merged.getInductionVars());
+  unsigned outer = p.getNumLoops();
+  for (unsigned d = 0; d < outer; ++d)
+    mapping.map(Value(p.getInductionVars()[d]), ivs[d]);
+  for (unsigned d = 0; d < q.getNumLoops(); ++d)
+    mapping.map(Value(q.getInductionVars()[d]), ivs[outer + d]);
+  OpBuilder ib = OpBuilder::atBlockBegin(merged.getBody());
+  for (Operation &op : body->without_terminator())
+    if (&op != f)
+      ib.clone(op, mapping);
+  auto loop = scf::ForOp::create(ib, f.getLoc(),
+                                 mapping.lookupOrDefault(f.getLowerBound()),
+                                 mapping.lookupOrDefault(f.getUpperBound()),
+                                 mapping.lookupOrDefault(f.getStep()));
+  mapping.map(f.getInductionVar(), loop.getInductionVar());
+  OpBuilder fb = OpBuilder::atBlockBegin(loop.getBody());
+  for (Operation &op : f.getBody()->without_terminator())
+    if (&op != q)
+      fb.clone(op, mapping);
+  for (Operation &op : q.getBody()->without_terminator())
+    fb.clone(op, mapping);
+  p.erase();
+  return merged;
+}
+
 namespace {
 
 /// The buffers a loop body uses: each root buffer once, whether the body
@@ -187,6 +304,13 @@ struct ConvertParallelLoopsToGPUPass
       return signalPassFailure();
     }
     func::FuncOp func = getOperation();
+    SmallVector<scf::ParallelOp> outerLoops;
+    func.walk([&](scf::ParallelOp loop) {
+      if (!loop->getParentOfType<scf::ParallelOp>())
+        outerLoops.push_back(loop);
+    });
+    for (scf::ParallelOp loop : outerLoops)
+      sinkInnerParallelDims(loop);
     // Loops in the function's own block share device buffers across
     // launches (keepResident); loops inside host control flow copy their
     // buffers in and out around each launch.

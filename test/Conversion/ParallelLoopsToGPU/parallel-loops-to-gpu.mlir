@@ -78,6 +78,80 @@ func.func @spmm(%pos: memref<?xindex>, %crd: memref<?xindex>, %val: memref<?xf32
 
 // -----
 
+// The batch loop the sparsifier parallelizes inside the sparse reduction
+// (dense-any-loop) becomes a thread dimension too: one thread per (row,
+// batch column), each running the whole reduction, instead of one per row.
+// CHECK-LABEL: func.func @spmm_batch
+// CHECK: gpu.launch
+// CHECK: scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: %[[COL:.*]] = arith.remui %[[T]], %{{.*}} : index
+// CHECK: %[[ROWT:.*]] = arith.divui %[[T]], %{{.*}} : index
+// CHECK: %[[J:.*]] = arith.addi %c0, %{{.*}} : index
+// CHECK: %[[I:.*]] = arith.addi %c0, %{{.*}} : index
+// CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %c1 {
+// CHECK: memref.load %{{.*}}[%[[I]], %[[J]]] : memref<8x4xf32>
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[I]], %[[J]]] : memref<8x4xf32>
+// CHECK-NOT: scf.parallel
+// CHECK: gpu.terminator
+func.func @spmm_batch(%pos: memref<?xindex>, %crd: memref<?xindex>, %val: memref<?xf32>,
+                      %x: memref<16x4xf32>, %y: memref<8x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %lo = memref.load %pos[%i] : memref<?xindex>
+    %i1 = arith.addi %i, %c1 : index
+    %hi = memref.load %pos[%i1] : memref<?xindex>
+    scf.for %p = %lo to %hi step %c1 {
+      %k = memref.load %crd[%p] : memref<?xindex>
+      %w = memref.load %val[%p] : memref<?xf32>
+      scf.parallel (%j) = (%c0) to (%c4) step (%c1) {
+        %a = memref.load %y[%i, %j] : memref<8x4xf32>
+        %b = memref.load %x[%k, %j] : memref<16x4xf32>
+        %m = arith.mulf %w, %b : f32
+        %s = arith.addf %a, %m : f32
+        memref.store %s, %y[%i, %j] : memref<8x4xf32>
+        scf.reduce
+      }
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Not when the inner loop's iterations could touch the same elements (a
+// store that does not index with the batch variable): one thread per row.
+// CHECK-LABEL: func.func @shared_column
+// CHECK: gpu.launch
+// CHECK-NOT: arith.remui
+// CHECK: scf.parallel
+// CHECK: gpu.terminator
+func.func @shared_column(%pos: memref<?xindex>, %y: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %lo = memref.load %pos[%i] : memref<?xindex>
+    %i1 = arith.addi %i, %c1 : index
+    %hi = memref.load %pos[%i1] : memref<?xindex>
+    scf.for %p = %lo to %hi step %c1 {
+      scf.parallel (%j) = (%c0) to (%c4) step (%c1) {
+        memref.store %one, %y[%i] : memref<8xf32>
+        scf.reduce
+      }
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // Two dimensions are linearized and delinearized per thread; views of one
 // buffer share its device copy and are taken again on the device; a
 // dynamic size comes from memref.dim.
