@@ -172,6 +172,26 @@ static scf::ParallelOp sinkInnerParallelDims(scf::ParallelOp p) {
       return p;
   if (!writesDisjointPerIteration(q))
     return p;
+  // A and B must not read what C writes: once merged, a thread's A and B
+  // would no longer see the other iterations' writes in order.
+  llvm::DenseSet<Value> written;
+  q.getBody()->walk([&](memref::StoreOp store) {
+    written.insert(rootBuffer(store.getMemRef(), nullptr));
+  });
+  bool readsWritten = false;
+  auto checkReads = [&](Operation &op) {
+    op.walk([&](memref::LoadOp load) {
+      readsWritten |= written.contains(rootBuffer(load.getMemRef(), nullptr));
+    });
+  };
+  for (Operation &op : body->without_terminator())
+    if (&op != f)
+      checkReads(op);
+  for (Operation &op : f.getBody()->without_terminator())
+    if (&op != q)
+      checkReads(op);
+  if (readsWritten)
+    return p;
 
   OpBuilder b(p);
   auto concat = [](ValueRange x, ValueRange y) {

@@ -152,6 +152,35 @@ func.func @shared_column(%pos: memref<?xindex>, %y: memref<8xf32>) {
 
 // -----
 
+// Nor when the code around the inner loop reads what it writes (here the
+// row's first output bounds the reduction).
+// CHECK-LABEL: func.func @reads_written
+// CHECK: gpu.launch
+// CHECK-NOT: arith.remui
+// CHECK: scf.parallel
+// CHECK: gpu.terminator
+func.func @reads_written(%y: memref<8x4xindex>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %n = memref.load %y[%i, %c0] : memref<8x4xindex>
+    scf.for %p = %c0 to %n step %c1 {
+      scf.parallel (%j) = (%c0) to (%c4) step (%c1) {
+        %a = memref.load %y[%i, %j] : memref<8x4xindex>
+        %s = arith.addi %a, %c1 : index
+        memref.store %s, %y[%i, %j] : memref<8x4xindex>
+        scf.reduce
+      }
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // Two dimensions are linearized and delinearized per thread; views of one
 // buffer share its device copy and are taken again on the device; a
 // dynamic size comes from memref.dim.
