@@ -12,7 +12,7 @@
 #include "sparsenn-runtime/Accel.h"
 #include "sparsenn/Dialect/SAcc/IR/SAccAttrs.h"
 #include "sparsenn/ExecutionEngine/Jit.h"
-#include "sparsenn/InitAllDialects.h"
+#include "sparsenn/InitAll.h"
 #include "sparsenn/InitAllPasses.h"
 #include "sparsenn/Pipelines/Pipelines.h"
 #include "sparsenn/Tools/InputCheck.h"
@@ -23,13 +23,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -58,10 +55,7 @@ MLIRContext &context() {
     registerAllPasses();
     sparsenn::registerAllPasses();
     DialectRegistry registry;
-    registerAllDialects(registry);
-    registerAllExtensions(registry);
-    sparsenn::registerAllDialects(registry);
-    registerAllToLLVMIRTranslations(registry);
+    sparsenn::registerAllForTools(registry);
     auto *c = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
     c->loadAllAvailableDialects();
     return c;

@@ -15,15 +15,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsenn/InitAllDialects.h"
+#include "sparsenn/InitAll.h"
 #include "sparsenn/InitAllPasses.h"
 #include "sparsenn/Tools/InputCheck.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -42,9 +40,7 @@ MLIRContext &context() {
     registerAllPasses();
     sparsenn::registerAllPasses();
     DialectRegistry registry;
-    registerAllDialects(registry);
-    registerAllExtensions(registry);
-    sparsenn::registerAllDialects(registry);
+    sparsenn::registerAllForTools(registry);
     auto *c = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
     c->loadAllAvailableDialects();
     // Diagnostics are the expected answer to bad input: swallow them.

@@ -5,15 +5,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "sparsenn/InitAllDialects.h"
+#include "sparsenn/InitAll.h"
 #include "sparsenn/InitAllPasses.h"
 #include "sparsenn/Tools/InputCheck.h"
 
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -48,12 +45,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   sparsenn::registerAllPasses();
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  sparsenn::registerAllDialects(registry);
-  // gpu-module-to-binary (sparsenn-gpu-pipeline) translates kernels to LLVM
-  // IR inside the pipeline.
-  mlir::registerAllToLLVMIRTranslations(registry);
+  sparsenn::registerAllForTools(registry);
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "SparseNN optimizer driver\n", registry));
 }

@@ -12,7 +12,7 @@
 #include "sparsenn/Dialect/SAcc/IR/SAccAttrs.h"
 #include "sparsenn/Dialect/SNN/Utils/SparsePacking.h"
 #include "sparsenn/ExecutionEngine/Jit.h"
-#include "sparsenn/InitAllDialects.h"
+#include "sparsenn/InitAll.h"
 #include "sparsenn/InitAllPasses.h"
 #include "sparsenn/Pipelines/Pipelines.h"
 
@@ -22,12 +22,9 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -492,10 +489,7 @@ int main(int argc, char **argv) {
     fatal("--vl must be -1 (host CPU), 0 (off) or a positive vector length");
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  sparsenn::registerAllDialects(registry);
-  registerAllToLLVMIRTranslations(registry);
+  sparsenn::registerAllForTools(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 

@@ -12,12 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
-#include "sparsenn/InitAllDialects.h"
+#include "sparsenn/InitAll.h"
 
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -108,10 +105,7 @@ void registerToObjectTranslation() {
       "file (AOT) with the entry-point ABI of docs/ABI.md: "
       "_mlir_ciface_NAME, sparsenn_NAME and sparsenn_signature_NAME",
       toObject, [](DialectRegistry &registry) {
-        mlir::registerAllDialects(registry);
-        registerAllExtensions(registry);
-        sparsenn::registerAllDialects(registry);
-        registerAllToLLVMIRTranslations(registry);
+        sparsenn::registerAllForTools(registry);
       });
 }
 } // namespace sparsenn

@@ -268,8 +268,21 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
     /// Whether act(bias) of a removed channel may fold into the second
     /// layer's bias (false: only channels with act(bias) = 0 can go).
     bool foldable;
-    std::function<void(Value)> setBias2;
   };
+
+  /// Gives the layer `op` (snn.linear or snn.conv2d) the bias `bias`.
+  static void setBias(Operation *op, Value bias) {
+    auto set = [&](auto layer) {
+      if (layer.getBias())
+        layer.getBiasMutable().assign(bias);
+      else
+        layer.getBiasMutable().append(bias);
+    };
+    if (auto linear = dyn_cast<LinearOp>(op))
+      set(linear);
+    else
+      set(cast<Conv2DOp>(op));
+  }
 
   /// Removes the all-zero output channels of `s.first`: its weight and bias
   /// lose them, the second weight loses their columns, and what they fed the
@@ -363,7 +376,7 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
     shape2[1] = shape2.size() == 4 ? k : k * per;
     s.weight2->set(mk(shape2, newW2, w2c, "_shrunk"));
     if (b2c || anyConstant)
-      s.setBias2(mk({out2}, newB2, b2c, "_folded"));
+      setBias(s.second, mk({out2}, newB2, b2c, "_folded"));
     for (arith::ConstantOp c : {w1c, w2c, b1c, b2c})
       if (c && c->use_empty())
         c->erase();
@@ -422,12 +435,6 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
       // A padded conv sees the constant map only inside its input.
       s.foldable =
           llvm::none_of(conv2.getPadding(), [](int64_t p) { return p != 0; });
-      s.setBias2 = [conv2](Value bias) mutable {
-        if (conv2.getBias())
-          conv2.getBiasMutable().assign(bias);
-        else
-          conv2.getBiasMutable().append(bias);
-      };
     } else if (flatten) {
       if (mapType.getRank() != 4 || flatten.getNormalizedStartDim() != 1 ||
           flatten.getNormalizedEndDim() != 3 ||
@@ -441,12 +448,6 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
       s.bias2 = linear.getBias();
       s.per = mapType.getDimSize(2) * mapType.getDimSize(3);
       s.foldable = true;
-      s.setBias2 = [linear](Value bias) mutable {
-        if (linear.getBias())
-          linear.getBiasMutable().assign(bias);
-        else
-          linear.getBiasMutable().append(bias);
-      };
     } else {
       return;
     }
@@ -494,12 +495,6 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
     s.bias2 = second.getBias();
     s.per = 1;
     s.foldable = true;
-    s.setBias2 = [second](Value bias) mutable {
-      if (second.getBias())
-        second.getBiasMutable().assign(bias);
-      else
-        second.getBiasMutable().append(bias);
-    };
     int64_t k = removeChannels(s);
     if (!k)
       return;
