@@ -21,6 +21,8 @@
 // CHECK: %[[LO:.*]] = arith.index_castui %{{.*}} : i32 to index
 // CHECK: %[[HI:.*]] = arith.index_castui %{{.*}} : i32 to index
 // CHECK: %[[R:.*]]:8 = scf.for %[[P:.*]] = %[[LO]] to %{{.*}} step %c4 iter_args(%{{.*}} = %[[A0]], %{{.*}} = %{{.*}}, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst, %{{.*}} = %cst) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// B (16 x 32 floats) fits L1: no prefetching of its rows.
+// CHECK-NOT: memref.prefetch
 // CHECK: %[[K:.*]] = arith.index_castui %{{.*}} : i32 to index
 // CHECK: vector.load %[[B]][%[[BO]], %[[K]], %c0]
 // CHECK: vector.load %[[B]][%[[BO]], %[[K]], %c16]
@@ -401,6 +403,43 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
     linalg.yield %s : f32
   } -> tensor<8x16xf32>
   return %0 : tensor<8x16xf32>
+}
+
+// -----
+
+// CSR with a B that outgrows L1 (256 x 64 floats, 64 KiB): each entry
+// prefetches the 4 cache lines of the row of B of the entry 16 on, clamped
+// to the last entry, before its own FMAs.
+// CHECK-LABEL: func.func @csr_prefetch_b_rows(
+// CHECK-DAG: %[[B:.*]] = bufferization.to_buffer %arg1
+// CHECK-DAG: %[[CRD:.*]] = sparse_tensor.coordinates %arg0 {level = 1 : index}
+// CHECK: %[[N:.*]] = memref.dim %[[CRD]], %c0
+// CHECK: %[[LAST:.*]] = arith.subi %[[N]], %c1
+// CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %c2 iter_args
+// CHECK: %[[AHEAD:.*]] = arith.addi %[[P]], %c16
+// CHECK: %[[CL:.*]] = arith.minui %[[AHEAD]], %[[LAST]]
+// CHECK: %[[KA32:.*]] = memref.load %[[CRD]][%[[CL]]]
+// CHECK: %[[KA:.*]] = arith.index_castui %[[KA32]]
+// CHECK: memref.prefetch %[[B]][%[[KA]], %c0], read, locality<3>, data
+// CHECK: memref.prefetch %[[B]][%[[KA]], %c16], read, locality<3>, data
+// CHECK: memref.prefetch %[[B]][%[[KA]], %c32], read, locality<3>, data
+// CHECK: memref.prefetch %[[B]][%[[KA]], %c48], read, locality<3>, data
+// CHECK: %[[K32:.*]] = memref.load %[[CRD]][%[[P]]]
+// CHECK: %[[K:.*]] = arith.index_castui %[[K32]]
+// CHECK: vector.load %[[B]][%[[K]], %c0]
+// CHECK-COUNT-4: vector.fma
+#CSRb = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#pa = affine_map<(o, v, i) -> (o, i)>
+#pb = affine_map<(o, v, i) -> (i, v)>
+#pc = affine_map<(o, v, i) -> (o, v)>
+func.func @csr_prefetch_b_rows(%w: tensor<8x256xf32, #CSRb>, %x: tensor<256x64xf32>, %init: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %0 = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x256xf32, #CSRb>, tensor<256x64xf32>) outs(%init : tensor<8x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x64xf32>
+  return %0 : tensor<8x64xf32>
 }
 
 // -----

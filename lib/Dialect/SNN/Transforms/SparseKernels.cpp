@@ -296,6 +296,13 @@ constexpr int64_t kMatVecSets = 4;
 /// Entries ahead of the current one whose weight data a matrix-vector row
 /// prefetches.
 constexpr int64_t kPrefetchAhead = 1024;
+/// Entries ahead of the current one whose row of B a CSR matrix product
+/// prefetches, once B outgrows L1 (kL1Bytes): the rows come from L2 in an
+/// order the hardware prefetchers cannot guess. Measured on the 4096x4096
+/// 90% layer at batch 64 (a hand loop, then the generated kernel): 8
+/// entries ahead gained 4%, 16 gained 9%, 32 gained 6%.
+constexpr int64_t kBRowAhead = 16;
+constexpr int64_t kL1Bytes = 32 * 1024;
 
 class KernelEmitter {
 public:
@@ -433,6 +440,8 @@ private:
                   unsigned first);
   SmallVector<Value> loadBRow(ValueRange outer, Value k, Value v0,
                               int64_t width);
+  /// Prefetches the cache lines of B[outer, k, v0 .. v0 + width).
+  void prefetchBRow(ValueRange outer, Value k, Value v0, int64_t width);
 
   RewriterBase &b;
   const Contraction &c;
@@ -473,6 +482,22 @@ SmallVector<Value> KernelEmitter::loadBRow(ValueRange outer, Value k, Value v0,
     row.push_back(loadVector(bMem, indices(c.bMap, dims), lanesOf(width, j)));
   }
   return row;
+}
+
+void KernelEmitter::prefetchBRow(ValueRange outer, Value k, Value v0,
+                                 int64_t width) {
+  int64_t perLine = kCacheLine / (elt.getIntOrFloatBitWidth() / 8);
+  for (int64_t j = 0; j < width; j += perLine) {
+    SmallVector<Value> dims(c.numLoops);
+    for (auto [d, v] : llvm::zip(c.outerDims, outer))
+      dims[d] = v;
+    dims[c.dimK] = k;
+    dims[c.dimV] = j ? arith::AddIOp::create(b, loc, v0, index(j)).getResult()
+                     : v0;
+    memref::PrefetchOp::create(b, loc, bMem, indices(c.bMap, dims),
+                               /*isWrite=*/false, /*locality=*/3,
+                               /*isDataCache=*/true);
+  }
 }
 
 void KernelEmitter::accumulate(SmallVectorImpl<Value> &accs,
@@ -667,8 +692,21 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
     Value lo = loadIndex(positions, row0);
     Value hi = loadIndex(positions,
                          arith::AddIOp::create(b, loc, row0, one).getResult());
+    // The row of B of the entry kBRowAhead on (in this row or the next
+    // ones; the last entry at the end) is prefetched when B outgrows L1.
+    int64_t eltBytes = elt.getIntOrFloatBitWidth() / 8;
+    Value last;
+    if (c.cols * width * eltBytes > kL1Bytes)
+      last = arith::SubIOp::create(
+          b, loc, memref::DimOp::create(b, loc, coordinates, 0), one);
     reduce(lo, hi, sets,
            [&](Value p, SmallVectorImpl<Value> &a, int64_t first) {
+             if (last) {
+               Value ahead = arith::MinUIOp::create(
+                   b, loc, arith::AddIOp::create(b, loc, p, index(kBRowAhead)),
+                   last);
+               prefetchBRow(outer, loadIndex(coordinates, ahead), v0, width);
+             }
              Value k = loadIndex(coordinates, p);
              accumulate(a, loadBRow(outer, k, v0, width), loadValue(p), first);
            });
