@@ -81,7 +81,7 @@
 // RUN: not sparse-runner %s --target=accel --stats=xml --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=STATSFMT
 // STATSFMT: sparse-runner: error: --stats must be text or json, got 'xml'
 // RUN: not sparse-runner %s --target=accel --select-formats --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=ACCSEL
-// ACCSEL: sparse-runner: error: --select-formats chooses CPU formats; with --target=accel the accelerator's model chooses them
+// ACCSEL: sparse-runner: error: select-formats chooses CPU or GPU formats; on the accelerator its own model chooses them
 
 // Encodings and formats a target cannot take: array-of-structs COO (CPU and
 // the GPU pipeline), a format the accelerator does not decode, a forced N:M

@@ -146,4 +146,31 @@ double snnb_stream_triad(int64_t n, int reps) {
       reps, stats);
   return 12.0 * static_cast<double>(n) / (stats[1] * 1e6);
 }
+
+/// A read-only stream: the sum of `n` floats (64 independent partial sums,
+/// so the loop vectorizes without reassociation); returns the best
+/// bandwidth in GB/s (4 bytes per element). A matrix-vector product only
+/// reads its big arrays, so this is the other bound bench/run reports.
+double snnb_stream_read(int64_t n, int reps) {
+  constexpr int64_t kLanes = 64;
+  n = n / kLanes * kLanes;
+  std::vector<float> a(n, 1.0f);
+  double stats[2];
+  volatile float sink = 0.0f;
+  timeIt(
+      [&]() {
+        float acc[kLanes] = {};
+        const float *__restrict pa = a.data();
+        for (int64_t i = 0; i < n; i += kLanes)
+          for (int64_t j = 0; j < kLanes; ++j)
+            acc[j] += pa[i + j];
+        float total = 0.0f;
+        for (float v : acc)
+          total += v;
+        sink = total;
+      },
+      reps, stats);
+  (void)sink;
+  return 4.0 * static_cast<double>(n) / (stats[1] * 1e6);
+}
 }

@@ -1,4 +1,4 @@
-"""SparseNN: compile pruned neural networks for CPUs and sparse accelerators.
+"""SparseNN: compile pruned neural networks for CPUs, GPUs and sparse accelerators.
 
     import numpy as np
     import sparsenn as snn
@@ -13,6 +13,10 @@
 
     acc = model.compile(target="accel", arch="eie")   # the accelerator simulator
     y = acc(x); print(acc.accel_stats()["cycles"])
+
+    print(model.report(target="gpu"))           # the GPU cost model's formats
+    gpu = model.compile(target="gpu-emulated")  # the GPU kernels, run on the host
+    y = gpu(x)
 
 Compiler errors raise CompileError with MLIR's diagnostics; arguments of the
 wrong dtype raise TypeError, of the wrong shape ValueError.
@@ -82,7 +86,7 @@ class Report:
     def __str__(self) -> str:
         if not self.rows:
             return "(no layers)"
-        if self.target == "cpu":
+        if self.target in ("cpu", "gpu"):
             cols = ["location", "op", "shape", "sparsity", "structure",
                     "format", "bytes_dense", "bytes_chosen",
                     "predicted_ms_dense", "predicted_ms_chosen"]
@@ -174,18 +178,21 @@ class Model:
 
     def report(self, target: str = "cpu", batch_size: int = 16,
                arch: str = "scnn") -> Report:
-        """What format selection (target='cpu') or the accelerator mapping
-        (target='accel') decides for each layer, without compiling."""
+        """What format selection (target='cpu' or 'gpu', each with its own
+        cost model) or the accelerator mapping (target='accel') decides for
+        each layer, without compiling."""
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "report.json")
-            if target == "cpu":
-                _transform(self.mlir, "snn-select-formats{report=json "
-                           f"report-file={path} batch-size={batch_size}}}")
+            if target in ("cpu", "gpu"):
+                _transform(self.mlir, f"snn-select-formats{{target={target} "
+                           f"report=json report-file={path} "
+                           f"batch-size={batch_size}}}")
             elif target == "accel":
                 _transform(self.mlir, "convert-snn-to-sacc{report=json "
                            f"report-file={path} arch={{{arch}}}}}")
             else:
-                raise ValueError(f"target must be 'cpu' or 'accel', got {target!r}")
+                raise ValueError("target must be 'cpu', 'gpu' or 'accel', "
+                                 f"got {target!r}")
             with open(path) as f:
                 data = json.load(f)
         rows = data.pop("layers")
@@ -193,13 +200,17 @@ class Model:
 
     def compile(self, target: str = "cpu", arch: str = "scnn", threads: int = 1,
                 vl: int = -1, select_formats: bool = False,
-                batch_size: int = 16) -> "CompiledModel":
+                batch_size: int = 16, gpu_threads: int = 256) -> "CompiledModel":
         """JIT-compiles the entry for this CPU (target='cpu': `threads`
         OpenMP threads, vector length `vl`, -1 from the host, and optional
-        automatic formats) or for the accelerator simulator
-        (target='accel', `arch` a preset or '#sacc.arch<...>')."""
+        automatic formats), for the accelerator simulator (target='accel',
+        `arch` a preset or '#sacc.arch<...>'), or for the GPU with its
+        kernels, device buffers and copies run on the host
+        (target='gpu-emulated': the GPU pipeline's code generation, checked
+        without a GPU; `gpu_threads` per block, and optional formats from
+        the GPU cost model). Invalid combinations raise ValueError."""
         program = Program(self.mlir, self.entry, target, arch, threads, vl,
-                          select_formats, batch_size)
+                          select_formats, batch_size, gpu_threads)
         return CompiledModel(self, program, target, arch, batch_size)
 
 
@@ -236,7 +247,8 @@ class CompiledModel:
         return self._program(*arrays)
 
     def report(self) -> Report:
-        return self.model.report(self.target, self._batch_size, self.arch)
+        target = "gpu" if self.target == "gpu-emulated" else self.target
+        return self.model.report(target, self._batch_size, self.arch)
 
     def benchmark(self, *arrays: np.ndarray, reps: int = 20) -> Dict[str, float]:
         """Times `reps` calls after a warm-up: min and median milliseconds."""

@@ -172,15 +172,20 @@ class Program {
 public:
   Program(const std::string &text, const std::string &entry,
           const std::string &target, const std::string &arch, unsigned threads,
-          int vl, bool selectFormats, int64_t batchSize)
+          int vl, bool selectFormats, int64_t batchSize, unsigned gpuThreads)
       : entry(entry), accel(target == "accel") {
-    if (target != "cpu" && target != "accel")
-      throw py::value_error("target must be 'cpu' or 'accel', got '" + target +
-                            "'");
-    if (threads == 0)
-      throw py::value_error("threads must be at least 1");
-    if (vl < -1)
-      throw py::value_error("vl must be -1 (host CPU), 0 (off) or positive");
+    snn::TargetPipelineOptions options;
+    options.target = target;
+    options.arch = arch;
+    options.threads = threads;
+    options.gpuThreads = gpuThreads;
+    options.vectorLength = vl;
+    options.selectFormats = selectFormats;
+    options.batchSize = batchSize;
+    PassManager pm(&context());
+    std::string invalid = snn::buildTargetPipeline(&context(), pm, options);
+    if (!invalid.empty())
+      throw py::value_error(invalid);
     DiagnosticCapture diag;
     OwningOpRef<ModuleOp> module = parse(text, diag);
     auto func = module->lookupSymbol<func::FuncOp>(entry);
@@ -214,24 +219,6 @@ public:
                               "; the Python API returns dense ranked tensors "
                               "of f32, f64, i32 or i64");
       resultTypes.push_back(rt);
-    }
-    PassManager pm(&context());
-    if (accel) {
-      std::string error;
-      if (failed(sacc::parseArchOption(&context(), arch, error)))
-        throw py::value_error(error);
-      snn::AccelPipelineOptions options;
-      options.arch = arch;
-      options.threads = threads;
-      options.vectorLength = vl;
-      snn::buildAccelPipeline(pm, options);
-    } else {
-      snn::CpuPipelineOptions options;
-      options.threads = threads;
-      options.vectorLength = vl;
-      options.selectFormats = selectFormats;
-      options.batchSize = batchSize;
-      snn::buildCpuPipeline(pm, options);
     }
     auto start = std::chrono::steady_clock::now();
     if (failed(pm.run(*module)))
@@ -398,11 +385,12 @@ PYBIND11_MODULE(_sparsenn, m) {
   py::class_<Program>(m, "Program")
       .def(py::init<const std::string &, const std::string &,
                     const std::string &, const std::string &, unsigned, int,
-                    bool, int64_t>(),
+                    bool, int64_t, unsigned>(),
            py::arg("mlir"), py::arg("entry") = "main",
            py::arg("target") = "cpu", py::arg("arch") = "scnn",
            py::arg("threads") = 1, py::arg("vl") = -1,
-           py::arg("select_formats") = false, py::arg("batch_size") = 16)
+           py::arg("select_formats") = false, py::arg("batch_size") = 16,
+           py::arg("gpu_threads") = 256)
       .def("__call__", &Program::call)
       .def("time", &Program::time, py::arg("reps"))
       .def_readonly("entry", &Program::entry)

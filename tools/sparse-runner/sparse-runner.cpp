@@ -573,54 +573,25 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     fatal("invalid pass manager options");
-  if (accel) {
-    if (selectFormats)
-      fatal("--select-formats chooses CPU formats; with --target=accel the "
-            "accelerator's model chooses them");
-    if (!report.empty() && report != "text" && report != "json")
-      fatal("--report must be text or json, got '" + report + "'");
-    std::string archError;
-    if (failed(sacc::parseArchOption(&context, archOption, archError)))
-      fatal(archError);
-    snn::AccelPipelineOptions options;
-    options.arch = archOption;
-    if (!report.empty())
-      options.report = report;
-    options.vectorLength = vectorLength;
-    options.threads = threads;
-    snn::buildAccelPipeline(pm, options);
-  } else if (gpu) {
-    snn::GpuPipelineOptions options;
-    options.strategy = "codegen";
-    options.emulate = true;
-    options.threads = gpuThreads;
-    options.selectFormats = selectFormats || !report.empty();
-    if (!report.empty() && report != "text" && report != "json")
-      fatal("--report must be text or json, got '" + report + "'");
-    if (!report.empty())
-      options.report = report;
-    std::string invalid = snn::validateGpuPipelineOptions(options);
-    if (!invalid.empty())
-      fatal(invalid);
-    snn::buildGpuPipeline(pm, options);
-  } else {
-    snn::CpuPipelineOptions options;
-    options.vectorLength = vectorLength;
-    options.threads = threads;
-    options.enableRuntimeLibrary = enableRuntimeLibrary;
-    options.packWeights = packWeights;
-    if (!report.empty() && report != "text" && report != "json")
-      fatal("--report must be text or json, got '" + report + "'");
-    options.selectFormats = selectFormats || !report.empty();
-    if (!report.empty())
-      options.report = report;
-    // The format choice assumes the batch the inputs actually have.
-    if (!buffers.empty() && !argTypes.empty() && argTypes[0].getRank() >= 1 &&
-        argTypes[0].isDynamicDim(0) &&
-        !sparse_tensor::getSparseTensorEncoding(argTypes[0]))
-      options.batchSize = buffers[0].array.shape[0];
-    snn::buildCpuPipeline(pm, options);
-  }
+  snn::TargetPipelineOptions options;
+  options.target = target;
+  options.arch = archOption;
+  options.threads = threads;
+  options.gpuThreads = gpuThreads;
+  options.vectorLength = vectorLength;
+  options.selectFormats = selectFormats;
+  options.report = report;
+  options.enableRuntimeLibrary = enableRuntimeLibrary;
+  options.packWeights = packWeights;
+  // The format choice assumes the batch the inputs actually have.
+  if (!accel && !buffers.empty() && !argTypes.empty() &&
+      argTypes[0].getRank() >= 1 && argTypes[0].isDynamicDim(0) &&
+      !sparse_tensor::getSparseTensorEncoding(argTypes[0]) &&
+      buffers[0].array.shape[0] > 0)
+    options.batchSize = buffers[0].array.shape[0];
+  std::string invalid = snn::buildTargetPipeline(&context, pm, options);
+  if (!invalid.empty())
+    fatal(invalid);
   if (failed(pm.run(*module)))
     fatal("compilation failed (see the diagnostics above)");
 

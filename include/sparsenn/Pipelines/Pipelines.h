@@ -181,6 +181,26 @@ void buildGpuPipeline(OpPassManager &pm, const GpuPipelineOptions &options);
 /// Why the options are invalid, or "" when they are valid.
 std::string validateGpuPipelineOptions(const GpuPipelineOptions &options);
 
+/// What a JIT front end (sparse-runner, the Python package) asks of a target.
+struct TargetPipelineOptions {
+  std::string target = "cpu"; ///< cpu, accel or gpu-emulated.
+  std::string arch = "scnn";  ///< accel: a preset or a #sacc.arch<...>.
+  unsigned threads = 1;       ///< OpenMP threads of the host code.
+  unsigned gpuThreads = 256;  ///< gpu-emulated: threads per block.
+  int vectorLength = -1;      ///< -1: from the host CPU; 0: off.
+  bool selectFormats = false; ///< cpu, gpu-emulated: the cost model chooses.
+  int64_t batchSize = 16;     ///< The batch the format choice assumes.
+  std::string report;         ///< "", text or json (implies selectFormats).
+  bool enableRuntimeLibrary = false; ///< cpu: MLIR's sparse runtime library.
+  bool packWeights = true;           ///< cpu: pack constant weights.
+};
+
+/// Builds `options.target`'s pipeline into `pm` (the GPU's with codegen
+/// kernels emulated on the host), or returns why the options are invalid
+/// without building anything ("" when it built).
+std::string buildTargetPipeline(MLIRContext *ctx, OpPassManager &pm,
+                                const TargetPipelineOptions &options);
+
 /// Registers `sparsenn-cpu-pipeline`, `sparsenn-gpu-pipeline` and
 /// `sparsenn-accel-pipeline`.
 void registerPipelines();
