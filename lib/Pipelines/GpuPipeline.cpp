@@ -109,6 +109,7 @@ void snn::buildGpuPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
     ConvertParallelLoopsToGPUPassOptions toGpu;
     toGpu.threads = options.threads;
+    toGpu.remarks = options.remarks;
     pm.addNestedPass<func::FuncOp>(createConvertParallelLoopsToGPUPass(toGpu));
     if (options.emulate) {
       pm.addNestedPass<func::FuncOp>(createEmulateGPUOnHostPass());

@@ -152,6 +152,12 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
       llvm::cl::desc("Per-layer format report with select-formats: none "
                      "(default), text or json"),
       llvm::cl::init("none")};
+  PassOptions::Option<bool> remarks{
+      *this, "remarks",
+      llvm::cl::desc("Remark on every parallel loop that stays on the host "
+                     "and why (snn-parallel-loops-to-gpu remarks; default "
+                     "false)"),
+      llvm::cl::init(false)};
 };
 
 /// The sparsifier's one-shot bufferization options with buffer copies as
