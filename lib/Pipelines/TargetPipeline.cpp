@@ -16,8 +16,8 @@ std::string snn::buildTargetPipeline(MLIRContext *ctx, OpPassManager &pm,
                                      const TargetPipelineOptions &options) {
   StringRef target = options.target, report = options.report;
   if (target != "cpu" && target != "accel" && target != "gpu-emulated")
-    return "target must be cpu, accel or gpu-emulated, got '" +
-           options.target + "'";
+    return "target must be cpu, accel or gpu-emulated, got '" + options.target +
+           "'";
   if (options.threads == 0)
     return "threads must be at least 1";
   if (options.vectorLength < -1)

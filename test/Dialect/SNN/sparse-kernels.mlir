@@ -272,9 +272,21 @@ func.func @not_a_contraction(%w: tensor<4x8xf32, #CSR>, %x: tensor<8x16xf32>, %i
 
 // A batch of one (C's innermost dim is A's row): per row, 4 accumulators of
 // 16 entries, the columns gathered from x, the weight streams prefetched,
-// then one masked vector at a time; a horizontal sum adds the bias.
+// then one masked vector at a time; a horizontal sum (reassociable: a tree)
+// adds the bias. A row of fewer than 64 entries runs a scalar loop instead.
 // CHECK-LABEL: func.func @csr_matvec(
 // CHECK: scf.for %[[ROW:.*]] = %c0 to %c8 step %c1 {
+// CHECK: %[[CNT:.*]] = arith.subi %[[HI:.*]], %[[LO:.*]] : index
+// CHECK: %[[SHORT:.*]] = arith.cmpi ult, %[[CNT]], %c64
+// CHECK: %[[R:.*]]:5 = scf.if %[[SHORT]] -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, f32) {
+// CHECK: %[[S:.*]] = scf.for %[[P:.*]] = %[[LO]] to %[[HI]] step %c1 iter_args(%[[ACC:.*]] = %{{.*}}) -> (f32) {
+// CHECK: %[[C:.*]] = memref.load %{{.*}}[%[[P]]] : memref<?xi32>
+// CHECK: %[[K:.*]] = arith.index_castui %[[C]]
+// CHECK: %[[XV:.*]] = tensor.extract %arg0[%c0, %[[K]]]
+// CHECK: %[[WV:.*]] = memref.load %{{.*}}[%[[P]]] : memref<?xf32>
+// CHECK: %[[M:.*]] = arith.mulf %[[WV]], %[[XV]]
+// CHECK: arith.addf %[[ACC]], %[[M]]
+// CHECK: } else {
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: memref.prefetch
 // CHECK: %[[CRD:.*]] = vector.load %{{.*}} : memref<?xi32>, vector<16xi32>
@@ -282,7 +294,8 @@ func.func @not_a_contraction(%w: tensor<4x8xf32, #CSR>, %x: tensor<8x16xf32>, %i
 // CHECK: scf.for %{{.*}} step %c16 iter_args
 // CHECK: vector.create_mask
 // CHECK: vector.maskedload
-// CHECK: vector.reduction <add>
+// CHECK: %[[START:.*]] = arith.addf %{{.*}}, %[[R]]#4
+// CHECK: vector.reduction <add>, %{{.*}}, %[[START]] fastmath<reassoc>
 // CHECK: memref.store
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
 #x = affine_map<(b, o, i) -> (b, i)>

@@ -293,6 +293,12 @@ constexpr int64_t kRowTile = 64;
 constexpr int64_t kCacheLine = 64;
 /// Vector accumulators of a matrix-vector row (independent chains).
 constexpr int64_t kMatVecSets = 4;
+/// Stored rows of a matrix-vector product shorter than this run as a scalar
+/// loop (see emitMatVecRow). Measured at batch 1, us, vector -> scalar:
+/// 1024x1024 99% (10 entries a row) 6.4 -> 3.9, 4096x4096 99% (41) 72 ->
+/// 53, 1024x1024 95% (51) 21 -> 15; at 102 entries (2048x2048 95%) the
+/// scalar loop lost, 62 -> 70.
+constexpr int64_t kMatVecScalarBelow = 64;
 /// Entries ahead of the current one whose weight data a matrix-vector row
 /// prefetches.
 constexpr int64_t kPrefetchAhead = 1024;
@@ -492,8 +498,8 @@ void KernelEmitter::prefetchBRow(ValueRange outer, Value k, Value v0,
     for (auto [d, v] : llvm::zip(c.outerDims, outer))
       dims[d] = v;
     dims[c.dimK] = k;
-    dims[c.dimV] = j ? arith::AddIOp::create(b, loc, v0, index(j)).getResult()
-                     : v0;
+    dims[c.dimV] =
+        j ? arith::AddIOp::create(b, loc, v0, index(j)).getResult() : v0;
     memref::PrefetchOp::create(b, loc, bMem, indices(c.bMap, dims),
                                /*isWrite=*/false, /*locality=*/3,
                                /*isDataCache=*/true);
@@ -977,7 +983,8 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
 
   // The entries [lo, hi) onto kMatVecSets accumulators over consecutive
   // vectors of entries, then the rest one masked vector at a time.
-  auto segment = [&](Value lo, Value hi, Value colBase, ValueRange accsIn) {
+  auto vectorSegment = [&](Value lo, Value hi, Value colBase,
+                           ValueRange accsIn) {
     int64_t span = kMatVecSets * vl;
     Value count = arith::SubIOp::create(b, loc, hi, lo);
     Value mid = arith::AddIOp::create(
@@ -1019,8 +1026,49 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
     out[0] = rest.getResult(0);
     return out;
   };
+  // A stored row (or panel segment) shorter than kMatVecScalarBelow entries
+  // runs as a scalar loop into accsIn's last element, a scalar: a gather
+  // costs about as much for 3 lanes as for 16, and scalar rows overlap each
+  // other out of order. Longer ones take the vector loop.
+  auto segment = [&](Value lo, Value hi, Value colBase, ValueRange accsIn) {
+    if (!coordinates)
+      return vectorSegment(lo, hi, colBase, accsIn);
+    Value count = arith::SubIOp::create(b, loc, hi, lo);
+    Value isShort = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          count, index(kMatVecScalarBelow));
+    SmallVector<Type> types(accsIn.getTypes());
+    auto branch = scf::IfOp::create(b, loc, types, isShort,
+                                    /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&branch.getThenRegion().front());
+    auto scalar = scf::ForOp::create(
+        b, loc, lo, hi, index(1), ValueRange{accsIn.back()},
+        [&](OpBuilder &, Location, Value p, ValueRange acc) {
+          bDims[c.dimK] =
+              arith::AddIOp::create(b, loc, colBase, loadIndex(coordinates, p));
+          Value x =
+              memref::LoadOp::create(b, loc, bMem, indices(c.bMap, bDims));
+          Value w = memref::LoadOp::create(b, loc, values, p);
+          Value prod = arith::MulFOp::create(b, loc, w, x);
+          scf::YieldOp::create(
+              b, loc, arith::AddFOp::create(b, loc, acc[0], prod).getResult());
+        });
+    SmallVector<Value> thenOut(accsIn);
+    thenOut.back() = scalar.getResult(0);
+    scf::YieldOp::create(b, loc, thenOut);
+    b.setInsertionPointToStart(&branch.getElseRegion().front());
+    SmallVector<Value> elseOut =
+        vectorSegment(lo, hi, colBase, accsIn.drop_back());
+    elseOut.push_back(accsIn.back());
+    scf::YieldOp::create(b, loc, elseOut);
+    return SmallVector<Value>(branch.getResults());
+  };
 
+  // kMatVecSets vector accumulators, and with coordinates the scalar one of
+  // short rows.
   SmallVector<Value> init(kMatVecSets, zero), accs;
+  if (coordinates)
+    init.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(elt)));
   if (c.format == WeightFormat::TiledCSR) {
     // Panel after panel: the row's entries in panel kt are
     // pos[kt * rows + row] to the next, columns kt * T + crd[p].
@@ -1055,8 +1103,15 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
   Value start = rowInit(row);
   if (!start)
     start = memref::LoadOp::create(b, loc, cInitMem, indices(c.cMap, cDims));
-  Value total = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                            sum, start);
+  if (coordinates)
+    start = arith::AddFOp::create(b, loc, start, accs.back());
+  // Reassociable: a tree of shuffles and adds instead of 16 dependent scalar
+  // adds (the row's entries are already summed out of order, lane by lane).
+  // On rows of about 10 entries (1024x1024 at 99%) the ordered sum was most
+  // of the time.
+  Value total =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, sum,
+                                  start, arith::FastMathFlags::reassoc);
   memref::StoreOp::create(b, loc, total, outMem, indices(c.cMap, cDims));
 }
 
@@ -1117,8 +1172,9 @@ void KernelEmitter::emitMatVecBlockRow(ValueRange outer, Value rowBlock) {
     Value start = rowInit(cDims[c.dimO]);
     if (!start)
       start = memref::LoadOp::create(b, loc, cInitMem, idx);
-    Value total = vector::ReductionOp::create(
-        b, loc, vector::CombiningKind::ADD, lanes, start);
+    Value total =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, lanes,
+                                    start, arith::FastMathFlags::reassoc);
     memref::StoreOp::create(b, loc, total, outMem, idx);
   }
 }
