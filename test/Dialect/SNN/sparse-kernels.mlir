@@ -420,14 +420,19 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
 
 // -----
 
-// CSR with a B that outgrows L1 (256 x 64 floats, 64 KiB): each entry
-// prefetches the 4 cache lines of the row of B of the entry 16 on, clamped
-// to the last entry, before its own FMAs.
+// CSR with a B that outgrows L1 (256 x 64 floats, 64 KiB): a row storing
+// fewer than half of its columns prefetches, for each entry, the 4 cache
+// lines of the row of B of the entry 16 on, clamped to the last entry,
+// before its own FMAs; a denser row runs the same loop without prefetches.
 // CHECK-LABEL: func.func @csr_prefetch_b_rows(
 // CHECK-DAG: %[[B:.*]] = bufferization.to_buffer %arg1
 // CHECK-DAG: %[[CRD:.*]] = sparse_tensor.coordinates %arg0 {level = 1 : index}
 // CHECK: %[[N:.*]] = memref.dim %[[CRD]], %c0
 // CHECK: %[[LAST:.*]] = arith.subi %[[N]], %c1
+// CHECK: %[[LEN:.*]] = arith.subi %{{.*}}, %{{.*}} : index
+// CHECK: %[[TWICE:.*]] = arith.muli %[[LEN]], %c2
+// CHECK: %[[SPARSE:.*]] = arith.cmpi ult, %[[TWICE]], %c256
+// CHECK: scf.if %[[SPARSE]] -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %c2 iter_args
 // CHECK: %[[AHEAD:.*]] = arith.addi %[[P]], %c16
 // CHECK: %[[CL:.*]] = arith.minui %[[AHEAD]], %[[LAST]]
@@ -441,6 +446,10 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
 // CHECK: %[[K:.*]] = arith.index_castui %[[K32]]
 // CHECK: vector.load %[[B]][%[[K]], %c0]
 // CHECK-COUNT-4: vector.fma
+// CHECK: } else {
+// CHECK-NOT: memref.prefetch
+// CHECK: vector.fma
+// CHECK: vector.store
 #CSRb = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
 #pa = affine_map<(o, v, i) -> (o, i)>
 #pb = affine_map<(o, v, i) -> (i, v)>
