@@ -67,6 +67,9 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   if (options.packWeights)
     pm.addPass(createSNNPackWeightsPass());
   pm.addPass(createCanonicalizerPass());
+  // Consecutive layers stay batch-major (their transposes cancel).
+  pm.addNestedPass<func::FuncOp>(createSNNFoldBatchTransposesPass());
+  pm.addPass(createCanonicalizerPass());
   SNNCheckLegalityPassOptions legality;
   legality.runtimeLibrary = options.enableRuntimeLibrary;
   legality.sparseKernels = options.sparseKernels && options.vectorLength != 0;

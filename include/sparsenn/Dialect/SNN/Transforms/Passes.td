@@ -254,6 +254,23 @@ def SNNSparseKernelsPass : Pass<"snn-sparse-kernels", "func::FuncOp"> {
   ];
 }
 
+def SNNFoldBatchTransposesPass
+    : Pass<"snn-fold-batch-transposes", "func::FuncOp"> {
+  let summary = "Keep consecutive layers in the batch-major layout";
+  let description = [{
+    convert-snn-to-linalg lowers a linear layer to yT = W . xT on blocks of
+    batch rows, with a transpose in (xT) and one out (y). When one layer's
+    y feeds the next layer's xT through one elementwise op (an activation),
+    the transpose out, the reshapes and the transpose in cancel: the next
+    layer reads act(yT), computed elementwise on yT's layout. The batch
+    padding rows go through the activation as well and stay padding. Each
+    removed pair is two passes over a hidden activation. Runs on tensors,
+    after convert-snn-to-linalg and before snn-sparse-kernels.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def SNNSplatCopiesToFillsPass
     : Pass<"snn-splat-copies-to-fills", "ModuleOp"> {
   let summary = "Turn copies from splat constant globals into fills";
