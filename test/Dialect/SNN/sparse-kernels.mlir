@@ -492,3 +492,102 @@ func.func @csr_tiled(%w: tensor<8x128xf32, #T>, %x: tensor<128x16xf32>, %init: t
   } -> tensor<8x16xf32>
   return %0 : tensor<8x16xf32>
 }
+
+// -----
+
+// The activation after a layer (its only user, elementwise, identity maps)
+// runs in the kernel on each vector before it is stored: max(acc, 0) with
+// the constant splat; the separate generic is gone. A matrix-vector row
+// applies it to its scalar sum.
+// CHECK-LABEL: func.func @relu_epilogue(
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK: scf.for
+// CHECK: %[[R:.*]] = arith.maximumf %{{.*}}, %[[ZERO]] : vector<16xf32>
+// CHECK: vector.store %[[R]]
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// CHECK-LABEL: func.func @relu_epilogue_matvec(
+// CHECK: vector.reduction <add>
+// CHECK: %[[S:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
+// CHECK: memref.store %[[S]]
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// An activation with a second user stays a separate op, and so does one
+// after a dense weight whose reduction runs in tiles (partial sums are
+// stored before the last tile).
+// CHECK-LABEL: func.func @two_users(
+// CHECK: linalg.generic
+// CHECK-LABEL: func.func @tiled_dense(
+// CHECK: linalg.generic
+#CSRe = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+#ea = affine_map<(o, v, i) -> (o, i)>
+#eb = affine_map<(o, v, i) -> (i, v)>
+#ec = affine_map<(o, v, i) -> (o, v)>
+#e2 = affine_map<(o, v) -> (o, v)>
+#mva = affine_map<(b, o, i) -> (b, i)>
+#mvw = affine_map<(b, o, i) -> (o, i)>
+#mvy = affine_map<(b, o, i) -> (b, o)>
+func.func @relu_epilogue(%w: tensor<8x16xf32, #CSRe>, %x: tensor<16x16xf32>, %init: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %0 = linalg.generic {indexing_maps = [#ea, #eb, #ec], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x16xf32, #CSRe>, tensor<16x16xf32>) outs(%init : tensor<8x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x16xf32>
+  %e = tensor.empty() : tensor<8x16xf32>
+  %1 = linalg.generic {indexing_maps = [#e2, #e2], iterator_types = ["parallel", "parallel"]} ins(%0 : tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<8x16xf32>
+  return %1 : tensor<8x16xf32>
+}
+func.func @relu_epilogue_matvec(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #CSRe>, %init: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %0 = linalg.generic {indexing_maps = [#mva, #mvw, #mvy], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<1x16xf32>, tensor<8x16xf32, #CSRe>) outs(%init : tensor<1x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  %e = tensor.empty() : tensor<1x8xf32>
+  %1 = linalg.generic {indexing_maps = [#e2, #e2], iterator_types = ["parallel", "parallel"]} ins(%0 : tensor<1x8xf32>) outs(%e : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8xf32>
+  return %1 : tensor<1x8xf32>
+}
+func.func @two_users(%w: tensor<8x16xf32, #CSRe>, %x: tensor<16x16xf32>, %init: tensor<8x16xf32>) -> (tensor<8x16xf32>, tensor<8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %0 = linalg.generic {indexing_maps = [#ea, #eb, #ec], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x16xf32, #CSRe>, tensor<16x16xf32>) outs(%init : tensor<8x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x16xf32>
+  %e = tensor.empty() : tensor<8x16xf32>
+  %1 = linalg.generic {indexing_maps = [#e2, #e2], iterator_types = ["parallel", "parallel"]} ins(%0 : tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<8x16xf32>
+  return %1, %0 : tensor<8x16xf32>, tensor<8x16xf32>
+}
+func.func @tiled_dense(%w: tensor<8x256xf32>, %x: tensor<256x64xf32>, %init: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %0 = linalg.generic {indexing_maps = [#ea, #eb, #ec], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x256xf32>, tensor<256x64xf32>) outs(%init : tensor<8x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x64xf32>
+  %e = tensor.empty() : tensor<8x64xf32>
+  %1 = linalg.generic {indexing_maps = [#e2, #e2], iterator_types = ["parallel", "parallel"]} ins(%0 : tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<8x64xf32>
+  return %1 : tensor<8x64xf32>
+}

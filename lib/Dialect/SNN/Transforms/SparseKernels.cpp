@@ -19,6 +19,7 @@
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::snn {
@@ -363,7 +364,19 @@ public:
 
   Value emit();
 
+  /// Whether every output element is stored once, final (no reduction
+  /// tiles that store partial sums), so an epilogue can run at the store.
+  bool storesOnce() const { return numKTiles == 1; }
+  /// Applies the elementwise body `block` (of a unary linalg.generic: its
+  /// argument 0 the contraction's result) to every value before it is
+  /// stored: the activation after a layer, fused into the kernel.
+  void setEpilogue(Block *block) { epilogue = block; }
+
 private:
+  /// The epilogue on a value about to be stored (a vector of vl lanes or a
+  /// scalar), or the value itself without one.
+  Value applyEpilogue(Value v);
+
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
 
   /// Loads element `i` of a rank-1 integer buffer as an index.
@@ -463,6 +476,7 @@ private:
   int64_t rowsPerBlock = 1;
   int64_t kTile = 0, numKTiles = 1;
   int64_t rowTile = 0; ///< Rows per parallel iteration (0: rowsPerBlock).
+  Block *epilogue = nullptr;
   Value bMem, cInitMem, cInitScalar, cInitRowMem, outMem, positions,
       coordinates, values;
 
@@ -491,6 +505,37 @@ SmallVector<Value> KernelEmitter::loadBRow(ValueRange outer, Value k, Value v0,
     row.push_back(loadVector(bMem, indices(c.bMap, dims), lanesOf(width, j)));
   }
   return row;
+}
+
+Value KernelEmitter::applyEpilogue(Value v) {
+  if (!epilogue)
+    return v;
+  auto vt = dyn_cast<VectorType>(v.getType());
+  auto lift = [&](Type t) -> Type {
+    return vt ? VectorType::get(vt.getShape(), t) : t;
+  };
+  IRMapping map;
+  map.map(epilogue->getArgument(0), v);
+  for (Operation &op : epilogue->without_terminator()) {
+    SmallVector<Value> operands;
+    for (Value o : op.getOperands()) {
+      Value m = map.lookupOrNull(o);
+      // A constant from outside the body (fusableEpilogue checks): a copy
+      // here, splat for vectors.
+      if (!m) {
+        m = b.clone(*o.getDefiningOp())->getResult(0);
+        if (vt)
+          m = vector::BroadcastOp::create(b, loc, lift(o.getType()), m);
+      }
+      operands.push_back(m);
+    }
+    SmallVector<Type> types;
+    for (Type t : op.getResultTypes())
+      types.push_back(lift(t));
+    OperationState state(loc, op.getName(), operands, types, op.getAttrs());
+    map.map(op.getResults(), b.create(state)->getResults());
+  }
+  return map.lookup(epilogue->getTerminator()->getOperand(0));
 }
 
 void KernelEmitter::prefetchBRow(ValueRange outer, Value k, Value v0,
@@ -822,7 +867,7 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
 
   for (int64_t r = 0; r < rowsPerBlock; ++r)
     for (int64_t j = 0; j < nvec; ++j)
-      storeVector(accs[r * nvec + j], outMem, cIndices(r, j),
+      storeVector(applyEpilogue(accs[r * nvec + j]), outMem, cIndices(r, j),
                   lanesOf(width, j));
 }
 
@@ -1143,7 +1188,8 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
   Value total =
       vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, sum,
                                   start, arith::FastMathFlags::reassoc);
-  memref::StoreOp::create(b, loc, total, outMem, indices(c.cMap, cDims));
+  memref::StoreOp::create(b, loc, applyEpilogue(total), outMem,
+                          indices(c.cMap, cDims));
 }
 
 void KernelEmitter::emitMatVecBlockRow(ValueRange outer, Value rowBlock) {
@@ -1206,7 +1252,7 @@ void KernelEmitter::emitMatVecBlockRow(ValueRange outer, Value rowBlock) {
     Value total =
         vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, lanes,
                                     start, arith::FastMathFlags::reassoc);
-    memref::StoreOp::create(b, loc, total, outMem, idx);
+    memref::StoreOp::create(b, loc, applyEpilogue(total), outMem, idx);
   }
 }
 
@@ -1363,6 +1409,8 @@ struct SNNSparseKernelsPass
     getOperation().walk([&](linalg::GenericOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp op : ops) {
+      if (erased.contains(op))
+        continue;
       if (FailureOr<Transpose> t = matchTranspose(op, vectorLength);
           succeeded(t)) {
         rewriter.setInsertionPoint(op);
@@ -1378,12 +1426,62 @@ struct SNNSparseKernelsPass
       rewriter.setInsertionPoint(op);
       KernelEmitter emitter(rewriter, *c, op.getLoc(), vectorLength, maxVectors,
                             parallel);
+      linalg::GenericOp epilogue =
+          emitter.storesOnce() ? fusableEpilogue(op) : linalg::GenericOp();
+      if (epilogue)
+        emitter.setEpilogue(&epilogue.getRegion().front());
       Value result = emitter.emit();
       Value init = op.getDpsInits()[0];
-      rewriter.replaceOp(op, result);
+      if (epilogue) {
+        Value epilogueInit = epilogue.getDpsInits()[0];
+        rewriter.replaceOp(epilogue, result);
+        erased.insert(epilogue);
+        rewriter.eraseOp(op);
+        eraseIfDead(rewriter, epilogueInit);
+      } else {
+        rewriter.replaceOp(op, result);
+      }
       eraseIfDead(rewriter, init);
     }
   }
+
+  /// The contraction's only user when it is an elementwise op on the
+  /// contraction's result alone (identity maps, parallel loops, the init
+  /// unread, the same type) whose body the kernel can apply to vectors
+  /// (elementwise-mappable ops on scalars): the activation after a layer.
+  static linalg::GenericOp fusableEpilogue(linalg::GenericOp op) {
+    Value result = op.getResult(0);
+    if (!result.hasOneUse())
+      return {};
+    auto user = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+    if (!user || user.getNumDpsInputs() != 1 || user.getNumDpsInits() != 1 ||
+        user.getNumResults() != 1 || user.getDpsInputs()[0] != result ||
+        user.getResult(0).getType() != result.getType() ||
+        !llvm::all_of(user.getIndexingMapsArray(),
+                      [](AffineMap m) { return m.isIdentity(); }) ||
+        !llvm::all_of(user.getIteratorTypesArray(), [](utils::IteratorType t) {
+          return t == utils::IteratorType::parallel;
+        }))
+      return {};
+    Block &body = user.getRegion().front();
+    if (!body.getArgument(1).use_empty())
+      return {};
+    auto scalar = [](Type t) { return t.isIntOrIndexOrFloat(); };
+    for (Operation &inner : body.without_terminator()) {
+      if (inner.getNumRegions() || !inner.hasTrait<OpTrait::Elementwise>() ||
+          !llvm::all_of(inner.getOperandTypes(), scalar) ||
+          !llvm::all_of(inner.getResultTypes(), scalar))
+        return {};
+      // Values from outside the body must be constants: the kernel runs
+      // before the op, where other values may not exist yet.
+      for (Value o : inner.getOperands())
+        if (o.getParentBlock() != &body && !matchPattern(o, m_Constant()))
+          return {};
+    }
+    return user;
+  }
+
+  llvm::SmallPtrSet<Operation *, 8> erased;
 };
 
 } // namespace
