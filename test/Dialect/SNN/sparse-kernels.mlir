@@ -591,3 +591,36 @@ func.func @tiled_dense(%w: tensor<8x256xf32>, %x: tensor<256x64xf32>, %init: ten
   } -> tensor<8x64xf32>
   return %1 : tensor<8x64xf32>
 }
+
+// -----
+
+// Through reshapes (the convolution's [N, O, OH * OW] to [N, O, OH, OW]):
+// the kernel applies the activation and the reshapes move onto its result.
+// CHECK-LABEL: func.func @relu_after_reshape(
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: %[[T:.*]] = bufferization.to_tensor
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[T]] {{\[}}[0, 1], [2]] output_shape [2, 4, 16] : tensor<8x16xf32> into tensor<2x4x16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[E]]
+#CSRr = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+#ra = affine_map<(o, v, i) -> (o, i)>
+#rb = affine_map<(o, v, i) -> (i, v)>
+#rc = affine_map<(o, v, i) -> (o, v)>
+#r3 = affine_map<(a, o, v) -> (a, o, v)>
+func.func @relu_after_reshape(%w: tensor<8x16xf32, #CSRr>, %x: tensor<16x16xf32>, %init: tensor<8x16xf32>) -> tensor<2x4x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %0 = linalg.generic {indexing_maps = [#ra, #rb, #rc], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x16xf32, #CSRr>, tensor<16x16xf32>) outs(%init : tensor<8x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x16xf32>
+  %e3 = tensor.expand_shape %0 [[0, 1], [2]] output_shape [2, 4, 16] : tensor<8x16xf32> into tensor<2x4x16xf32>
+  %e = tensor.empty() : tensor<2x4x16xf32>
+  %1 = linalg.generic {indexing_maps = [#r3, #r3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%e3 : tensor<2x4x16xf32>) outs(%e : tensor<2x4x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x16xf32>
+  return %1 : tensor<2x4x16xf32>
+}

@@ -1426,16 +1426,27 @@ struct SNNSparseKernelsPass
       rewriter.setInsertionPoint(op);
       KernelEmitter emitter(rewriter, *c, op.getLoc(), vectorLength, maxVectors,
                             parallel);
-      linalg::GenericOp epilogue =
-          emitter.storesOnce() ? fusableEpilogue(op) : linalg::GenericOp();
+      SmallVector<Operation *> reshapes;
+      linalg::GenericOp epilogue = emitter.storesOnce()
+                                       ? fusableEpilogue(op, reshapes)
+                                       : linalg::GenericOp();
       if (epilogue)
         emitter.setEpilogue(&epilogue.getRegion().front());
       Value result = emitter.emit();
       Value init = op.getDpsInits()[0];
       if (epilogue) {
+        // The reshapes between the product and the activation now reshape
+        // the kernel's (activated) result.
+        for (Operation *reshape : reshapes) {
+          IRMapping map;
+          map.map(reshape->getOperand(0), result);
+          result = rewriter.clone(*reshape, map)->getResult(0);
+        }
         Value epilogueInit = epilogue.getDpsInits()[0];
         rewriter.replaceOp(epilogue, result);
         erased.insert(epilogue);
+        for (Operation *reshape : llvm::reverse(reshapes))
+          rewriter.eraseOp(reshape);
         rewriter.eraseOp(op);
         eraseIfDead(rewriter, epilogueInit);
       } else {
@@ -1445,12 +1456,22 @@ struct SNNSparseKernelsPass
     }
   }
 
-  /// The contraction's only user when it is an elementwise op on the
-  /// contraction's result alone (identity maps, parallel loops, the init
-  /// unread, the same type) whose body the kernel can apply to vectors
-  /// (elementwise-mappable ops on scalars): the activation after a layer.
-  static linalg::GenericOp fusableEpilogue(linalg::GenericOp op) {
+  /// The contraction's user, through a chain of single-use reshapes
+  /// (`reshapes`, the convolution's [N, O, OH * OW] to [N, O, OH, OW]), when
+  /// it is an elementwise op on that value alone (identity maps, parallel
+  /// loops, the init unread, the same type) whose body the kernel can apply
+  /// to vectors (elementwise-mappable ops on scalars): the activation after
+  /// a layer.
+  static linalg::GenericOp
+  fusableEpilogue(linalg::GenericOp op,
+                  SmallVectorImpl<Operation *> &reshapes) {
     Value result = op.getResult(0);
+    while (result.hasOneUse() &&
+           isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+               *result.getUsers().begin())) {
+      reshapes.push_back(*result.getUsers().begin());
+      result = reshapes.back()->getResult(0);
+    }
     if (!result.hasOneUse())
       return {};
     auto user = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
