@@ -110,9 +110,9 @@ void snn::buildGpuPipeline(OpPassManager &pm,
     ConvertParallelLoopsToGPUPassOptions toGpu;
     toGpu.threads = options.threads;
     toGpu.remarks = options.remarks;
-    pm.addNestedPass<func::FuncOp>(createConvertParallelLoopsToGPUPass(toGpu));
+    pm.addPass(createConvertParallelLoopsToGPUPass(toGpu));
     if (options.emulate) {
-      pm.addNestedPass<func::FuncOp>(createEmulateGPUOnHostPass());
+      pm.addPass(createEmulateGPUOnHostPass());
     } else {
       pm.addPass(createGpuKernelOutliningPass());
       pm.addNestedPass<gpu::GPUModuleOp>(createStripDebugInfoPass());

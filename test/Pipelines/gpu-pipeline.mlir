@@ -1,4 +1,7 @@
 // RUN: sparse-opt %s --sparsenn-gpu-pipeline="strategy=codegen threads=128" | FileCheck %s --check-prefix=CODEGEN
+// RUN: sparse-opt %s --sparsenn-gpu-pipeline="strategy=codegen" -o %t.codegen.mlir
+// RUN: FileCheck %s --check-prefix=RESIDENT < %t.codegen.mlir
+// RUN: FileCheck %s --check-prefix=RESCALLS < %t.codegen.mlir
 // RUN: sparse-opt %s --sparsenn-gpu-pipeline="strategy=library" | FileCheck %s --check-prefix=LIBRARY
 // RUN: sparse-opt %s --sparsenn-gpu-pipeline | FileCheck %s --check-prefix=AUTO
 // RUN: sparse-opt %s --sparsenn-gpu-pipeline="strategy=codegen chip=sm_80" | FileCheck %s --check-prefix=SM80
@@ -18,6 +21,14 @@
 // codegen: SparseNN's kernels (transposes, the two sparse products, the
 // ReLU), PTX for sm_90 with the requested block size, launched from the host
 // code; no cuSPARSE call.
+// The packed weights are read from the runtime's resident device copies
+// (made on the first call), not copied per call: only the input and the
+// result cross the bus (2 mgpuMemcpy call sites).
+// RESIDENT-COUNT-2: llvm.call @mgpuMemcpy(
+// RESIDENT-NOT: llvm.call @mgpuMemcpy(
+// RESCALLS-DAG: llvm.call @sparsenn_gpu_resident_f32(
+// RESCALLS-DAG: llvm.call @sparsenn_gpu_resident_index(
+// RESCALLS-DAG: llvm.func @_mlir_ciface_sparsenn_gpu_resident_f32(!llvm.ptr, !llvm.ptr)
 // CODEGEN-NOT: mgpuSpMM
 // CODEGEN-COUNT-3: gpu.launch_func
 // CODEGEN: llvm.func @_mlir_ciface_mlp

@@ -112,7 +112,7 @@ def ConvertSAccToRuntimePass : Pass<"convert-sacc-to-runtime", "ModuleOp"> {
 }
 
 def ConvertParallelLoopsToGPUPass
-    : Pass<"snn-parallel-loops-to-gpu", "func::FuncOp"> {
+    : Pass<"snn-parallel-loops-to-gpu", "ModuleOp"> {
   let summary = "Run bufferized scf.parallel loops as GPU kernels, with the "
                 "device copies they need";
   let description = [{
@@ -141,6 +141,10 @@ def ConvertParallelLoopsToGPUPass
     not yet written on the host), and back only before a host op touches it
     or at the return; a host write makes the device copy stale. A device
     copy is freed with its host buffer (memref.dealloc) or at the return.
+    A constant global (a packed weight) is not copied per call: the kernel
+    reads the device copy that `sparsenn_gpu_resident_<type>` (runtime/cuda,
+    MLIR's C interface, rank 1) makes on the first call and keeps for the
+    process; the pass declares those functions in the module.
     Loops inside host control flow copy their buffers in and back out
     around each launch. Every step ends with a wait (no overlap yet).
 
@@ -158,13 +162,14 @@ def ConvertParallelLoopsToGPUPass
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect"
   ];
 }
 
-def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "func::FuncOp"> {
+def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "ModuleOp"> {
   let summary = "Run gpu.launch kernels and device buffers on the host "
                 "(testing the GPU code generation without a GPU)";
   let description = [{
@@ -174,7 +179,8 @@ def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "func::FuncOp"> {
     becomes `memref.alloc`, `gpu.memcpy` a `memref.copy`, `gpu.dealloc` a
     `memref.dealloc`, `gpu.wait` disappears, and each `gpu.launch` becomes
     loops over its blocks and threads (run one after another) around its
-    body. Not a performance mode.
+    body. A constant's resident device copy (`sparsenn_gpu_resident_*`) is
+    the host buffer itself. Not a performance mode.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -9,10 +9,12 @@
 #include "sparsenn/Conversion/ParallelLoopsToGPU/ParallelLoopsToGPU.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
 
 namespace mlir {
 #define GEN_PASS_DEF_EMULATEGPUONHOSTPASS
@@ -95,6 +97,20 @@ struct EmulateGPUOnHostPass
       op->dropAllUses();
       op->erase();
     }
+    // The device copy a constant keeps is the host buffer itself here (the
+    // kernels only read it).
+    ModuleOp module = getOperation();
+    module.walk([](func::CallOp call) {
+      if (call.getCallee().starts_with("sparsenn_gpu_resident_")) {
+        call.getResult(0).replaceAllUsesWith(call.getOperand(0));
+        call.erase();
+      }
+    });
+    for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+      if (func.isExternal() &&
+          func.getSymName().starts_with("sparsenn_gpu_resident_") &&
+          SymbolTable::symbolKnownUseEmpty(func, module))
+        func.erase();
   }
 };
 

@@ -11,10 +11,12 @@
 #include "sparsenn/Conversion/ParallelLoopsToGPU/ParallelLoopsToGPU.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -312,6 +314,22 @@ struct GpuBuilder {
   }
 };
 
+/// The suffix of the runtime's resident-copy function for buffers of
+/// `elt` (sparsenn_gpu_resident_<suffix>), or "" for element types it has
+/// none for.
+static std::string residentSuffix(Type elt) {
+  if (elt.isIndex())
+    return "index";
+  if (elt.isF32() || elt.isF64())
+    return elt.isF32() ? "f32" : "f64";
+  if (auto i = dyn_cast<IntegerType>(elt)) {
+    unsigned w = i.getWidth();
+    if (w == 8 || w == 16 || w == 32 || w == 64)
+      return "i" + std::to_string(w);
+  }
+  return "";
+}
+
 struct ConvertParallelLoopsToGPUPass
     : impl::ConvertParallelLoopsToGPUPassBase<ConvertParallelLoopsToGPUPass> {
   using Base::Base;
@@ -323,7 +341,62 @@ struct ConvertParallelLoopsToGPUPass
           << " is out of range: a block has 1 to 1024 threads";
       return signalPassFailure();
     }
-    func::FuncOp func = getOperation();
+    for (func::FuncOp func :
+         llvm::make_early_inc_range(getOperation().getOps<func::FuncOp>()))
+      if (!func.isExternal())
+        runOnFunction(func);
+  }
+
+  /// The rank-1 view of a constant global's buffer on the device: the
+  /// runtime copies it there on the first call and keeps it for the
+  /// process (weights are copied once, not per call), or null when `root`
+  /// is not such a buffer. The call is `sparsenn_gpu_resident_<elt>` with
+  /// MLIR's C interface; snn-emulate-gpu-on-host makes it the buffer itself.
+  Value residentCopy(OpBuilder &b, Location loc, Value root) {
+    auto get = root.getDefiningOp<memref::GetGlobalOp>();
+    if (!get)
+      return Value();
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        get, get.getNameAttr());
+    auto type = cast<MemRefType>(root.getType());
+    std::string suffix = residentSuffix(type.getElementType());
+    if (!global || !global.getConstant() || suffix.empty() ||
+        type.getRank() == 0 || !type.hasStaticShape() ||
+        !type.getLayout().isIdentity() || type.getMemorySpace())
+      return Value();
+    // One rank-1 signature per element type: flatten, call, reshape back.
+    Type elt = type.getElementType();
+    auto flatType = MemRefType::get({type.getNumElements()}, elt);
+    auto dynType = MemRefType::get({ShapedType::kDynamic}, elt);
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    Value flat = root;
+    if (type.getRank() != 1)
+      flat = memref::CollapseShapeOp::create(
+          b, loc, root, ArrayRef<ReassociationIndices>{all});
+    std::string name = "sparsenn_gpu_resident_" + suffix;
+    ModuleOp module = getOperation();
+    auto decl = module.lookupSymbol<func::FuncOp>(name);
+    if (!decl) {
+      OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+      decl = func::FuncOp::create(mb, loc, name,
+                                  mb.getFunctionType({dynType}, {dynType}));
+      decl.setPrivate();
+      decl->setAttr("llvm.emit_c_interface", mb.getUnitAttr());
+    }
+    Value device =
+        func::CallOp::create(
+            b, loc, decl,
+            ValueRange{memref::CastOp::create(b, loc, dynType, flat)})
+            .getResult(0);
+    device = memref::CastOp::create(b, loc, flatType, device);
+    if (type.getRank() != 1)
+      device = memref::ExpandShapeOp::create(
+          b, loc, type, device, ArrayRef<ReassociationIndices>{all});
+    return device;
+  }
+
+  void runOnFunction(func::FuncOp func) {
     SmallVector<scf::ParallelOp> outerLoops;
     func.walk([&](scf::ParallelOp loop) {
       if (!loop->getParentOfType<scf::ParallelOp>())
@@ -380,6 +453,7 @@ struct ConvertParallelLoopsToGPUPass
     Value device;          ///< The device copy (null: none yet).
     bool hostValid = true; ///< The host copy holds the latest data.
     bool deviceValid = false;
+    bool resident = false; ///< A constant's copy the runtime keeps.
   };
 
   /// Runs the block's outer parallel loops as kernels on device buffers
@@ -430,6 +504,10 @@ struct ConvertParallelLoopsToGPUPass
           llvm::DenseMap<Value, Value> deviceOf;
           for (Value root : buffers.roots) {
             Residency &r = state[root];
+            if (!r.device) {
+              r.device = residentCopy(b, op.getLoc(), root);
+              r.resident = r.deviceValid = static_cast<bool>(r.device);
+            }
             if (!r.device)
               r.device = g.alloc(root, t);
             if (!r.deviceValid && !fresh.contains(root))
@@ -456,7 +534,7 @@ struct ConvertParallelLoopsToGPUPass
         // The host buffer dies: its device copy too, without a copy back.
         Value root = rootBuffer(dealloc.getMemref(), nullptr);
         auto it = state.find(root);
-        if (it != state.end() && it->second.device) {
+        if (it != state.end() && it->second.device && !it->second.resident) {
           Value t = g.stream();
           g.dealloc(it->second.device, t);
           g.wait(t);
@@ -489,7 +567,7 @@ struct ConvertParallelLoopsToGPUPass
       if (isReturn) {
         Value t = g.stream();
         for (auto &[root, r] : state)
-          if (r.device)
+          if (r.device && !r.resident)
             g.dealloc(r.device, t);
         g.wait(t);
         state.clear();

@@ -58,6 +58,40 @@ void mgpuMemcpy(void *dst, void *src, size_t bytes, void *stream);
 void mgpuMemset32(void *dst, unsigned int value, size_t count, void *stream);
 void mgpuMemset16(void *dst, unsigned short value, size_t count, void *stream);
 
+/// A rank-1 memref descriptor, as MLIR's C interface passes one.
+typedef struct {
+  void *allocated;
+  void *aligned;
+  int64_t offset;
+  int64_t size;
+  int64_t stride;
+} sparsenn_memref_1d;
+
+// Resident copies of constant host buffers (packed weights): the first call
+// for a buffer copies it to the device, later calls return the same device
+// buffer, so weights cross the bus once per process instead of once per
+// call. snn-parallel-loops-to-gpu calls these (one per element type, the
+// buffer seen as rank 1) for every constant global a kernel reads. The copy
+// is keyed by the host address and size: constants must not change while a
+// copy is resident.
+void _mlir_ciface_sparsenn_gpu_resident_f32(sparsenn_memref_1d *device,
+                                            sparsenn_memref_1d *host);
+void _mlir_ciface_sparsenn_gpu_resident_f64(sparsenn_memref_1d *device,
+                                            sparsenn_memref_1d *host);
+void _mlir_ciface_sparsenn_gpu_resident_i8(sparsenn_memref_1d *device,
+                                           sparsenn_memref_1d *host);
+void _mlir_ciface_sparsenn_gpu_resident_i16(sparsenn_memref_1d *device,
+                                            sparsenn_memref_1d *host);
+void _mlir_ciface_sparsenn_gpu_resident_i32(sparsenn_memref_1d *device,
+                                            sparsenn_memref_1d *host);
+void _mlir_ciface_sparsenn_gpu_resident_i64(sparsenn_memref_1d *device,
+                                            sparsenn_memref_1d *host);
+void _mlir_ciface_sparsenn_gpu_resident_index(sparsenn_memref_1d *device,
+                                              sparsenn_memref_1d *host);
+/// Frees every resident copy (say, before unloading the code whose
+/// constants they copy); returns how many there were.
+size_t sparsenn_cuda_release_resident(void);
+
 // cuSPARSE. The handle is created on first use (or by mgpuCreateSparseEnv).
 void mgpuCreateSparseEnv(void);
 void mgpuDestroySparseEnv(void);

@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <unordered_map>
+#include <utility>
 
 namespace {
 
@@ -83,6 +85,47 @@ bool onStream(void *stream) {
   cusparseHandle_t h = sparseHandle();
   return h && check(cusparseSetStream(h, static_cast<cudaStream_t>(stream)),
                     "cusparseSetStream");
+}
+
+std::mutex residentMutex;
+/// Host address -> (device copy, bytes) of the constants copied so far.
+std::unordered_map<const void *, std::pair<CUdeviceptr, size_t>> residents;
+
+/// The device copy of the contiguous rank-1 `host` (elements of `eltBytes`)
+/// into `device`; on failure `device` is `host` and the error is recorded
+/// (the kernels after it do not run).
+void residentCopy(sparsenn_memref_1d *device, const sparsenn_memref_1d *host,
+                  size_t eltBytes) {
+  *device = *host;
+  if (host->size <= 0 || !ensureContext())
+    return;
+  if (host->stride != 1) {
+    record("sparsenn_gpu_resident", "CUDA_ERROR_INVALID_VALUE",
+           "the host buffer is not contiguous");
+    return;
+  }
+  const char *base =
+      static_cast<const char *>(host->aligned) + host->offset * eltBytes;
+  size_t bytes = static_cast<size_t>(host->size) * eltBytes;
+  std::lock_guard<std::mutex> lock(residentMutex);
+  auto it = residents.find(base);
+  CUdeviceptr ptr = 0;
+  if (it != residents.end() && it->second.second == bytes) {
+    ptr = it->second.first;
+  } else {
+    if (!check(cuMemAlloc(&ptr, bytes), "cuMemAlloc"))
+      return;
+    if (!check(cuMemcpyHtoD(ptr, base, bytes), "cuMemcpyHtoD")) {
+      cuMemFree(ptr);
+      return;
+    }
+    if (it != residents.end())
+      cuMemFree(it->second.first);
+    residents[base] = {ptr, bytes};
+  }
+  device->allocated = device->aligned = reinterpret_cast<void *>(ptr);
+  device->offset = 0;
+  device->stride = 1;
 }
 
 } // namespace
@@ -234,6 +277,30 @@ void mgpuMemcpy(void *dst, void *src, size_t bytes, void *stream) {
                         reinterpret_cast<CUdeviceptr>(src), bytes,
                         static_cast<CUstream>(stream)),
           "cuMemcpyAsync");
+}
+
+#define SPARSENN_RESIDENT(suffix, type)                                        \
+  void _mlir_ciface_sparsenn_gpu_resident_##suffix(sparsenn_memref_1d *device, \
+                                                   sparsenn_memref_1d *host) { \
+    residentCopy(device, host, sizeof(type));                                  \
+  }
+SPARSENN_RESIDENT(f32, float)
+SPARSENN_RESIDENT(f64, double)
+SPARSENN_RESIDENT(i8, int8_t)
+SPARSENN_RESIDENT(i16, int16_t)
+SPARSENN_RESIDENT(i32, int32_t)
+SPARSENN_RESIDENT(i64, int64_t)
+SPARSENN_RESIDENT(index, int64_t)
+#undef SPARSENN_RESIDENT
+
+size_t sparsenn_cuda_release_resident(void) {
+  std::lock_guard<std::mutex> lock(residentMutex);
+  size_t count = residents.size();
+  if (context && cuCtxSetCurrent(context) == CUDA_SUCCESS)
+    for (auto &entry : residents)
+      cuMemFree(entry.second.first);
+  residents.clear();
+  return count;
 }
 
 void mgpuMemset32(void *dst, unsigned int value, size_t count, void *stream) {

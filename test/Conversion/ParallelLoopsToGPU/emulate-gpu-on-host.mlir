@@ -34,3 +34,29 @@ func.func @scale(%a: memref<100xf32>) {
   }
   return
 }
+
+// A constant's resident device copy is the host buffer itself: the kernel
+// reads the global through the reshapes around the (removed) runtime call,
+// whose declaration goes too.
+// CHECK-LABEL: func.func @constant
+// CHECK: %[[W:.*]] = memref.get_global @table : memref<2x4xf32>
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[W]]
+// CHECK: %[[DYN:.*]] = memref.cast %[[FLAT]]
+// CHECK-NOT: call
+// CHECK: %[[BACK:.*]] = memref.cast %[[DYN]] : memref<?xf32> to memref<8xf32>
+// CHECK: %[[DW:.*]] = memref.expand_shape %[[BACK]]
+// CHECK: memref.load %[[DW]]
+// CHECK-NOT: sparsenn_gpu_resident
+memref.global "private" constant @table : memref<2x4xf32> = dense<1.0>
+func.func @constant(%out: memref<2x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %w = memref.get_global @table : memref<2x4xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c2, %c4) step (%c1, %c1) {
+    %v = memref.load %w[%i, %j] : memref<2x4xf32>
+    memref.store %v, %out[%i, %j] : memref<2x4xf32>
+  }
+  return
+}

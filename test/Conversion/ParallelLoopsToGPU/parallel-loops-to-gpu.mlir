@@ -304,3 +304,48 @@ func.func @host(%a: memref<8xf32>) -> f32 {
   }
   return %sum : f32
 }
+
+// -----
+
+// A constant global (a packed weight) read by two kernels: no gpu.alloc or
+// copy per call; the runtime's resident copy (one call, the buffer seen as
+// rank 1, MLIR's C interface) serves both launches and is not freed at the
+// return. The non-constant output is allocated, copied back and freed as
+// before.
+// CHECK-LABEL: func.func @constant_weight(
+// CHECK-SAME: %[[OUT:.*]]: memref<4x2xf32>
+// CHECK: %[[W:.*]] = memref.get_global @weight : memref<4x2xf32>
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[W]] {{\[}}[0, 1]] : memref<4x2xf32> into memref<8xf32>
+// CHECK: %[[DYN:.*]] = memref.cast %[[FLAT]] : memref<8xf32> to memref<?xf32>
+// CHECK: %[[RES:.*]] = call @sparsenn_gpu_resident_f32(%[[DYN]]) : (memref<?xf32>) -> memref<?xf32>
+// CHECK: %[[STATIC:.*]] = memref.cast %[[RES]] : memref<?xf32> to memref<8xf32>
+// CHECK: %[[DW:.*]] = memref.expand_shape %[[STATIC]] {{\[}}[0, 1]] output_shape [4, 2] : memref<8xf32> into memref<4x2xf32>
+// CHECK-NOT: gpu.memcpy {{.*}}%[[W]]
+// CHECK: gpu.launch
+// CHECK: memref.load %[[DW]]
+// CHECK: gpu.launch
+// CHECK: memref.load %[[DW]]
+// CHECK-NOT: call @sparsenn_gpu_resident
+// CHECK: gpu.memcpy {{.*}} %[[OUT]], %{{.*}} : memref<4x2xf32>, memref<4x2xf32>
+// CHECK-NOT: gpu.dealloc {{.*}} %[[DW]]
+// CHECK: return
+// CHECK: func.func private @sparsenn_gpu_resident_f32(memref<?xf32>) -> memref<?xf32> attributes {llvm.emit_c_interface}
+memref.global "private" constant @weight : memref<4x2xf32> = dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]>
+func.func @constant_weight(%out: memref<4x2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %w = memref.get_global @weight : memref<4x2xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c2) step (%c1, %c1) {
+    %v = memref.load %w[%i, %j] : memref<4x2xf32>
+    memref.store %v, %out[%i, %j] : memref<4x2xf32>
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c2) step (%c1, %c1) {
+    %v = memref.load %w[%i, %j] : memref<4x2xf32>
+    %o = memref.load %out[%i, %j] : memref<4x2xf32>
+    %s = arith.addf %v, %o : f32
+    memref.store %s, %out[%i, %j] : memref<4x2xf32>
+  }
+  return
+}
