@@ -463,6 +463,20 @@ func.func @csr_prefetch_b_rows(%w: tensor<8x256xf32, #CSRb>, %x: tensor<256x64xf
   } -> tensor<8x64xf32>
   return %0 : tensor<8x64xf32>
 }
+// A chunk of 16 lanes (one cache line of B per entry) does not prefetch,
+// however large B is (1024 x 16 floats, 64 KiB).
+// CHECK-LABEL: func.func @csr_narrow_chunk(
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @csr_narrow_chunk(%w: tensor<8x1024xf32, #CSRb>, %x: tensor<1024x16xf32>, %init: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x1024xf32, #CSRb>, tensor<1024x16xf32>) outs(%init : tensor<8x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}
 
 // -----
 

@@ -313,6 +313,11 @@ constexpr int64_t kL1Bytes = 32 * 1024;
 /// Rows with at least one stored entry per kBRowPrefetchGap columns do not
 /// prefetch B (see emitChunk).
 constexpr int64_t kBRowPrefetchGap = 2;
+/// Nor do chunks whose row of B is narrower than this: with one or two cache
+/// lines per entry the extra coordinate load and prefetches cost more than
+/// they hide (4096x4096 at 90%, ms with -> without: batch 16 0.87-1.04 ->
+/// 0.70-0.73, batch 32 1.41-1.50 -> 1.32-1.42; batch 64 gains, above).
+constexpr int64_t kBRowPrefetchMinBytes = 256;
 
 class KernelEmitter {
 public:
@@ -747,8 +752,9 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
     Value hi = loadIndex(positions,
                          arith::AddIOp::create(b, loc, row0, one).getResult());
     // The row of B of the entry kBRowAhead on (in this row or the next
-    // ones; the last entry at the end) is prefetched when B outgrows L1 and
-    // the row stores fewer than one column in kBRowPrefetchGap. At 50% the
+    // ones; the last entry at the end) is prefetched when B outgrows L1, the
+    // chunk's row of B spans kBRowPrefetchMinBytes or more, and the row
+    // stores fewer than one column in kBRowPrefetchGap. At 50% the
     // hardware prefetchers follow the nearly sequential rows of B and the
     // extra loads only cost. 4096x4096 at batch 64, ms without -> with the
     // prefetch: 50% 19.4-23.9 -> 23.6-24.9, 60% 14.2-14.8 -> 14.4-14.9,
@@ -766,7 +772,8 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
         accumulate(a, loadBRow(outer, k, v0, width), loadValue(p), first);
       };
     };
-    if (c.cols * width * eltBytes <= kL1Bytes) {
+    if (c.cols * width * eltBytes <= kL1Bytes ||
+        width * eltBytes < kBRowPrefetchMinBytes) {
       reduce(lo, hi, sets, body(Value()));
       break;
     }
