@@ -420,7 +420,7 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
 
 // -----
 
-// CSR with a B that outgrows L1 (256 x 64 floats, 64 KiB): a row storing
+// CSR with a B larger than 256 KiB (2048 x 64 floats, 512 KiB): a row storing
 // fewer than half of its columns prefetches, for each entry, the 4 cache
 // lines of the row of B of the entry 16 on, clamped to the last entry,
 // before its own FMAs; a denser row runs the same loop without prefetches.
@@ -431,7 +431,7 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
 // CHECK: %[[LAST:.*]] = arith.subi %[[N]], %c1
 // CHECK: %[[LEN:.*]] = arith.subi %{{.*}}, %{{.*}} : index
 // CHECK: %[[TWICE:.*]] = arith.muli %[[LEN]], %c2
-// CHECK: %[[SPARSE:.*]] = arith.cmpi ult, %[[TWICE]], %c256
+// CHECK: %[[SPARSE:.*]] = arith.cmpi ult, %[[TWICE]], %c2048
 // CHECK: scf.if %[[SPARSE]] -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %c2 iter_args
 // CHECK: %[[AHEAD:.*]] = arith.addi %[[P]], %c16
@@ -454,8 +454,8 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
 #pa = affine_map<(o, v, i) -> (o, i)>
 #pb = affine_map<(o, v, i) -> (i, v)>
 #pc = affine_map<(o, v, i) -> (o, v)>
-func.func @csr_prefetch_b_rows(%w: tensor<8x256xf32, #CSRb>, %x: tensor<256x64xf32>, %init: tensor<8x64xf32>) -> tensor<8x64xf32> {
-  %0 = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x256xf32, #CSRb>, tensor<256x64xf32>) outs(%init : tensor<8x64xf32>) {
+func.func @csr_prefetch_b_rows(%w: tensor<8x2048xf32, #CSRb>, %x: tensor<2048x64xf32>, %init: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %0 = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x2048xf32, #CSRb>, tensor<2048x64xf32>) outs(%init : tensor<8x64xf32>) {
   ^bb0(%p: f32, %q: f32, %r: f32):
     %m = arith.mulf %p, %q : f32
     %s = arith.addf %r, %m : f32
@@ -464,18 +464,32 @@ func.func @csr_prefetch_b_rows(%w: tensor<8x256xf32, #CSRb>, %x: tensor<256x64xf
   return %0 : tensor<8x64xf32>
 }
 // A chunk of 16 lanes (one cache line of B per entry) does not prefetch,
-// however large B is (1024 x 16 floats, 64 KiB).
+// however large B is (8192 x 16 floats, 512 KiB).
 // CHECK-LABEL: func.func @csr_narrow_chunk(
 // CHECK-NOT: memref.prefetch
 // CHECK: return
-func.func @csr_narrow_chunk(%w: tensor<8x1024xf32, #CSRb>, %x: tensor<1024x16xf32>, %init: tensor<8x16xf32>) -> tensor<8x16xf32> {
-  %0 = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x1024xf32, #CSRb>, tensor<1024x16xf32>) outs(%init : tensor<8x16xf32>) {
+// Nor does a B of 256 KiB (1024 x 64 floats), which L2 holds.
+// CHECK-LABEL: func.func @csr_b_in_l2(
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @csr_narrow_chunk(%w: tensor<8x8192xf32, #CSRb>, %x: tensor<8192x16xf32>, %init: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x8192xf32, #CSRb>, tensor<8192x16xf32>) outs(%init : tensor<8x16xf32>) {
   ^bb0(%p: f32, %q: f32, %r: f32):
     %m = arith.mulf %p, %q : f32
     %s = arith.addf %r, %m : f32
     linalg.yield %s : f32
   } -> tensor<8x16xf32>
   return %0 : tensor<8x16xf32>
+}
+
+func.func @csr_b_in_l2(%w: tensor<8x1024xf32, #CSRb>, %x: tensor<1024x64xf32>, %init: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %0 = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x1024xf32, #CSRb>, tensor<1024x64xf32>) outs(%init : tensor<8x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x64xf32>
+  return %0 : tensor<8x64xf32>
 }
 
 // -----

@@ -304,12 +304,15 @@ constexpr int64_t kMatVecScalarBelow = 64;
 /// prefetches.
 constexpr int64_t kPrefetchAhead = 1024;
 /// Entries ahead of the current one whose row of B a CSR matrix product
-/// prefetches, once B outgrows L1 (kL1Bytes): the rows come from L2 in an
-/// order the hardware prefetchers cannot guess. Measured on the 4096x4096
-/// 90% layer at batch 64 (a hand loop, then the generated kernel): 8
-/// entries ahead gained 4%, 16 gained 9%, 32 gained 6%.
+/// prefetches, once B is larger than kBPrefetchAboveBytes: the rows come
+/// from L2 or beyond in an order the hardware prefetchers cannot guess.
+/// Measured on the 4096x4096 90% layer at batch 64 (a hand loop, then the
+/// generated kernel): 8 entries ahead gained 4%, 16 gained 9%, 32 gained 6%.
 constexpr int64_t kBRowAhead = 16;
-constexpr int64_t kL1Bytes = 32 * 1024;
+/// A B of 256 KiB (1024 x 64 floats) lost 2-4% with the prefetch (0.165-0.167
+/// ms without, 0.171-0.174 with, 1024x1024 at 90%); 512 KiB (2048 rows)
+/// gained 3% (0.610-0.639 -> 0.602-0.617 ms).
+constexpr int64_t kBPrefetchAboveBytes = 256 * 1024;
 /// Rows with at least one stored entry per kBRowPrefetchGap columns do not
 /// prefetch B (see emitChunk).
 constexpr int64_t kBRowPrefetchGap = 2;
@@ -752,7 +755,8 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
     Value hi = loadIndex(positions,
                          arith::AddIOp::create(b, loc, row0, one).getResult());
     // The row of B of the entry kBRowAhead on (in this row or the next
-    // ones; the last entry at the end) is prefetched when B outgrows L1, the
+    // ones; the last entry at the end) is prefetched when B is larger than
+    // kBPrefetchAboveBytes, the
     // chunk's row of B spans kBRowPrefetchMinBytes or more, and the row
     // stores fewer than one column in kBRowPrefetchGap. At 50% the
     // hardware prefetchers follow the nearly sequential rows of B and the
@@ -772,7 +776,7 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
         accumulate(a, loadBRow(outer, k, v0, width), loadValue(p), first);
       };
     };
-    if (c.cols * width * eltBytes <= kL1Bytes ||
+    if (c.cols * width * eltBytes <= kBPrefetchAboveBytes ||
         width * eltBytes < kBRowPrefetchMinBytes) {
       reduce(lo, hi, sets, body(Value()));
       break;
