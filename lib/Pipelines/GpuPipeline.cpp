@@ -90,13 +90,15 @@ void snn::buildGpuPipeline(OpPassManager &pm,
       /*vectorLength=*/0, /*enableVLAVectorization=*/false,
       /*enableSIMDIndex32=*/false, libgen, SparseEmitStrategy::kFunctional,
       parallelization));
-  // Free host temporaries. Not with libgen: ownership-based deallocation
-  // rejects its gpu.wait ("unknown memory side effects"), so with cuSPARSE
-  // calls the host code's temporaries leak per call, as in upstream's
-  // sparsifier pipeline (docs/GPU.md).
+  // Free host temporaries. With libgen, ownership-based deallocation
+  // rejects its gpu.wait ("unknown memory side effects"; upstream's
+  // sparsifier pipeline leaks them per call): snn-free-temporaries frees
+  // the buffers that do not escape at the return instead.
   if (!libgen) {
     bufferization::buildBufferDeallocationPipeline(pm);
     pm.addPass(createConvertBufferizationToMemRefPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createSNNFreeTemporariesPass());
   }
   // Zero-initialized outputs are filled, not copied from a constant global.
   pm.addPass(createSNNSplatCopiesToFillsPass());

@@ -42,6 +42,11 @@
 // LIBRARY: llvm.call @mgpuSpMM(
 // LIBRARY: llvm.call @mgpuCreateCsr
 // LIBRARY: llvm.call @mgpuSpMM(
+// The host temporaries (x^T, y^T and the layers' outputs) are freed at the
+// return (snn-free-temporaries); the result is not.
+// LIBRARY-COUNT-6: llvm.call @free(
+// LIBRARY-NOT: llvm.call @free(
+// LIBRARY: llvm.return
 // LIBRARY-NOT: gpu.binary
 
 // auto: cuSPARSE for the products, kernels for the rest.

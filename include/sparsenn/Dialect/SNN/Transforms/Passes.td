@@ -271,6 +271,24 @@ def SNNFoldBatchTransposesPass
                            "::mlir::tensor::TensorDialect"];
 }
 
+def SNNFreeTemporariesPass
+    : Pass<"snn-free-temporaries", "func::FuncOp"> {
+  let summary = "Free a function's local buffers before it returns";
+  let description = [{
+    For the GPU pipeline's cuSPARSE code, which upstream's ownership-based
+    buffer deallocation rejects (libgen's `gpu.wait` has unknown memory
+    effects): every `memref.alloc` of the function's entry block that does
+    not escape (is not returned, passed to a call, yielded, branched, freed
+    already, or aliased by an op other than a view or cast, directly or
+    through views) gets a `memref.dealloc` right before the return. The
+    buffers live until the end of the call rather than their last use, but
+    no longer leak once per call. Functions of several blocks are left
+    alone. libgen ends each cuSPARSE sequence with a blocking `gpu.wait`, so
+    no device transfer is pending at the return.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def SNNSplatCopiesToFillsPass
     : Pass<"snn-splat-copies-to-fills", "ModuleOp"> {
   let summary = "Turn copies from splat constant globals into fills";
