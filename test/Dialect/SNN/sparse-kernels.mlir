@@ -540,6 +540,14 @@ func.func @csr_tiled(%w: tensor<8x128xf32, #T>, %x: tensor<128x16xf32>, %init: t
 // CHECK: memref.store %[[S]]
 // CHECK-NOT: linalg.generic
 // CHECK: return
+// A constant inside the activation's body is splat too (a leaky ReLU).
+// CHECK-LABEL: func.func @leaky_epilogue(
+// CHECK: %[[SLOPE:.*]] = arith.constant dense<1.000000e-01> : vector<16xf32>
+// CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %[[SLOPE]] : vector<16xf32>
+// CHECK: %[[R:.*]] = arith.maximumf %{{.*}}, %[[M]] : vector<16xf32>
+// CHECK: vector.store %[[R]]
+// CHECK-NOT: linalg.generic
+// CHECK: return
 // An activation with a second user stays a separate op, and so does one
 // after a dense weight whose reduction runs in tiles (partial sums are
 // stored before the last tile).
@@ -586,6 +594,23 @@ func.func @relu_epilogue_matvec(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #CSRe
     linalg.yield %r : f32
   } -> tensor<1x8xf32>
   return %1 : tensor<1x8xf32>
+}
+func.func @leaky_epilogue(%w: tensor<8x16xf32, #CSRe>, %x: tensor<16x16xf32>, %init: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = linalg.generic {indexing_maps = [#ea, #eb, #ec], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<8x16xf32, #CSRe>, tensor<16x16xf32>) outs(%init : tensor<8x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x16xf32>
+  %e = tensor.empty() : tensor<8x16xf32>
+  %1 = linalg.generic {indexing_maps = [#e2, #e2], iterator_types = ["parallel", "parallel"]} ins(%0 : tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %slope = arith.constant 0.1 : f32
+    %m = arith.mulf %a, %slope : f32
+    %r = arith.maximumf %a, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<8x16xf32>
+  return %1 : tensor<8x16xf32>
 }
 func.func @two_users(%w: tensor<8x16xf32, #CSRe>, %x: tensor<16x16xf32>, %init: tensor<8x16xf32>) -> (tensor<8x16xf32>, tensor<8x16xf32>) {
   %zero = arith.constant 0.0 : f32

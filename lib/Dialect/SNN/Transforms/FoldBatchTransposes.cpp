@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+#include "sparsenn/Dialect/SNN/Utils/Elementwise.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -32,43 +33,14 @@ using namespace mlir;
 
 namespace {
 
-bool allParallel(linalg::GenericOp g) {
-  return llvm::all_of(g.getIteratorTypesArray(), [](utils::IteratorType t) {
-    return t == utils::IteratorType::parallel;
-  });
-}
-
 /// The input of a rank-3 generic that copies it with its two inner dims
 /// swapped (out[a, b, c] = in[a, c, b]), or null.
 Value swappedInnerDims(linalg::GenericOp g) {
-  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
-      g.getNumResults() != 1 || g.getNumLoops() != 3 || !allParallel(g))
-    return Value();
-  MLIRContext *ctx = g.getContext();
-  AffineExpr d0, d1, d2;
-  bindDims(ctx, d0, d1, d2);
-  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
-  if (maps[0] != AffineMap::get(3, 0, {d0, d2, d1}, ctx) ||
-      !maps[1].isIdentity())
-    return Value();
-  Block &body = g.getRegion().front();
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  if (body.getOperations().size() != 1 ||
-      yield.getValues().front() != body.getArgument(0))
+  std::optional<SmallVector<int64_t>> perm =
+      g ? linalg::isaTransposeOpInterface(g) : std::nullopt;
+  if (!perm || *perm != SmallVector<int64_t>{0, 2, 1})
     return Value();
   return g.getDpsInputs()[0];
-}
-
-/// Whether the generic is elementwise on one tensor: identity maps, parallel
-/// loops, one input, and an init whose values the body does not read.
-bool isUnaryElementwise(linalg::GenericOp g) {
-  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
-      g.getNumResults() != 1 || !allParallel(g))
-    return false;
-  if (!llvm::all_of(g.getIndexingMapsArray(),
-                    [](AffineMap m) { return m.isIdentity(); }))
-    return false;
-  return g.getRegion().front().getArgument(1).use_empty();
 }
 
 /// Batch rows split into [blocks, lanes] (or merged back): the
@@ -137,7 +109,7 @@ struct FoldTransposesAroundElementwise
       padded = true;
     }
     auto act = actResult.getDefiningOp<linalg::GenericOp>();
-    if (!isUnaryElementwise(act) || !act->hasOneUse())
+    if (!snn::isUnaryElementwise(act) || !act->hasOneUse())
       return rewriter.notifyMatchFailure(outer, "not an elementwise op");
     Value actIn = act.getDpsInputs()[0];
     if (auto slice = actIn.getDefiningOp<tensor::ExtractSliceOp>()) {

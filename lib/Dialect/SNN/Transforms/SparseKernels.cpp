@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+#include "sparsenn/Dialect/SNN/Utils/Elementwise.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
@@ -525,6 +526,15 @@ Value KernelEmitter::applyEpilogue(Value v) {
   IRMapping map;
   map.map(epilogue->getArgument(0), v);
   for (Operation &op : epilogue->without_terminator()) {
+    // A constant in the body: a copy, splat for vectors.
+    if (matchPattern(&op, m_Constant())) {
+      Value c = b.clone(op)->getResult(0);
+      map.map(op.getResult(0),
+              vt ? vector::BroadcastOp::create(b, loc, lift(c.getType()), c)
+                       .getResult()
+                 : c);
+      continue;
+    }
     SmallVector<Value> operands;
     for (Value o : op.getOperands()) {
       Value m = map.lookupOrNull(o);
@@ -1469,10 +1479,9 @@ struct SNNSparseKernelsPass
 
   /// The contraction's user, through a chain of single-use reshapes
   /// (`reshapes`, the convolution's [N, O, OH * OW] to [N, O, OH, OW]), when
-  /// it is an elementwise op on that value alone (identity maps, parallel
-  /// loops, the init unread, the same type) whose body the kernel can apply
-  /// to vectors (elementwise-mappable ops on scalars): the activation after
-  /// a layer.
+  /// it is an elementwise op on that value alone (snn::isUnaryElementwise,
+  /// the same type, only constants from outside its body): the activation
+  /// after a layer.
   static linalg::GenericOp
   fusableEpilogue(linalg::GenericOp op,
                   SmallVectorImpl<Operation *> &reshapes) {
@@ -1486,30 +1495,16 @@ struct SNNSparseKernelsPass
     if (!result.hasOneUse())
       return {};
     auto user = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
-    if (!user || user.getNumDpsInputs() != 1 || user.getNumDpsInits() != 1 ||
-        user.getNumResults() != 1 || user.getDpsInputs()[0] != result ||
-        user.getResult(0).getType() != result.getType() ||
-        !llvm::all_of(user.getIndexingMapsArray(),
-                      [](AffineMap m) { return m.isIdentity(); }) ||
-        !llvm::all_of(user.getIteratorTypesArray(), [](utils::IteratorType t) {
-          return t == utils::IteratorType::parallel;
-        }))
+    if (!snn::isUnaryElementwise(user) || user.getDpsInputs()[0] != result ||
+        user.getResult(0).getType() != result.getType())
       return {};
+    // Values from outside the body must be constants: the kernel runs
+    // before the op, where other values may not exist yet.
     Block &body = user.getRegion().front();
-    if (!body.getArgument(1).use_empty())
-      return {};
-    auto scalar = [](Type t) { return t.isIntOrIndexOrFloat(); };
-    for (Operation &inner : body.without_terminator()) {
-      if (inner.getNumRegions() || !inner.hasTrait<OpTrait::Elementwise>() ||
-          !llvm::all_of(inner.getOperandTypes(), scalar) ||
-          !llvm::all_of(inner.getResultTypes(), scalar))
-        return {};
-      // Values from outside the body must be constants: the kernel runs
-      // before the op, where other values may not exist yet.
+    for (Operation &inner : body.without_terminator())
       for (Value o : inner.getOperands())
         if (o.getParentBlock() != &body && !matchPattern(o, m_Constant()))
           return {};
-    }
     return user;
   }
 
