@@ -236,6 +236,11 @@ class CompiledModel:
         return self._program.compile_ms
 
     @property
+    def pipeline(self) -> str:
+        """The pass pipeline the target ran, as text (sparse-opt syntax)."""
+        return self._program.pipeline
+
+    @property
     def argument_types(self) -> List[str]:
         return self._program.argument_types
 

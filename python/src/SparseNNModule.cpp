@@ -186,6 +186,8 @@ public:
     std::string invalid = snn::buildTargetPipeline(&context(), pm, options);
     if (!invalid.empty())
       throw py::value_error(invalid);
+    llvm::raw_string_ostream pipelineText(pipeline);
+    pm.printAsTextualPipeline(pipelineText);
     DiagnosticCapture diag;
     OwningOpRef<ModuleOp> module = parse(text, diag);
     auto func = module->lookupSymbol<func::FuncOp>(entry);
@@ -350,6 +352,8 @@ public:
   std::string entry;
   bool accel;
   double compileMs = 0;
+  /// The pass pipeline the target ran, as text.
+  std::string pipeline;
   std::string lastStats;
   std::vector<RankedTensorType> argTypes, resultTypes;
   std::unique_ptr<sparsenn::JitFunction> function;
@@ -395,6 +399,7 @@ PYBIND11_MODULE(_sparsenn, m) {
       .def("time", &Program::time, py::arg("reps"))
       .def_readonly("entry", &Program::entry)
       .def_readonly("compile_ms", &Program::compileMs)
+      .def_readonly("pipeline", &Program::pipeline)
       .def_readonly("accel_stats_json", &Program::lastStats)
       .def_property_readonly("argument_types",
                              [](const Program &p) {

@@ -212,6 +212,11 @@ def test_gpu_emulated_mlp_matches_numpy(threads):
               for l, (w, b) in zip(layers, [ws[0], (None, None), ws[1]])]
     model = snn.Model.sequential(layers, input_shape=(None, 64))
     gpu = model.compile(target="gpu-emulated", gpu_threads=threads)
+    # The GPU pipeline ran (the same numbers from the CPU pipeline would
+    # pass the comparison too): its kernels, then their emulation.
+    assert f"snn-parallel-loops-to-gpu{{remarks=false threads={threads}}}" in gpu.pipeline
+    assert "snn-emulate-gpu-on-host" in gpu.pipeline
+    assert "snn-parallel-loops-to-gpu" not in model.compile().pipeline
     for batch in (1, 13):
         x = rand(batch, 64)
         np.testing.assert_allclose(gpu(x), mlp_ref(x, ws), rtol=1e-4, atol=1e-4)
