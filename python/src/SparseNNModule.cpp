@@ -115,7 +115,7 @@ private:
 };
 
 OwningOpRef<ModuleOp> parse(const std::string &text, DiagnosticCapture &diag) {
-  if (std::string bad = sparsenn::checkSparseEncodingMaps(text); !bad.empty())
+  if (std::string bad = sparsenn::checkInput(text); !bad.empty())
     throw CompileError("<input>:" + bad);
   OwningOpRef<ModuleOp> module =
       parseSourceString<ModuleOp>(text, &context(), "<input>");

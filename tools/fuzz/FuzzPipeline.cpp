@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string text(reinterpret_cast<const char *>(data), size);
   // What sparse-opt and sparse-runner reject before parsing (inputs that
   // crash MLIR 22's own parser; tools/InputCheck.h).
-  if (!sparsenn::checkSparseEncodingMaps(text).empty())
+  if (!sparsenn::checkInput(text).empty())
     return 0;
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
   if (!module)

@@ -35,8 +35,7 @@ int main(int argc, char **argv) {
   std::string path = inputPath(argc, argv);
   if (!path.empty() && path != "-")
     if (auto buffer = llvm::MemoryBuffer::getFile(path))
-      if (std::string bad =
-              sparsenn::checkSparseEncodingMaps((*buffer)->getBuffer());
+      if (std::string bad = sparsenn::checkInput((*buffer)->getBuffer());
           !bad.empty()) {
         auto [line, message] = llvm::StringRef(bad).split(": ");
         llvm::errs() << path << ":" << line << ": error: " << message << "\n";

@@ -498,8 +498,7 @@ int main(int argc, char **argv) {
   auto file = openInputFile(inputFile, &errorMessage);
   if (!file)
     fatal("cannot read '" + inputFile + "': " + errorMessage);
-  if (std::string bad = sparsenn::checkSparseEncodingMaps(file->getBuffer());
-      !bad.empty())
+  if (std::string bad = sparsenn::checkInput(file->getBuffer()); !bad.empty())
     fatal(inputFile + ":" + bad);
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
