@@ -33,7 +33,19 @@ FORMATS = {
 }
 # Formats the pass proposes only for batches above one.
 BATCHED_ONLY = {"csr-tiled"}
-PANEL = 64
+
+
+def panel(density):
+    """snn-select-formats' csr-tiled panel width (csrTiledPanel): the power
+    of two nearest 32 / density, within [64, 1024]."""
+    if density <= 0:
+        return 1024
+    return int(min(1024, max(64, 2 ** max(0, round(np.log2(32 / density))))))
+
+
+def tiled_encoding(t):
+    return (f"map = (i, j) -> (j floordiv {t} : dense, i : dense, j mod {t} : "
+            "compressed), posWidth = 32, crdWidth = 32")
 
 
 def stored_entries(w, fmt):
@@ -91,8 +103,11 @@ def main():
                     base = rng.standard_normal((n, n)).astype(np.float32)
                     w = snncheck.prune(base, enc_name, sparsity, rng).astype(np.float32)
                     units = stored_entries(w, name) * (batch if name == "dense" else blocks * 16)
+                    panels = 1
+                    if name == "csr-tiled":
+                        t_ = panel(np.count_nonzero(w) / w.size)
+                        enc, panels = tiled_encoding(t_), -(-n // t_)
                     t = time_layer(args.runner, args.workdir, w, batch, enc, args.reps)
-                    panels = -(-n // PANEL) if name == "csr-tiled" else 1
                     rows.append([units, n * blocks * panels])
                     times.append(t)
                     print(f"{name:8} n={n:5} batch={batch:4} sparsity {sparsity:.2f}: "

@@ -33,16 +33,18 @@ MAPS = {  # candidate name in the report -> encoding (as snn-select-formats writ
     "csc": "map = (d0, d1) -> (d1 : dense, d0 : compressed)" + W32,
     "coo": "map = (d0, d1) -> (d0 : compressed(nonunique), d1 : singleton(soa))" + W32,
     "dcsr": "map = (d0, d1) -> (d0 : compressed, d1 : compressed)" + W32,
-    "csr-tiled": "map = (d0, d1) -> (d1 floordiv 64 : dense, d0 : dense, "
-                 "d1 mod 64 : compressed)" + W32,
 }
 
 
 def encoding(name):
-    """The encoding of a report candidate, including "bsr RxC" and "nm N:M"."""
+    """The encoding of a report candidate, including "bsr RxC", "nm N:M" and
+    "csr-tiled T" (panels of T columns)."""
     if name in MAPS:
         return MAPS[name]
     kind, size = name.split()
+    if kind == "csr-tiled":
+        return (f"map = (d0, d1) -> (d1 floordiv {size} : dense, d0 : dense, "
+                f"d1 mod {size} : compressed)" + W32)
     if kind == "bsr":
         r, c = size.split("x")
         return (f"map = (i, j) -> (i floordiv {r} : dense, j floordiv {c} : compressed, "

@@ -7,6 +7,12 @@
 // RUN: sparse-runner %s --entry=softmax0 --input=@%t/a.npy --output=@%t/o.npy && %snncheck expr --got %t/o.npy --expr "softmax(a, axis=0)" %t/a.npy | FileCheck %s
 // RUN: sparse-runner %s --entry=flatten --input=@%t/d.npy --output=@%t/o.npy && %snncheck expr --got %t/o.npy --expr "a.reshape(2, 12)" %t/d.npy | FileCheck %s
 // RUN: sparse-runner %s --entry=matmul_sparse_lhs --input=@%t/a.npy --input=@%t/c.npy --output=@%t/o.npy && %snncheck expr --got %t/o.npy --expr "a @ b" %t/a.npy %t/c.npy | FileCheck %s
+// W times one column (snn-sparse-kernels drops the unit dim and runs the
+// matrix-vector kernel): rows of 3 to 5 entries (scalar loop) and of about
+// 80 (gathers).
+// RUN: %python -c "import numpy as np; r = np.random.default_rng(2); g = r.standard_normal((16, 160)).astype(np.float32); g[r.random((16, 160)) < 0.5] = 0; np.save('%t/g.npy', g); np.save('%t/h.npy', r.standard_normal((160, 1)).astype(np.float32)); np.save('%t/f.npy', r.standard_normal((8, 1)).astype(np.float32))"
+// RUN: sparse-runner %s --entry=matmul_sparse_lhs_column --input=@%t/a.npy --input=@%t/f.npy --output=@%t/o.npy && %snncheck expr --got %t/o.npy --expr "a @ b" %t/a.npy %t/f.npy | FileCheck %s
+// RUN: sparse-runner %s --entry=matmul_sparse_lhs_long_rows --input=@%t/g.npy --input=@%t/h.npy --output=@%t/o.npy && %snncheck expr --got %t/o.npy --expr "a @ b" %t/g.npy %t/h.npy | FileCheck %s
 // RUN: sparse-runner %s --entry=matmul_sparse_rhs --input=@%t/e.npy --input=@%t/a.npy --output=@%t/o.npy && %snncheck expr --got %t/o.npy --expr "a @ b" %t/e.npy %t/a.npy | FileCheck %s
 // RUN: sparse-runner %s --entry=sparse_relu --input=@%t/a.npy --output=@%t/o.npy && %snncheck expr --got %t/o.npy --expr "np.maximum(a, 0)" %t/a.npy | FileCheck %s
 // RUN: sparse-runner %s --entry=sparse_sigmoid --input=@%t/a.npy --output=@%t/o.npy && %snncheck expr --got %t/o.npy --expr "1/(1+np.exp(-a))" %t/a.npy | FileCheck %s
@@ -47,6 +53,14 @@ func.func @flatten(%d: tensor<2x3x4xf32>) -> tensor<2x12xf32> {
 func.func @matmul_sparse_lhs(%a: tensor<4x8xf32, #CSR>, %c: tensor<8x5xf32>) -> tensor<4x5xf32> {
   %0 = snn.matmul %a, %c : (tensor<4x8xf32, #CSR>, tensor<8x5xf32>) -> tensor<4x5xf32>
   return %0 : tensor<4x5xf32>
+}
+func.func @matmul_sparse_lhs_column(%a: tensor<4x8xf32, #CSR>, %f: tensor<8x1xf32>) -> tensor<4x1xf32> {
+  %0 = snn.matmul %a, %f : (tensor<4x8xf32, #CSR>, tensor<8x1xf32>) -> tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}
+func.func @matmul_sparse_lhs_long_rows(%g: tensor<16x160xf32, #CSR>, %h: tensor<160x1xf32>) -> tensor<16x1xf32> {
+  %0 = snn.matmul %g, %h : (tensor<16x160xf32, #CSR>, tensor<160x1xf32>) -> tensor<16x1xf32>
+  return %0 : tensor<16x1xf32>
 }
 func.func @matmul_sparse_rhs(%e: tensor<5x4xf32>, %a: tensor<4x8xf32, #DCSR>) -> tensor<5x8xf32> {
   %0 = snn.matmul %e, %a : (tensor<5x4xf32>, tensor<4x8xf32, #DCSR>) -> tensor<5x8xf32>

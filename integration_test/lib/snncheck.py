@@ -29,6 +29,9 @@ ENCODINGS = {
     # CSR of panels of 64 columns (snn-select-formats' csr-tiled).
     "csrt64": "map = (i, j) -> (j floordiv 64 : dense, i : dense, j mod 64 : compressed), "
               "posWidth = 32, crdWidth = 32",
+    # Panels of 256 columns with 8-bit coordinates (what the pass picks at 90%).
+    "csrt256": "map = (i, j) -> (j floordiv 256 : dense, i : dense, j mod 256 : compressed), "
+               "posWidth = 32, crdWidth = 8",
 }
 
 
@@ -513,7 +516,7 @@ ACTS = {
 # Formats whose stored entries are exactly the nonzeros (a zero weight is
 # never multiplied); block and N:M formats also store the zeros inside a
 # stored block or group.
-EXACT_NONZEROS = {"csr", "csr32", "csc", "coo", "dcsr", "csrt64"}
+EXACT_NONZEROS = {"csr", "csr32", "csc", "coo", "dcsr", "csrt64", "csrt256"}
 
 
 def edge_weight(case, o, k, rng):

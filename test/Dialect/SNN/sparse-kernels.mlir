@@ -523,6 +523,68 @@ func.func @csr_tiled(%w: tensor<8x128xf32, #T>, %x: tensor<128x16xf32>, %init: t
 
 // -----
 
+// A csr-tiled weight's row tile holds 256 KiB of C while it runs over the
+// panels: 1024 rows of 64 lanes, so 2048 rows are 2 tiles, each an init
+// pass and 2 panels over its rows. With threads (PAR) the tile shrinks to
+// keep 8 of them for the parallel loop: 256 rows.
+// CHECK-LABEL: func.func @csr_tiled_row_tile(
+// CHECK: scf.for %[[RT:.*]] = %c0 to %c2 step %c1 {
+// CHECK: %[[LO:.*]] = arith.muli %[[RT]], %c1024
+// CHECK: scf.for %{{.*}} = %[[LO]] to
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// PAR-LABEL: func.func @csr_tiled_row_tile(
+// PAR: %[[C8:.*]] = arith.constant 8 : index
+// PAR: scf.parallel (%{{.*}}, %[[RT:.*]]) = ({{.*}}) to (%{{.*}}, %[[C8]])
+// PAR: %[[C256:.*]] = arith.constant 256 : index
+// PAR: arith.muli %[[RT]], %[[C256]]
+#T = #sparse_tensor.encoding<{ map = (i, j) -> (j floordiv 256 : dense, i : dense, j mod 256 : compressed) }>
+#a = affine_map<(o, v, i) -> (o, i)>
+#b = affine_map<(o, v, i) -> (i, v)>
+#c = affine_map<(o, v, i) -> (o, v)>
+func.func @csr_tiled_row_tile(%w: tensor<2048x512xf32, #T>, %x: tensor<512x64xf32>, %init: tensor<2048x64xf32>) -> tensor<2048x64xf32> {
+  %0 = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<2048x512xf32, #T>, tensor<512x64xf32>) outs(%init : tensor<2048x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2048x64xf32>
+  return %0 : tensor<2048x64xf32>
+}
+
+// -----
+
+// W times a one-column B (snn.matmul of a single vector): the unit column
+// dim is dropped (upstream's dropUnitDims) and the matrix-vector kernel
+// runs, its sums starting from the generic fill's scalar (no buffer of C is
+// read); the result is expanded back to 64x1.
+// CHECK-LABEL: func.func @one_column(
+// CHECK-SAME: %[[W:.*]]: tensor<64x128xf32, #{{.*}}>, %[[B:.*]]: tensor<128x1xf32>, %[[F:.*]]: f32)
+// CHECK: %[[BV:.*]] = tensor.collapse_shape %[[B]] {{\[}}[0, 1]] : tensor<128x1xf32> into tensor<128xf32>
+// CHECK: bufferization.to_buffer %[[BV]] read_only
+// CHECK-NOT: bufferization.to_buffer
+// CHECK: vector.reduction <add>, %{{.*}}, %{{.*}} fastmath<reassoc>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1]] output_shape [64, 1] : tensor<64xf32> into tensor<64x1xf32>
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#a = affine_map<(o, v, i) -> (o, i)>
+#b = affine_map<(o, v, i) -> (i, v)>
+#c = affine_map<(o, v, i) -> (o, v)>
+func.func @one_column(%w: tensor<64x128xf32, #CSR>, %x: tensor<128x1xf32>, %f: f32) -> tensor<64x1xf32> {
+  %e = tensor.empty() : tensor<64x1xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%f : f32) outs(%e : tensor<64x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x1xf32>
+  %0 = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%w, %x : tensor<64x128xf32, #CSR>, tensor<128x1xf32>) outs(%init : tensor<64x1xf32>) {
+  ^bb0(%p: f32, %q: f32, %r: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %r, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x1xf32>
+  return %0 : tensor<64x1xf32>
+}
+
+// -----
+
 // The activation after a layer (its only user, elementwise, identity maps)
 // runs in the kernel on each vector before it is stored: max(acc, 0) with
 // the constant splat; the separate generic is gone. A matrix-vector row

@@ -42,9 +42,22 @@ struct FormatCost {
   double perUnit = 0, perRowBlock = 0, perDenseUnit = 0;
 };
 
-/// Columns per panel of the csr-tiled format: 64 rows of a 64-lane block of
-/// activations are 16 KiB, the tile snn-sparse-kernels keeps in L1.
-constexpr int64_t kCsrPanel = 64;
+/// Columns per panel of the csr-tiled format: the power of two nearest (in
+/// ratio) to kPanelEntries / density, so a row's segment in a panel holds
+/// about kPanelEntries entries, within [kMinPanel, kMaxPanel]. Too narrow,
+/// and the per-segment overhead dominates; too wide, and the panel's rows of
+/// the activations leave L1/L2 between a row's entries. Hand loop on
+/// 4096x4096 at batch 64 (bench/micro/spmm_tiled.cpp), best widths: 95%
+/// 512-2048, 90% 256, 80% 128-256, 70% 128, 50% 64-128.
+constexpr double kPanelEntries = 32;
+constexpr int64_t kMinPanel = 64, kMaxPanel = 1024;
+int64_t csrTiledPanel(double density) {
+  if (density <= 0)
+    return kMaxPanel;
+  double ideal = std::log2(kPanelEntries / density);
+  int64_t panel = int64_t(1) << std::max<int64_t>(0, std::lround(ideal));
+  return std::clamp(panel, kMinPanel, kMaxPanel);
+}
 
 /// The CPU cost model. The defaults were measured by bench/calibrate.py on
 /// the development machine (bench/results/cpu-cost-model.json).
@@ -53,7 +66,7 @@ struct CostModel {
       {"dense", {8.023e-09, 0}},       {"csr", {2.779e-08, 0}},
       {"csc", {3.634e-08, 3.351e-06}}, {"coo", {3.408e-08, 1.872e-06}},
       {"dcsr", {2.781e-08, 2.33e-06}}, {"bsr", {7.839e-09, 5.025e-06}},
-      {"nm", {1.467e-08, 2.446e-06}},  {"csr-tiled", {1.349e-08, 2.131e-06}},
+      {"nm", {1.467e-08, 2.446e-06}},  {"csr-tiled", {3.396e-09, 6.783e-06}},
   };
 
   /// A batch of one runs the row-major (sparse dot product) kernels, with
@@ -357,7 +370,8 @@ struct SNNSelectFormatsPass
                  ? ", posWidth = 32, crdWidth = " + std::to_string(crdBytes * 8)
                  : std::string();
     };
-    int64_t panels = llvm::divideCeil(w->cols, kCsrPanel);
+    int64_t panel = csrTiledPanel(1.0 - row.sparsity);
+    int64_t panels = llvm::divideCeil(w->cols, panel);
     double denseUnits = double(w->rows) * w->cols * batch;
     auto predict = [&](StringRef format, int64_t stored) {
       if (batch == 1) {
@@ -401,14 +415,15 @@ struct SNNSelectFormatsPass
         bothCrd, nnz, nnz * (4 + 2 * bothCrd) + 2 * posBytes);
     add("dcsr", "(d0, d1) -> (d0 : compressed, d1 : compressed)", bothCrd, nnz,
         nnz * (4 + bothCrd) + (w->rows + 1) * bothCrd + rowsPtr);
-    // CSR of panels of kCsrPanel columns: snn-sparse-kernels reads a panel's
-    // rows of the activations from L1 (docs/CpuKernels.md). Batched only:
-    // the matrix-vector kernels do not take it.
+    // CSR of panels of `panel` columns: snn-sparse-kernels keeps a panel's
+    // rows of the activations close while a tile of rows runs over it
+    // (docs/CpuKernels.md). Batched only: the matrix-vector kernels do not
+    // take it.
     if (batch > 1 && panels > 1) {
-      unsigned tiledCrd = crdBytesFor(kCsrPanel);
+      unsigned tiledCrd = crdBytesFor(panel);
       add("csr-tiled",
-          "(d0, d1) -> (d1 floordiv " + std::to_string(kCsrPanel) +
-              " : dense, d0 : dense, d1 mod " + std::to_string(kCsrPanel) +
+          "(d0, d1) -> (d1 floordiv " + std::to_string(panel) +
+              " : dense, d0 : dense, d1 mod " + std::to_string(panel) +
               " : compressed)",
           tiledCrd, nnz,
           nnz * (4 + tiledCrd) + (panels * w->rows + 1) * posBytes);
@@ -474,22 +489,23 @@ struct SNNSelectFormatsPass
           best->predictedMs > dense->predictedMs * (1 - margin))
         best = dense;
     }
-    for (const Candidate &c : candidates) {
+    // Report names: "bsr 4x4", "nm 2:4", "csr-tiled 256" (its panel).
+    auto label = [&](const Candidate &c) {
       std::string name = c.format;
       if (!c.sizes.empty())
         name += " " + std::to_string(c.sizes[0]) +
                 (c.format == "bsr" ? "x" : ":") + std::to_string(c.sizes[1]);
-      row.predictions.push_back({name, c.predictedMs});
-    }
-    row.format = best->format;
+      else if (c.format == "csr-tiled")
+        name += " " + std::to_string(panel);
+      return name;
+    };
+    for (const Candidate &c : candidates)
+      row.predictions.push_back({label(c), c.predictedMs});
+    row.format = label(*best);
     row.denseMs = dense->predictedMs;
     row.chosenMs = best->predictedMs;
     row.chosenBytes = best->bytes;
     row.indexBits = best == dense ? 0 : best->crdBytes * 8;
-    if (best->format == "bsr" || best->format == "nm")
-      row.format += " " + std::to_string(best->sizes[0]) +
-                    (best->format == "bsr" ? "x" : ":") +
-                    std::to_string(best->sizes[1]);
     rows.push_back(row);
     if (best == dense)
       return success();
