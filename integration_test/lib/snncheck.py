@@ -26,7 +26,7 @@ ENCODINGS = {
     "dcsr": "map = (d0, d1) -> (d0 : compressed, d1 : compressed)",
     "bsr": "map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : compressed, i mod 4 : dense, j mod 4 : dense)",
     "nv24": "map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4])",
-    # CSR of panels of 64 columns (snn-select-formats' csr-tiled).
+    # CSR of panels of 64 columns (snn-select-formats' csr-tiled at 50%).
     "csrt64": "map = (i, j) -> (j floordiv 64 : dense, i : dense, j mod 64 : compressed), "
               "posWidth = 32, crdWidth = 32",
     # Panels of 256 columns with 8-bit coordinates (what the pass picks at 90%).

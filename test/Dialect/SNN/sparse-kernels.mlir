@@ -421,7 +421,7 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
 // -----
 
 // CSR with a B larger than 256 KiB (2048 x 64 floats, 512 KiB): a row storing
-// fewer than half of its columns prefetches, for each entry, the 4 cache
+// fewer than a third of its columns prefetches, for each entry, the 4 cache
 // lines of the row of B of the entry 16 on, clamped to the last entry,
 // before its own FMAs; a denser row runs the same loop without prefetches.
 // CHECK-LABEL: func.func @csr_prefetch_b_rows(
@@ -430,8 +430,8 @@ func.func @bias_init(%w: tensor<8x16xf32, #CSR>, %x: tensor<16x16xf32>, %bias: t
 // CHECK: %[[N:.*]] = memref.dim %[[CRD]], %c0
 // CHECK: %[[LAST:.*]] = arith.subi %[[N]], %c1
 // CHECK: %[[LEN:.*]] = arith.subi %{{.*}}, %{{.*}} : index
-// CHECK: %[[TWICE:.*]] = arith.muli %[[LEN]], %c2
-// CHECK: %[[SPARSE:.*]] = arith.cmpi ult, %[[TWICE]], %c2048
+// CHECK: %[[THRICE:.*]] = arith.muli %[[LEN]], %c3
+// CHECK: %[[SPARSE:.*]] = arith.cmpi ult, %[[THRICE]], %c2048
 // CHECK: scf.if %[[SPARSE]] -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %c2 iter_args
 // CHECK: %[[AHEAD:.*]] = arith.addi %[[P]], %c16

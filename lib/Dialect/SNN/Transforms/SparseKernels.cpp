@@ -336,8 +336,11 @@ constexpr int64_t kBRowAhead = 16;
 /// gained 3% (0.610-0.639 -> 0.602-0.617 ms).
 constexpr int64_t kBPrefetchAboveBytes = 256 * 1024;
 /// Rows with at least one stored entry per kBRowPrefetchGap columns do not
-/// prefetch B (see emitChunk).
-constexpr int64_t kBRowPrefetchGap = 2;
+/// prefetch B (see emitChunk). With a gap of 2, rows of a 50% weight fell on
+/// both sides and the prefetching half cost: 4096x4096 at batch 64, 19.4-23.9
+/// ms against a hand loop's 17.0 without prefetch and 20.6 with; with 3,
+/// 19.2-22.5 (upstream's sparsifier 17.6-19.4 in the same runs).
+constexpr int64_t kBRowPrefetchGap = 3;
 /// Nor do chunks whose row of B is narrower than this: with one or two cache
 /// lines per entry the extra coordinate load and prefetches cost more than
 /// they hide (4096x4096 at 90%, ms with -> without: batch 16 0.87-1.04 ->
@@ -798,7 +801,7 @@ void KernelEmitter::emitChunk(ValueRange outer, Value v0, Value row0,
     // ones; the last entry at the end) is prefetched when B is larger than
     // kBPrefetchAboveBytes, the
     // chunk's row of B spans kBRowPrefetchMinBytes or more, and the row
-    // stores fewer than one column in kBRowPrefetchGap. At 50% the
+    // stores fewer than one column in kBRowPrefetchGap (3). At 50% the
     // hardware prefetchers follow the nearly sequential rows of B and the
     // extra loads only cost. 4096x4096 at batch 64, ms without -> with the
     // prefetch: 50% 19.4-23.9 -> 23.6-24.9, 60% 14.2-14.8 -> 14.4-14.9,

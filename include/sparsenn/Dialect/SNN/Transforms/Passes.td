@@ -108,7 +108,9 @@ def SNNSelectFormatsPass : Pass<"snn-select-formats", "ModuleOp"> {
     its sparsity, detects N:M structure (1:4, 2:4, 1:8, 2:8, 4:8 along the
     reduction dimension) and block structure (8x8, 4x4, 2x2, 1x4, 4x1), and
     predicts the time of every applicable format - dense, CSR, CSC, COO, DCSR,
-    BSR and `structured[n, m]` - with the target's cost model
+    BSR, `structured[n, m]` and, for a batch above one, csr-tiled (CSR of
+    panels of T columns, T the power of two nearest 32 / density within
+    [64, 1024]) - with the target's cost model
 
         time = per_unit * stored entries * batch (rounded up to 16)
              + per_row_block * rows * ceil(batch / 16)
@@ -126,7 +128,7 @@ def SNNSelectFormatsPass : Pass<"snn-select-formats", "ModuleOp"> {
 
     A weight that already has an encoding, or a layer with an `snn.format`
     attribute (`"dense"`, `"csr"`, `"csc"`, `"coo"`, `"dcsr"`, `"bsr"`,
-    `"nm"`), keeps the user's choice. A sparse conv weight moves to its 2-D
+    `"nm"`, `"csr-tiled"`), keeps the user's choice. A sparse conv weight moves to its 2-D
     view (with `kernel`). The chosen layers get a `weight_pattern` with the
     measured sparsity and structure.
 
@@ -213,10 +215,12 @@ def SNNSparseKernelsPass : Pass<"snn-sparse-kernels", "func::FuncOp"> {
     A BSR block row keeps R rows of C in registers and reuses every loaded
     row of B R times; dense weights run 4 rows at a time. Dense, N:M and
     csr-tiled weights tile the reduction so a tile's rows of B stay in L1,
-    prefetching the next tile's weights. Matrix-vector products gather B by
+    prefetching the next tile's weights (csr-tiled: the format's panels,
+    under row tiles of 256 KiB of C). Matrix-vector products gather B by
     coordinate (CSR), multiply one-vector blocks (BSR 4x4 with 16 lanes) or
-    stream dense rows. A bias broadcast as C's initial value becomes a
-    per-row splat.
+    stream dense rows; a matrix product whose `v` is 1 becomes one (its
+    unit dim dropped). A bias broadcast, or a fill, as C's initial value
+    becomes a per-row splat.
 
     Also replaces copies that swap the two innermost dims (the batch-major
     linear's transposes; both sizes multiples of the vector length) by
