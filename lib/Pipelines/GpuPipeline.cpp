@@ -77,6 +77,10 @@ void snn::buildGpuPipeline(OpPassManager &pm,
   // Sparsification: cuSPARSE calls where libgen matches; the remaining
   // sparse loops parallel over their outer dense dimension.
   pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
+  // BSR and COO products, which upstream's libgen does not take, call
+  // cuSPARSE too.
+  if (libgen)
+    pm.addNestedPass<func::FuncOp>(createConvertSparseToGPULibraryPass());
   SparseParallelizationStrategy parallelization =
       kernels ? SparseParallelizationStrategy::kDenseAnyLoop
               : SparseParallelizationStrategy::kNone;

@@ -11,6 +11,7 @@
 #include "sparsenn/Conversion/SAccToRuntime/SAccToRuntime.h"
 #include "sparsenn/Conversion/SNNToLinalg/SNNToLinalg.h"
 #include "sparsenn/Conversion/SNNToSAcc/SNNToSAcc.h"
+#include "sparsenn/Conversion/SparseToGPULibrary/SparseToGPULibrary.h"
 
 namespace mlir {
 

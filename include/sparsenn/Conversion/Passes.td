@@ -189,4 +189,41 @@ def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "ModuleOp"> {
   ];
 }
 
+def ConvertSparseToGPULibraryPass
+    : Pass<"snn-sparse-to-gpu-library", "func::FuncOp"> {
+  let summary = "cuSPARSE SpMM/SpMV calls for BSR and COO weights, which "
+                "upstream's libgen does not take";
+  let description = [{
+    Upstream's sparsifier (`enable-gpu-libgen`) turns a product whose sparse
+    operand is a CSR matrix on the left into cuSPARSE calls; in MLIR 22 it
+    takes COO only with the runtime library and BSR never. This pass, run
+    on tensors before sparsification, does the same for the other formats
+    cuSPARSE's generic API multiplies:
+
+    - BSR with square R x R blocks (R > 1), blocks stored row-major:
+      `(i floordiv R : dense, j floordiv R : compressed, i mod R : dense,
+      j mod R : dense)`, as `gpu.create_bsr`;
+    - COO with struct-of-arrays coordinates: `(i : compressed(nonunique),
+      j : singleton(soa))`, as `gpu.create_coo`.
+
+    It matches a `linalg.generic` computing `C[i, j] += A[i, k] * B[k, j]`
+    (the GPU pipeline's matmul form) or `y[i] += A[i, k] * x[k]` with A in
+    one of those formats (f32 or f64, 32- or 64-bit indices; cuSPARSE has
+    no narrower ones) and dense B, C. The replacement copies A's buffers,
+    B and C to the device, creates the descriptors, asks for the work
+    buffer's size, runs `gpu.spmm` (or `gpu.spmv`) accumulating into C,
+    copies C back and frees everything, on one chain of async tokens ending
+    in a blocking wait. `gpu-to-llvm` lowers the ops to runtime/cuda's
+    `mgpuCreateBsr` / `mgpuCreateCoo` / `mgpuSpMM` / `mgpuSpMV`. Other
+    products are left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::sparse_tensor::SparseTensorDialect"
+  ];
+}
+
 #endif // SPARSENN_CONVERSION_PASSES_TD

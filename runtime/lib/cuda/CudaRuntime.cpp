@@ -462,19 +462,31 @@ void mgpuSpMV(int32_t ma, void *a, void *x, void *y, int32_t ctp, void *buf,
           "cusparseSpMV");
 }
 
+namespace {
+/// cuSPARSE's SpMM algorithm for a matrix: BSR has its own
+/// (CUSPARSE_SPMM_BSR_ALG1, the one cuSPARSE documents for BSR); every other
+/// format takes the default.
+cusparseSpMMAlg_t spmmAlgorithm(void *a) {
+  cusparseFormat_t format = CUSPARSE_FORMAT_CSR;
+  check(cusparseSpMatGetFormat(static_cast<cusparseSpMatDescr_t>(a), &format),
+        "cusparseSpMatGetFormat");
+  return format == CUSPARSE_FORMAT_BSR ? CUSPARSE_SPMM_BSR_ALG1
+                                       : CUSPARSE_SPMM_ALG_DEFAULT;
+}
+} // namespace
+
 intptr_t mgpuSpMMBufferSize(int32_t ma, int32_t mb, void *a, void *b, void *c,
                             int32_t ctp, void *stream) {
   size_t bytes = 0;
   if (onStream(stream))
-    check(
-        cusparseSpMM_bufferSize(handle, static_cast<cusparseOperation_t>(ma),
-                                static_cast<cusparseOperation_t>(mb), one(ctp),
-                                static_cast<cusparseSpMatDescr_t>(a),
-                                static_cast<cusparseDnMatDescr_t>(b), one(ctp),
-                                static_cast<cusparseDnMatDescr_t>(c),
-                                static_cast<cudaDataType_t>(ctp),
-                                CUSPARSE_SPMM_ALG_DEFAULT, &bytes),
-        "cusparseSpMM_bufferSize");
+    check(cusparseSpMM_bufferSize(
+              handle, static_cast<cusparseOperation_t>(ma),
+              static_cast<cusparseOperation_t>(mb), one(ctp),
+              static_cast<cusparseSpMatDescr_t>(a),
+              static_cast<cusparseDnMatDescr_t>(b), one(ctp),
+              static_cast<cusparseDnMatDescr_t>(c),
+              static_cast<cudaDataType_t>(ctp), spmmAlgorithm(a), &bytes),
+          "cusparseSpMM_bufferSize");
   return bytes == 0 ? 1 : bytes;
 }
 
@@ -486,8 +498,7 @@ void mgpuSpMM(int32_t ma, int32_t mb, void *a, void *b, void *c, int32_t ctp,
                        static_cast<cusparseSpMatDescr_t>(a),
                        static_cast<cusparseDnMatDescr_t>(b), one(ctp),
                        static_cast<cusparseDnMatDescr_t>(c),
-                       static_cast<cudaDataType_t>(ctp),
-                       CUSPARSE_SPMM_ALG_DEFAULT, buf),
+                       static_cast<cudaDataType_t>(ctp), spmmAlgorithm(a), buf),
           "cusparseSpMM");
 }
 
