@@ -1534,8 +1534,7 @@ struct SNNSparseKernelsPass
   /// After dropUnitDims the product's init is collapse_shape(fill(x)):
   /// make it fill(collapse_shape(x)), so the kernel still sees the fill (its
   /// accumulators start from a splat instead of loads of C).
-  static void foldFillThroughCollapse(RewriterBase &rewriter,
-                                      linalg::GenericOp op) {
+  void foldFillThroughCollapse(RewriterBase &rewriter, linalg::GenericOp op) {
     OpOperand &init = op.getDpsInitsMutable()[0];
     auto collapse = init.get().getDefiningOp<tensor::CollapseShapeOp>();
     Value scalar = collapse ? fillValue(collapse.getSrc()) : Value();
@@ -1552,8 +1551,10 @@ struct SNNSparseKernelsPass
     rewriter.modifyOpInPlace(op, [&] { init.set(filled); });
     if (collapse->use_empty())
       rewriter.eraseOp(collapse);
-    if (fill->use_empty())
+    if (fill->use_empty()) {
+      erased.insert(fill.getOperation());
       rewriter.eraseOp(fill);
+    }
   }
 
   /// The contraction's user, through a chain of single-use reshapes
