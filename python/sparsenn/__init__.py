@@ -33,7 +33,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 try:
-    from ._sparsenn import CompileError, Program, check as _check, transform as _transform
+    from ._sparsenn import (CompileError, Program, check as _check,
+                            export_object as _export_object, transform as _transform)
 except ImportError as _error:  # the extension is not built (e.g. a sanitizer build)
     _missing = _error
 
@@ -44,7 +45,7 @@ except ImportError as _error:  # the extension is not built (e.g. a sanitizer bu
         raise ImportError("sparsenn's compiler extension (_sparsenn) is not "
                           f"built or cannot load: {_missing}") from _missing
 
-    Program = _check = _transform = _unavailable
+    Program = _check = _export_object = _transform = _unavailable
 from .layers import (AvgPool2d, Conv2d, Flatten, Layer, Linear, MaxPool2d,
                      ReLU, Sigmoid, Softmax, Tanh, build_module)
 
@@ -197,6 +198,36 @@ class Model:
                 data = json.load(f)
         rows = data.pop("layers")
         return Report(target, rows, data)
+
+    def export_object(self, path: Union[str, os.PathLike], target: str = "cpu",
+                      cpu: str = "host", threads: int = 1,
+                      select_formats: bool = False, batch_size: int = 16,
+                      gpu_strategy: str = "auto", gpu_chip: str = "sm_90",
+                      gpu_threads: int = 256) -> str:
+        """Compiles ahead of time into a host object file at `path` with the
+        entry-point ABI of docs/ABI.md (what `sparse-translate
+        --snn-to-object` writes), to link with runtime/'s driver or your own
+        code: target='cpu' (sparsenn-cpu-pipeline with `threads` OpenMP
+        threads) or 'gpu' (sparsenn-gpu-pipeline: `gpu_strategy` codegen,
+        library or auto, kernels for `gpu_chip` with `gpu_threads` per block
+        embedded as PTX; link with runtime/cuda on the GPU machine,
+        docs/GPU.md). `cpu` is the host CPU the object is compiled for
+        ('host', or e.g. 'x86-64-v3' for any AVX2 machine); formats are
+        chosen with the target's cost model when `select_formats`. Returns
+        the pipeline that ran."""
+        flags = (f"select-formats={'true' if select_formats else 'false'} "
+                 f"batch-size={batch_size}")
+        if target == "cpu":
+            pipeline = f"sparsenn-cpu-pipeline{{threads={threads} {flags}}}"
+        elif target == "gpu":
+            pipeline = (f"sparsenn-gpu-pipeline{{strategy={gpu_strategy} "
+                        f"chip={gpu_chip} threads={gpu_threads} {flags}}}")
+        else:
+            raise ValueError(f"target must be 'cpu' or 'gpu', got {target!r}")
+        data = _export_object(self.mlir, pipeline, cpu)
+        with open(path, "wb") as f:
+            f.write(data)
+        return pipeline
 
     def compile(self, target: str = "cpu", arch: str = "scnn", threads: int = 1,
                 vl: int = -1, select_formats: bool = False,

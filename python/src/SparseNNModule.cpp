@@ -15,6 +15,7 @@
 #include "sparsenn/InitAll.h"
 #include "sparsenn/InitAllPasses.h"
 #include "sparsenn/Pipelines/Pipelines.h"
+#include "sparsenn/Target/Object.h"
 #include "sparsenn/Tools/InputCheck.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -133,17 +134,38 @@ std::string print(ModuleOp module) {
 
 /// Runs a textual pass pipeline (as sparse-opt's --pass-pipeline, without
 /// the builtin.module() wrapper) on MLIR text and returns the result.
-std::string transform(const std::string &text, const std::string &pipeline) {
-  DiagnosticCapture diag;
-  OwningOpRef<ModuleOp> module = parse(text, diag);
+/// Runs `pipeline` on `module`; raises CompileError with the diagnostics.
+void runPipeline(ModuleOp module, const std::string &pipeline,
+                 DiagnosticCapture &diag) {
   PassManager pm(&context());
   std::string error;
   llvm::raw_string_ostream errors(error);
   if (failed(parsePassPipeline(pipeline, pm, errors)))
     throw CompileError("invalid pass pipeline '" + pipeline + "': " + error);
-  if (failed(pm.run(*module)))
+  if (failed(pm.run(module)))
     diag.fail("'" + pipeline + "' failed");
+}
+
+std::string transform(const std::string &text, const std::string &pipeline) {
+  DiagnosticCapture diag;
+  OwningOpRef<ModuleOp> module = parse(text, diag);
+  runPipeline(*module, pipeline, diag);
   return print(*module);
+}
+
+/// The AOT object (sparsenn::emitObject, as sparse-translate --snn-to-object)
+/// of MLIR text lowered by `pipeline`, compiled for `cpu`.
+py::bytes exportObject(const std::string &text, const std::string &pipeline,
+                       const std::string &cpu) {
+  DiagnosticCapture diag;
+  OwningOpRef<ModuleOp> module = parse(text, diag);
+  runPipeline(*module, pipeline, diag);
+  std::string object;
+  llvm::raw_string_ostream os(object);
+  if (failed(sparsenn::emitObject(*module, cpu, os)))
+    diag.fail("the object could not be emitted");
+  os.flush();
+  return py::bytes(object);
 }
 
 py::dtype numpyDtype(snn_dtype d) {
@@ -377,6 +399,11 @@ PYBIND11_MODULE(_sparsenn, m) {
         "Runs a pass pipeline (e.g. 'snn-prune{recipe=nm n=2 m=4}') on MLIR "
         "text and returns the result; raises CompileError with the "
         "diagnostics.");
+  m.def("export_object", &exportObject, py::arg("mlir"), py::arg("pipeline"),
+        py::arg("cpu") = "host",
+        "Lowers MLIR text with a pass pipeline (a sparsenn-*-pipeline) and "
+        "returns the host object file (bytes) with the entry-point ABI of "
+        "docs/ABI.md; raises CompileError with the diagnostics.");
   m.def(
       "check",
       [](const std::string &text) {

@@ -1,6 +1,7 @@
 // RUN: sparse-opt %s --snn-select-formats="target=gpu report=text" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GPU
 // RUN: sparse-opt %s --snn-select-formats="target=cpu report=text" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CPU
 // RUN: not sparse-opt %s --snn-select-formats="target=tpu" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: sparse-opt %s --snn-select-formats="target=gpu" | FileCheck %s --check-prefix=GPUIDX
 
 // The GPU model (dense against cuSPARSE CSR/CSC, from H100 measurements)
 // keeps a 90%-sparse layer dense where the CPU's compresses it: cuSPARSE
@@ -11,6 +12,11 @@
 // GPU-NEXT: s99{{ +}}snn.linear{{ +}}64x64{{ +}}0.990{{ +}}unstructured{{ +}}{{csr|csc}}
 // GPU-NEXT: nv24{{ +}}snn.linear{{ +}}64x64{{ +}}0.500{{ +}}nm 2:4{{ +}}dense
 // CPU: s90{{ +}}snn.linear{{ +}}64x64{{ +}}0.900{{ +}}unstructured{{ +}}{{csr|csc|coo|dcsr}}
+// cuSPARSE takes 32- and 64-bit indices only: the GPU target's weights get
+// 32-bit coordinates where the CPU's get 8 bits (64 columns), or libgen
+// would leave the product on the host.
+// GPUIDX: #sparse_tensor.encoding<{{.*}}posWidth = 32, crdWidth = 32 }>
+// GPUIDX-NOT: crdWidth = 8
 // BAD: snn-select-formats: no cost model for target 'tpu' (available: cpu, gpu; the accelerator's formats are chosen by convert-snn-to-sacc)
 func.func @layers(%x: tensor<256x64xf32>) -> (tensor<256x64xf32>, tensor<256x64xf32>, tensor<256x64xf32>, tensor<256x64xf32>) {
   %ws90 = arith.constant dense_resource<s90> : tensor<64x64xf32>

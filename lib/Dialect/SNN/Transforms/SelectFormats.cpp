@@ -360,9 +360,14 @@ struct SNNSelectFormatsPass
     bool fits32 = std::max(w->rows, w->cols) < (int64_t(1) << 31) &&
                   nnz < (int64_t(1) << 31);
     unsigned posBytes = fits32 ? 4 : 8;
+    // The GPU target's library path (cuSPARSE) takes 32- and 64-bit indices
+    // only: narrower coordinates would leave the product on the host.
+    bool narrowIndices = target != "gpu";
     auto crdBytesFor = [&](int64_t extent) -> unsigned {
       if (!fits32)
         return 8;
+      if (!narrowIndices)
+        return 4;
       return extent <= 256 ? 1 : extent <= 65536 ? 2 : 4;
     };
     auto widths = [&](unsigned crdBytes) {
