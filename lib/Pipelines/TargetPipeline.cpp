@@ -49,7 +49,7 @@ std::string snn::buildTargetPipeline(MLIRContext *ctx, OpPassManager &pm,
 
   if (target == "gpu-emulated") {
     GpuPipelineOptions gpu;
-    gpu.strategy = "codegen";
+    gpu.strategy = options.gpuStrategy;
     gpu.emulate = true;
     gpu.threads = options.gpuThreads;
     gpu.selectFormats = select;

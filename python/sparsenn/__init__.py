@@ -231,17 +231,20 @@ class Model:
 
     def compile(self, target: str = "cpu", arch: str = "scnn", threads: int = 1,
                 vl: int = -1, select_formats: bool = False,
-                batch_size: int = 16, gpu_threads: int = 256) -> "CompiledModel":
+                batch_size: int = 16, gpu_threads: int = 256,
+                gpu_strategy: str = "codegen") -> "CompiledModel":
         """JIT-compiles the entry for this CPU (target='cpu': `threads`
         OpenMP threads, vector length `vl`, -1 from the host, and optional
         automatic formats), for the accelerator simulator (target='accel',
         `arch` a preset or '#sacc.arch<...>'), or for the GPU with its
         kernels, device buffers and copies run on the host
         (target='gpu-emulated': the GPU pipeline's code generation, checked
-        without a GPU; `gpu_threads` per block, and optional formats from
-        the GPU cost model). Invalid combinations raise ValueError."""
+        without a GPU; `gpu_threads` per block, `gpu_strategy` codegen,
+        library or auto, cuSPARSE's products run as host loops, and
+        optional formats from the GPU cost model). Invalid combinations
+        raise ValueError."""
         program = Program(self.mlir, self.entry, target, arch, threads, vl,
-                          select_formats, batch_size, gpu_threads)
+                          select_formats, batch_size, gpu_threads, gpu_strategy)
         return CompiledModel(self, program, target, arch, batch_size)
 
 

@@ -194,13 +194,15 @@ class Program {
 public:
   Program(const std::string &text, const std::string &entry,
           const std::string &target, const std::string &arch, unsigned threads,
-          int vl, bool selectFormats, int64_t batchSize, unsigned gpuThreads)
+          int vl, bool selectFormats, int64_t batchSize, unsigned gpuThreads,
+          const std::string &gpuStrategy)
       : entry(entry), accel(target == "accel") {
     snn::TargetPipelineOptions options;
     options.target = target;
     options.arch = arch;
     options.threads = threads;
     options.gpuThreads = gpuThreads;
+    options.gpuStrategy = gpuStrategy;
     options.vectorLength = vl;
     options.selectFormats = selectFormats;
     options.batchSize = batchSize;
@@ -416,12 +418,12 @@ PYBIND11_MODULE(_sparsenn, m) {
   py::class_<Program>(m, "Program")
       .def(py::init<const std::string &, const std::string &,
                     const std::string &, const std::string &, unsigned, int,
-                    bool, int64_t, unsigned>(),
+                    bool, int64_t, unsigned, const std::string &>(),
            py::arg("mlir"), py::arg("entry") = "main",
            py::arg("target") = "cpu", py::arg("arch") = "scnn",
            py::arg("threads") = 1, py::arg("vl") = -1,
            py::arg("select_formats") = false, py::arg("batch_size") = 16,
-           py::arg("gpu_threads") = 256)
+           py::arg("gpu_threads") = 256, py::arg("gpu_strategy") = "codegen")
       .def("__call__", &Program::call)
       .def("time", &Program::time, py::arg("reps"))
       .def_readonly("entry", &Program::entry)

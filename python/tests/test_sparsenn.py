@@ -254,12 +254,35 @@ def test_gpu_report_and_formats():
     np.testing.assert_allclose(run(x), model.compile()(x), rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("strategy", ["library", "auto"])
+def test_gpu_emulated_library_strategy_matches_numpy(strategy):
+    # With the GPU cost model's formats (CSR for the 99% layer, 32-bit
+    # indices) the library strategies call cuSPARSE, whose product the
+    # emulation runs on the host: the host code's buffers, sizes and copy
+    # back are checked against NumPy.
+    w90 = magnitude_prune(rand(256, 256), 0.9)
+    w99 = magnitude_prune(rand(256, 256), 0.99)
+    model = snn.Model.sequential([snn.Linear(w90), snn.ReLU(), snn.Linear(w99)],
+                                 input_shape=(64, 256))
+    run = model.compile(target="gpu-emulated", select_formats=True, batch_size=64,
+                        gpu_strategy=strategy)
+    # libgen ran (the sparsifier with cuSPARSE calls, and SparseNN's pass
+    # for BSR/COO); with `library` no kernels are generated.
+    assert "snn-sparse-to-gpu-library" in run.pipeline
+    assert ("snn-parallel-loops-to-gpu" in run.pipeline) == (strategy == "auto")
+    x = rand(64, 256)
+    want = np.maximum(x.astype(np.float64) @ w90.T, 0) @ w99.T
+    np.testing.assert_allclose(run(x), want, rtol=1e-4, atol=1e-4)
+
+
 def test_gpu_emulated_bad_options():
     model = snn.Model.sequential([snn.Linear(rand(4, 8))], input_shape=(2, 8))
     with pytest.raises(ValueError, match="threads=0 is out of range: a block has 1 to 1024"):
         model.compile(target="gpu-emulated", gpu_threads=0)
     with pytest.raises(ValueError, match="threads=2048 is out of range"):
         model.compile(target="gpu-emulated", gpu_threads=2048)
+    with pytest.raises(ValueError, match="strategy='fast' is not one of codegen, library, auto"):
+        model.compile(target="gpu-emulated", gpu_strategy="fast")
     with pytest.raises(ValueError, match="on the accelerator its own model chooses"):
         model.compile(target="accel", select_formats=True)
     with pytest.raises(ValueError, match="target must be 'cpu', 'gpu' or 'accel'"):

@@ -107,8 +107,8 @@ static cl::opt<std::string>
                     "layers on runtime/accel's sparse-accelerator simulator, "
                     "the other ops on the CPU) or gpu-emulated (the GPU "
                     "pipeline's code, kernels and device copies included, "
-                    "run on the host: sparsenn-gpu-pipeline{strategy=codegen "
-                    "emulate=true}; a test of the GPU code generation, not a "
+                    "run on the host: sparsenn-gpu-pipeline{emulate=true} with "
+                    "--gpu-strategy; a test of the GPU code generation, not a "
                     "performance mode. Real GPU runs go through the AOT flow, "
                     "docs/GPU.md)"),
            cl::init("cpu"), cl::cat(runnerCat));
@@ -117,6 +117,12 @@ static cl::opt<unsigned>
                cl::desc("With --target=gpu-emulated: threads per block of the "
                         "generated kernels (1 to 1024, default 256)"),
                cl::init(256), cl::cat(runnerCat));
+static cl::opt<std::string> gpuStrategy(
+    "gpu-strategy",
+    cl::desc("With --target=gpu-emulated: the GPU pipeline's strategy, "
+             "codegen (SparseNN's kernels, the default), library (cuSPARSE "
+             "calls, their products emulated by host loops) or auto"),
+    cl::init("codegen"), cl::cat(runnerCat));
 static cl::opt<std::string>
     archOption("arch",
                cl::desc("With --target=accel: the accelerator, a preset (eie, "
@@ -479,6 +485,8 @@ int main(int argc, char **argv) {
   bool gpu = target == "gpu-emulated";
   if (!gpu && gpuThreads.getNumOccurrences())
     fatal("--gpu-threads needs --target=gpu-emulated");
+  if (!gpu && gpuStrategy.getNumOccurrences())
+    fatal("--gpu-strategy needs --target=gpu-emulated");
   if (stats.getNumOccurrences() && stats.empty())
     stats = "text";
   if (!stats.empty() && stats != "text" && stats != "json")
@@ -577,6 +585,7 @@ int main(int argc, char **argv) {
   options.arch = archOption;
   options.threads = threads;
   options.gpuThreads = gpuThreads;
+  options.gpuStrategy = gpuStrategy;
   options.vectorLength = vectorLength;
   options.selectFormats = selectFormats;
   options.report = report;

@@ -170,8 +170,9 @@ def ConvertParallelLoopsToGPUPass
 }
 
 def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "ModuleOp"> {
-  let summary = "Run gpu.launch kernels and device buffers on the host "
-                "(testing the GPU code generation without a GPU)";
+  let summary = "Run gpu.launch kernels, device buffers and cuSPARSE's "
+                "products on the host (testing the GPU code generation "
+                "without a GPU)";
   let description = [{
     Turns what `snn-parallel-loops-to-gpu` emits back into host code, so the
     generated kernels, their indexing and the copies around them can be run
@@ -180,7 +181,13 @@ def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "ModuleOp"> {
     `memref.dealloc`, `gpu.wait` disappears, and each `gpu.launch` becomes
     loops over its blocks and threads (run one after another) around its
     body. A constant's resident device copy (`sparsenn_gpu_resident_*`) is
-    the host buffer itself. Not a performance mode.
+    the host buffer itself. cuSPARSE's products (`gpu.spmm`, `gpu.spmv` on
+    descriptors from `gpu.create_csr`, `create_csc`, `create_coo` or
+    `create_bsr` and `gpu.create_dn_tensor`, not transposed) become host
+    loops computing C += A B from the descriptors' buffers, cuSPARSE's
+    result with alpha = beta = 1 as runtime/cuda calls it; the descriptor
+    ops go, and the work buffer is one byte. A transposed product is an
+    error. Not a performance mode.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -133,8 +133,8 @@ struct GpuPipelineOptions : public PassPipelineOptions<GpuPipelineOptions> {
       *this, "emulate",
       llvm::cl::desc("Run the generated kernels and device buffers on the "
                      "host (snn-emulate-gpu-on-host), to test the code "
-                     "generation without a GPU; needs strategy=codegen "
-                     "(default false)"),
+                     "generation without a GPU; cuSPARSE's products run as "
+                     "host loops (default false)"),
       llvm::cl::init(false)};
   PassOptions::Option<bool> selectFormats{
       *this, "select-formats",
@@ -193,7 +193,9 @@ struct TargetPipelineOptions {
   std::string arch = "scnn";  ///< accel: a preset or a #sacc.arch<...>.
   unsigned threads = 1;       ///< OpenMP threads of the host code.
   unsigned gpuThreads = 256;  ///< gpu-emulated: threads per block.
-  int vectorLength = -1;      ///< -1: from the host CPU; 0: off.
+  std::string gpuStrategy = "codegen"; ///< gpu-emulated: codegen, library
+                                       ///< or auto.
+  int vectorLength = -1;               ///< -1: from the host CPU; 0: off.
   bool selectFormats = false; ///< cpu, gpu-emulated: the cost model chooses.
   int64_t batchSize = 16;     ///< The batch the format choice assumes.
   std::string report;         ///< "", text or json (implies selectFormats).

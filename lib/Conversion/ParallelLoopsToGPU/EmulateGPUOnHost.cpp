@@ -25,6 +25,133 @@ using namespace mlir;
 
 namespace {
 
+/// Loads element `i` of an index buffer (any integer type) as an index.
+Value loadIndex(OpBuilder &b, Location loc, Value mem, ValueRange i) {
+  Value v = memref::LoadOp::create(b, loc, mem, i);
+  if (v.getType().isIndex())
+    return v;
+  return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+}
+
+/// for iv in [lo, hi): body(iv).
+void loop(OpBuilder &b, Location loc, Value lo, Value hi,
+          function_ref<void(Value)> body) {
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto forOp = scf::ForOp::create(b, loc, lo, hi, one);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forOp.getBody());
+  body(forOp.getInductionVar());
+}
+
+/// The dense operand a create_dn_tensor describes: its buffer.
+FailureOr<Value> denseBuffer(Value handle) {
+  auto create = handle.getDefiningOp<gpu::CreateDnTensorOp>();
+  if (!create)
+    return failure();
+  return create.getMemref();
+}
+
+/// Emits, before `op` (a gpu.spmm or gpu.spmv with A and B not transposed),
+/// host loops computing C += A * B from the buffers the descriptors were
+/// created with: cuSPARSE's result with alpha = beta = 1, as runtime/cuda
+/// calls it. A is CSR, CSC, COO (struct of arrays) or BSR.
+LogicalResult emulateProduct(Operation *op, Value spMat, Value dnB, Value dnC,
+                             bool transposed) {
+  if (transposed)
+    return op->emitError("snn-emulate-gpu-on-host: a transposed sparse "
+                         "product is not emulated");
+  FailureOr<Value> bMem = denseBuffer(dnB), cMem = denseBuffer(dnC);
+  if (failed(bMem) || failed(cMem))
+    return op->emitError("snn-emulate-gpu-on-host: the dense operands do not "
+                         "come from gpu.create_dn_tensor");
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto bType = cast<MemRefType>(bMem->getType());
+  bool matrix = bType.getRank() == 2;
+  Value n = matrix ? memref::DimOp::create(b, loc, *bMem, 1).getResult() : one;
+  // C[row, :] += w * B[col, :].
+  auto accumulate = [&](Value row, Value col, Value w) {
+    loop(b, loc, zero, n, [&](Value j) {
+      SmallVector<Value> bIdx{col}, cIdx{row};
+      if (matrix) {
+        bIdx.push_back(j);
+        cIdx.push_back(j);
+      }
+      Value x = memref::LoadOp::create(b, loc, *bMem, bIdx);
+      Value c = memref::LoadOp::create(b, loc, *cMem, cIdx);
+      Value sum = arith::AddFOp::create(
+          b, loc, c, arith::MulFOp::create(b, loc, w, x).getResult());
+      memref::StoreOp::create(b, loc, sum, *cMem, cIdx);
+    });
+  };
+  Operation *create = spMat.getDefiningOp();
+  // CSR and CSC: a compressed outer dimension.
+  auto compressed = [&](Value outer, Value pos, Value crd, Value val,
+                        bool byRow) {
+    loop(b, loc, zero, outer, [&](Value o) {
+      Value lo = loadIndex(b, loc, pos, o);
+      Value hi = loadIndex(b, loc, pos,
+                           arith::AddIOp::create(b, loc, o, one).getResult());
+      loop(b, loc, lo, hi, [&](Value p) {
+        Value inner = loadIndex(b, loc, crd, p);
+        Value w = memref::LoadOp::create(b, loc, val, p);
+        if (byRow)
+          accumulate(o, inner, w);
+        else
+          accumulate(inner, o, w);
+      });
+    });
+  };
+  if (auto csr = dyn_cast_or_null<gpu::CreateCsrOp>(create)) {
+    compressed(csr.getRows(), csr.getRowPos(), csr.getColIdxs(),
+               csr.getValues(), /*byRow=*/true);
+  } else if (auto csc = dyn_cast_or_null<gpu::CreateCscOp>(create)) {
+    compressed(csc.getCols(), csc.getColPos(), csc.getRowIdxs(),
+               csc.getValues(), /*byRow=*/false);
+  } else if (auto coo = dyn_cast_or_null<gpu::CreateCooOp>(create)) {
+    loop(b, loc, zero, coo.getNnz(), [&](Value p) {
+      accumulate(loadIndex(b, loc, coo.getRowIdxs(), p),
+                 loadIndex(b, loc, coo.getColIdxs(), p),
+                 memref::LoadOp::create(b, loc, coo.getValues(), p));
+    });
+  } else if (auto bsr = dyn_cast_or_null<gpu::CreateBsrOp>(create)) {
+    // Block p's R x C values row-major at (p * R + r) * C + c.
+    Value r = bsr.getRBlockSize(), cb = bsr.getCBlockSize();
+    loop(b, loc, zero, bsr.getBrows(), [&](Value bi) {
+      Value lo = loadIndex(b, loc, bsr.getBRowPos(), bi);
+      Value hi = loadIndex(b, loc, bsr.getBRowPos(),
+                           arith::AddIOp::create(b, loc, bi, one).getResult());
+      loop(b, loc, lo, hi, [&](Value p) {
+        Value bj = loadIndex(b, loc, bsr.getBColIdxs(), p);
+        loop(b, loc, zero, r, [&](Value i) {
+          loop(b, loc, zero, cb, [&](Value k) {
+            Value at = arith::AddIOp::create(
+                b, loc,
+                arith::MulIOp::create(
+                    b, loc,
+                    arith::AddIOp::create(
+                        b, loc, arith::MulIOp::create(b, loc, p, r), i),
+                    cb),
+                k);
+            accumulate(arith::AddIOp::create(
+                           b, loc, arith::MulIOp::create(b, loc, bi, r), i),
+                       arith::AddIOp::create(
+                           b, loc, arith::MulIOp::create(b, loc, bj, cb), k),
+                       memref::LoadOp::create(b, loc, bsr.getValues(), at));
+          });
+        });
+      });
+    });
+  } else {
+    return op->emitError("snn-emulate-gpu-on-host: the sparse matrix does "
+                         "not come from gpu.create_csr, create_csc, "
+                         "create_coo or create_bsr");
+  }
+  return success();
+}
+
 struct EmulateGPUOnHostPass
     : impl::EmulateGPUOnHostPassBase<EmulateGPUOnHostPass> {
   using Base::Base;
@@ -70,7 +197,10 @@ struct EmulateGPUOnHostPass
     SmallVector<Operation *> gpuOps;
     getOperation().walk([&](Operation *op) {
       if (isa<gpu::LaunchOp, gpu::AllocOp, gpu::MemcpyOp, gpu::DeallocOp,
-              gpu::WaitOp>(op))
+              gpu::WaitOp, gpu::CreateCsrOp, gpu::CreateCscOp, gpu::CreateCooOp,
+              gpu::CreateBsrOp, gpu::CreateDnTensorOp, gpu::DestroySpMatOp,
+              gpu::DestroyDnTensorOp, gpu::SpMMBufferSizeOp,
+              gpu::SpMVBufferSizeOp, gpu::SpMMOp, gpu::SpMVOp>(op))
         gpuOps.push_back(op);
       return isa<gpu::LaunchOp>(op) ? WalkResult::skip()
                                     : WalkResult::advance();
@@ -78,6 +208,29 @@ struct EmulateGPUOnHostPass
     for (Operation *op : gpuOps) {
       OpBuilder b(op);
       Location loc = op->getLoc();
+      // cuSPARSE's products as host loops; the work buffer is one byte.
+      if (auto spmm = dyn_cast<gpu::SpMMOp>(op)) {
+        if (failed(emulateProduct(
+                op, spmm.getSpmatA(), spmm.getDnmatB(), spmm.getDnmatC(),
+                spmm.getModeA() != gpu::TransposeMode::NON_TRANSPOSE ||
+                    spmm.getModeB() != gpu::TransposeMode::NON_TRANSPOSE)))
+          return signalPassFailure();
+        continue;
+      }
+      if (auto spmv = dyn_cast<gpu::SpMVOp>(op)) {
+        if (failed(emulateProduct(
+                op, spmv.getSpmatA(), spmv.getDnX(), spmv.getDnY(),
+                spmv.getModeA() != gpu::TransposeMode::NON_TRANSPOSE)))
+          return signalPassFailure();
+        continue;
+      }
+      if (isa<gpu::SpMMBufferSizeOp, gpu::SpMVBufferSizeOp>(op)) {
+        Value bytes = arith::ConstantIndexOp::create(b, loc, 1);
+        for (Value size : op->getResults())
+          if (size.getType().isIndex())
+            size.replaceAllUsesWith(bytes);
+        continue;
+      }
       if (auto alloc = dyn_cast<gpu::AllocOp>(op)) {
         Value host = memref::AllocOp::create(b, loc, alloc.getType(),
                                              alloc.getDynamicSizes(),
