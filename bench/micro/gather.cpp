@@ -4,15 +4,11 @@
 //     -o /tmp/gather
 // Prints G elements/s for zmm and ymm gathers and for scalar index+table
 // loads (2026-11-27, Zen 5: zmm 3.34-3.40, ymm 2.54-2.61, scalar 4.79-4.84).
+#include "Timing.h"
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <immintrin.h>
-static double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 alignas(64) float tab[4096];
 alignas(64) int idx[4096];
 int main() {

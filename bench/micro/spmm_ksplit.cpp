@@ -7,6 +7,7 @@
 // 2026-11-27, Zen 5 (split included): unsplit 2.47-2.62 ms; P=2 2.39-2.81
 // (even, within noise), P=4 3.0-3.5,
 // P=8 3.5, P=16 5.2 (with row tiles of 256 rows: similar).
+#include "Timing.h"
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -16,21 +17,6 @@
 #include <immintrin.h>
 #include <random>
 #include <vector>
-static double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-template <class F> double best(F f, int reps = 15) {
-  double b = 1e9;
-  for (int r = 0; r < reps; r++) {
-    double t = now();
-    f();
-    t = now() - t;
-    b = std::min(b, t);
-  }
-  return b;
-}
 int main(int argc, char **argv) {
   int n = 4096;
   const int N = 64;
@@ -159,14 +145,14 @@ int main(int argc, char **argv) {
           _mm512_store_ps(c + 48, c3);
         }
   };
-  double t0 = best(plain);
+  double t0 = best(plain, 15);
   std::vector<float> ref(C, C + (size_t)n * N);
-  double t1 = best(tiled);
+  double t1 = best(tiled, 15);
   double e = 0;
   for (size_t i = 0; i < (size_t)n * N; i++)
     e = std::max(e, (double)fabsf(C[i] - ref[i]));
-  double t2 = best(tiled2);
-  double ts = best(mksplit);
+  double t2 = best(tiled2, 15);
+  double ts = best(mksplit, 15);
   printf("nnz %zu plain %.3f ms (%.1f GF)  ksplit P=%d %.3f ms  rowtile+ksplit "
          "%.3f ms  (split alone %.3f ms) err %g\n",
          nnz, t0 * 1e3, 2.0 * nnz * N / t0 / 1e9, P, t1 * 1e3, t2 * 1e3,

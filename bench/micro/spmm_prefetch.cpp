@@ -4,6 +4,7 @@
 //   g++ -O3 -march=native bench/micro/spmm_prefetch.cpp -o /tmp/pf && /tmp/pf
 // 2026-11-27, Zen 5: none 2.51-2.59 ms; D=8 2.38-2.50; D=16 2.26-2.39;
 // D=32 2.34-2.44.
+#include "Timing.h"
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,21 +14,6 @@
 #include <immintrin.h>
 #include <random>
 #include <vector>
-static double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-template <class F> double best(F f, int reps = 21) {
-  double b = 1e9;
-  for (int r = 0; r < reps; r++) {
-    double t = now();
-    f();
-    t = now() - t;
-    b = std::min(b, t);
-  }
-  return b;
-}
 int n = 4096;
 const int N = 64;
 std::vector<int32_t> pos, crd;

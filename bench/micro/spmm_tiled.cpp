@@ -16,6 +16,7 @@
 //   density 0.5:  P=4096 15.3, 256 10.0, 128 8.50, 64 8.72
 // Rows per tile at density 0.1, P=256: 64 2.19-2.32, 256 2.07, 512 2.02-2.04,
 // 1024 1.97-2.01, 2048 1.97.
+#include "Timing.h"
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -24,21 +25,6 @@
 #include <immintrin.h>
 #include <random>
 #include <vector>
-static double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-template <class F> double best(F f, int reps = 21) {
-  double b = 1e9;
-  for (int r = 0; r < reps; r++) {
-    double t = now();
-    f();
-    t = now() - t;
-    b = std::min(b, t);
-  }
-  return b;
-}
 int n = 4096;
 const int N = 64;
 float *B, *C;

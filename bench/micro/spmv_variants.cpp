@@ -6,6 +6,7 @@
 // 4096 columns, in L1). 2026-11-27, Zen 5, 16384x16384 at 10%: gather
 // 9.6-10.3 ms, stack buffer 9.9-11.8, inserts 9.6-11.7, mix 9.5-10.8 (the
 // generated kernel: 8.2-8.6); with x in L1: gather 8.3, inserts 7.4, mix 7.1.
+#include "Timing.h"
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -14,21 +15,6 @@
 #include <immintrin.h>
 #include <random>
 #include <vector>
-static double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-template <class F> double best(F f, int reps = 9) {
-  double b = 1e9;
-  for (int r = 0; r < reps; r++) {
-    double t = now();
-    f();
-    t = now() - t;
-    b = std::min(b, t);
-  }
-  return b;
-}
 int main(int argc, char **argv) {
   int n = atoi(argv[1]);
   double dens = argc > 2 ? atof(argv[2]) : 0.1;
@@ -189,8 +175,8 @@ int main(int argc, char **argv) {
       y[i] = s;
     }
   };
-  chk("gather", best(gath));
-  chk("stackbuf", best(buf));
-  chk("inserts", best(ins));
-  chk("mix", best(mix));
+  chk("gather", best(gath, 9));
+  chk("stackbuf", best(buf, 9));
+  chk("inserts", best(ins, 9));
+  chk("mix", best(mix, 9));
 }
