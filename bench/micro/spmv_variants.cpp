@@ -56,19 +56,19 @@ int main(int argc, char **argv) {
            nnz / t / 1e9, bytes / t / 1e9, e);
   };
   constexpr int PF = 1024;
+  // The weight streams PF entries ahead, as the generated kernel does.
+  auto prefetch = [&](int p) {
+    for (int l = 0; l < 64; l += 16) {
+      _mm_prefetch((const char *)(vp + p + PF + l), _MM_HINT_T0);
+      _mm_prefetch((const char *)(cp + p + PF + l), _MM_HINT_T0);
+    }
+  };
   auto gath = [&] {
     for (int i = 0; i < n; i++) {
       __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
       int p = pos[i], e = pos[i + 1];
       for (; p + 64 <= e; p += 64) {
-        _mm_prefetch((const char *)(vp + p + PF), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 48), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 48), _MM_HINT_T0);
+        prefetch(p);
 #define S(u, a)                                                                \
   {                                                                            \
     __m512i c = _mm512_loadu_si512(&cp[p + 16 * u]);                           \
@@ -91,14 +91,7 @@ int main(int argc, char **argv) {
       __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
       int p = pos[i], e = pos[i + 1];
       for (; p + 64 <= e; p += 64) {
-        _mm_prefetch((const char *)(vp + p + PF), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 48), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 48), _MM_HINT_T0);
+        prefetch(p);
         for (int k = 0; k < 64; k++)
           tmp[k] = xp[cp[p + k]];
         a0 = _mm512_fmadd_ps(_mm512_loadu_ps(&vp[p]), _mm512_load_ps(tmp), a0);
@@ -122,14 +115,7 @@ int main(int argc, char **argv) {
       __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
       int p = pos[i], e = pos[i + 1];
       for (; p + 64 <= e; p += 64) {
-        _mm_prefetch((const char *)(vp + p + PF), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 48), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 48), _MM_HINT_T0);
+        prefetch(p);
 #define Q(o) _mm_set_ps(xp[cp[o + 3]], xp[cp[o + 2]], xp[cp[o + 1]], xp[cp[o]])
 #define Z(o)                                                                   \
   _mm512_insertf32x4(                                                          \
@@ -155,14 +141,7 @@ int main(int argc, char **argv) {
       __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
       int p = pos[i], e = pos[i + 1];
       for (; p + 64 <= e; p += 64) {
-        _mm_prefetch((const char *)(vp + p + PF), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(vp + p + PF + 48), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + p + PF + 48), _MM_HINT_T0);
+        prefetch(p);
         S(0, a0)
         a1 = _mm512_fmadd_ps(_mm512_loadu_ps(&vp[p + 16]), Z(p + 16), a1);
         S(2, a2)

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn/Conversion/SparseToGPULibrary/SparseToGPULibrary.h"
+#include "sparsenn/Dialect/SNN/Utils/Encodings.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -62,28 +63,16 @@ std::optional<std::pair<Format, int64_t>> classify(Type type) {
       !isLibraryIndexWidth(stt.getCrdWidth()))
     return std::nullopt;
   ArrayRef<LevelType> lts = stt.getLvlTypes();
-  MLIRContext *ctx = tensor.getContext();
-  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
   if (stt.getLvlRank() == 2 && stt.isIdentity() && isCompressedLT(lts[0]) &&
       isOrderedLT(lts[0]) && !isUniqueLT(lts[0]) && isSingletonLT(lts[1]) &&
       isOrderedLT(lts[1]) && isUniqueLT(lts[1]) &&
       lts[1].isa<LevelPropNonDefault::SoA>())
     return std::make_pair(Format::COO, int64_t(0));
-  if (stt.getLvlRank() != 4 || !isDenseLT(lts[0]) || !isCompressedLT(lts[1]) ||
-      !isOrderedLT(lts[1]) || !isUniqueLT(lts[1]) || !isDenseLT(lts[2]) ||
-      !isDenseLT(lts[3]))
+  std::optional<std::pair<int64_t, int64_t>> bsr = snn::getBsrBlock(tensor);
+  if (!bsr || bsr->first != bsr->second || bsr->first <= 1 ||
+      !isOrderedLT(lts[1]) || !isUniqueLT(lts[1]))
     return std::nullopt;
-  AffineMap map = stt.getDimToLvl();
-  auto div = dyn_cast<AffineBinaryOpExpr>(map.getResult(0));
-  auto r =
-      div ? dyn_cast<AffineConstantExpr>(div.getRHS()) : AffineConstantExpr();
-  if (!r || r.getValue() <= 1)
-    return std::nullopt;
-  int64_t block = r.getValue();
-  AffineMap bsr = AffineMap::get(
-      2, 0, {i.floorDiv(block), j.floorDiv(block), i % block, j % block}, ctx);
-  if (map != bsr)
-    return std::nullopt;
+  int64_t block = bsr->first;
   for (int64_t d : tensor.getShape())
     if (ShapedType::isDynamic(d) || d % block)
       return std::nullopt;

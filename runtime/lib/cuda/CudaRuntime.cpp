@@ -463,9 +463,10 @@ void mgpuSpMV(int32_t ma, void *a, void *x, void *y, int32_t ctp, void *buf,
 }
 
 namespace {
-/// cuSPARSE's SpMM algorithm for a matrix: BSR has its own
-/// (CUSPARSE_SPMM_BSR_ALG1, the one cuSPARSE documents for BSR); every other
-/// format takes the default.
+/// cuSPARSE's SpMM algorithm for a matrix: BSR gets the algorithm cuSPARSE
+/// names for it (CUSPARSE_SPMM_BSR_ALG1; whether the default would also
+/// take BSR is not known here: never run on a GPU); every other format
+/// takes the default.
 cusparseSpMMAlg_t spmmAlgorithm(void *a) {
   cusparseFormat_t format = CUSPARSE_FORMAT_CSR;
   check(cusparseSpMatGetFormat(static_cast<cusparseSpMatDescr_t>(a), &format),

@@ -15,6 +15,7 @@
 
 #include "sparsenn/Dialect/SNN/Transforms/Passes.h"
 #include "sparsenn/Dialect/SNN/Utils/Elementwise.h"
+#include "sparsenn/Dialect/SNN/Utils/Encodings.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -121,16 +122,10 @@ LogicalResult classifyWeight(Contraction &c) {
   }
   AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
   AffineMap map = stt.getDimToLvl();
-  if (stt.getLvlRank() == 4 && isDenseLT(lts[0]) && isCompressedLT(lts[1]) &&
-      isDenseLT(lts[2]) && isDenseLT(lts[3])) {
-    std::optional<int64_t> r = floorDivConstant(map.getResult(0));
-    std::optional<int64_t> cc = floorDivConstant(map.getResult(1));
-    if (!r || !cc || *r <= 0 || *cc <= 0)
-      return failure();
-    int64_t br = *r, bc = *cc;
-    AffineMap bsr = AffineMap::get(
-        2, 0, {i.floorDiv(br), j.floorDiv(bc), i % br, j % bc}, ctx);
-    if (map != bsr || c.rows % br || c.cols % bc)
+  if (std::optional<std::pair<int64_t, int64_t>> block =
+          snn::getBsrBlock(type)) {
+    auto [br, bc] = *block;
+    if (c.rows % br || c.cols % bc)
       return failure();
     c.format = WeightFormat::BSR;
     c.blockR = br;

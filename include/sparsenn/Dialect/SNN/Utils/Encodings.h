@@ -1,0 +1,26 @@
+//===- Encodings.h - Recognizing weight storage formats ---------*- C++ -*-===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SPARSENN_DIALECT_SNN_UTILS_ENCODINGS_H
+#define SPARSENN_DIALECT_SNN_UTILS_ENCODINGS_H
+
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <optional>
+#include <utility>
+
+namespace mlir::snn {
+
+/// The block rows and columns (R, C) of a 2-D tensor stored as BSR with
+/// row-major R x C blocks, `(i floordiv R : dense, j floordiv C :
+/// compressed, i mod R : dense, j mod C : dense)`, or nullopt for any other
+/// storage. Callers check what they need beyond that (sizes divisible by
+/// the block, square blocks, ordered levels).
+std::optional<std::pair<int64_t, int64_t>> getBsrBlock(RankedTensorType type);
+
+} // namespace mlir::snn
+
+#endif // SPARSENN_DIALECT_SNN_UTILS_ENCODINGS_H
