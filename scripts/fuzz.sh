@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang-22 (ASan + UBSan) and runs each for
 # a bounded time from its committed seed corpus. Usage: scripts/fuzz.sh [SECONDS]
-# (default 60 per target). A crash leaves its input in build/fuzz/ and fails.
+# (default 60 per target). A crash leaves its input in build/fuzz/, prints the
+# sanitizer's report and the input, and fails. SPARSENN_FUZZ_SEED=N fixes
+# libFuzzer's seed (scripts/test.sh uses 1, so a CI run explores the same
+# inputs each time and fails only when the code changes; unset, each run
+# explores new ones).
 #   fuzz-readers             runtime/'s .npy and .mtx readers (runtime/fuzz/corpus)
 #   fuzz-accel               the accelerator's command-stream reader and simulator
 #                            (runtime/fuzz/corpus-accel: programs from
@@ -18,6 +22,30 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_PER_TARGET="${1:-60}"
 OUT="${SPARSENN_BUILD_DIR:-$ROOT/build}/fuzz"
 mkdir -p "$OUT/corpus-readers"
+SEED_ARGS=()
+if [ -n "${SPARSENN_FUZZ_SEED:-}" ]; then
+  SEED_ARGS=(-seed="$SPARSENN_FUZZ_SEED")
+fi
+
+# run_fuzzer NAME BINARY ARGS...: runs one target in $OUT with its whole log
+# in $OUT/NAME.log, and prints libFuzzer's summary and any sanitizer report.
+run_fuzzer() {
+  local name="$1" binary="$2"
+  shift 2
+  (cd "$OUT" && "$binary" "$@" "${SEED_ARGS[@]}" -artifact_prefix="$OUT/$name-" \
+    -print_final_stats=1 >"$OUT/$name.log" 2>&1) || true
+  grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" \
+    "$OUT/$name.log" || true
+  if grep -q "^==.*ERROR" "$OUT/$name.log"; then
+    echo "-- $name: the report (whole log: $OUT/$name.log)"
+    sed -n '/^==.*ERROR/,/^SUMMARY/p' "$OUT/$name.log" | head -n 60
+    for input in "$OUT/$name"-crash-* "$OUT/$name"-leak-* "$OUT/$name"-timeout-* "$OUT/$name"-oom-*; do
+      [ -e "$input" ] || continue
+      echo "-- $name: the input ($input, base64)"
+      base64 "$input" | head -n 200
+    done
+  fi
+}
 
 # The .npy / .mtx readers of runtime/ (sparse-runner's inputs).
 clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -25,27 +53,25 @@ clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
   "$ROOT/runtime/fuzz/FuzzReaders.cpp" "$ROOT/runtime/lib/IO.cpp" \
   -o "$OUT/fuzz-readers"
 cp "$ROOT"/runtime/fuzz/corpus/* "$OUT/corpus-readers/"
-cd "$OUT"
-rm -f crash-* leak-* timeout-* oom-*
+rm -f "$OUT"/*crash-* "$OUT"/*leak-* "$OUT"/*timeout-* "$OUT"/*oom-*
 echo "== fuzz-readers for ${SECONDS_PER_TARGET}s"
-./fuzz-readers corpus-readers -max_total_time="$SECONDS_PER_TARGET" \
-  -max_len=4096 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+run_fuzzer fuzz-readers "$OUT/fuzz-readers" corpus-readers \
+  -max_total_time="$SECONDS_PER_TARGET" -max_len=4096
 # The accelerator's command streams: decoder and simulator.
-cd "$ROOT"
 mkdir -p "$OUT/corpus-accel"
 clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
   -fno-sanitize-recover=undefined -I"$ROOT/runtime/include" \
   "$ROOT/runtime/fuzz/FuzzAccel.cpp" "$ROOT"/runtime/lib/accel/*.cpp \
   -o "$OUT/fuzz-accel"
 cp "$ROOT"/runtime/fuzz/corpus-accel/* "$OUT/corpus-accel/"
-cd "$OUT"
 echo "== fuzz-accel for ${SECONDS_PER_TARGET}s"
-./fuzz-accel corpus-accel -max_total_time="$SECONDS_PER_TARGET" \
-  -max_len=8192 -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+run_fuzzer fuzz-accel "$OUT/fuzz-accel" corpus-accel \
+  -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 -timeout=30 \
+  -rss_limit_mb=2048
 ASAN_BUILD="${SPARSENN_ASAN_BUILD_DIR:-$ROOT/build-asan}"
 if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" ]; then
-  mkdir -p corpus-pipeline
-  /usr/bin/python3 - "$ROOT/test" corpus-pipeline <<'PY'
+  mkdir -p "$OUT/corpus-pipeline"
+  /usr/bin/python3 - "$ROOT/test" "$OUT/corpus-pipeline" <<'PY'
 import hashlib, pathlib, sys
 for f in sorted(pathlib.Path(sys.argv[1]).rglob("*.mlir")):
     for chunk in f.read_text().split("// -----"):
@@ -54,24 +80,24 @@ for f in sorted(pathlib.Path(sys.argv[1]).rglob("*.mlir")):
             name = hashlib.sha1(body.encode()).hexdigest()[:16]
             (pathlib.Path(sys.argv[2]) / f"{name}.mlir").write_text(body)
 PY
-  echo "== sparsenn-fuzz-pipeline for ${SECONDS_PER_TARGET}s ($(ls corpus-pipeline | wc -l) inputs in the corpus)"
+  echo "== sparsenn-fuzz-pipeline for ${SECONDS_PER_TARGET}s ($(ls "$OUT/corpus-pipeline" | wc -l) inputs in the corpus)"
   # allow_user_poisoning=0: see scripts/sanitize.sh.
-  ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0 \
-    "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" corpus-pipeline \
-    -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 -timeout=30 \
-    -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+  export ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0
+  run_fuzzer sparsenn-fuzz-pipeline "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" \
+    corpus-pipeline -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 \
+    -timeout=30
   if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-backend" ]; then
-    mkdir -p corpus-backend
-    cp corpus-pipeline/* corpus-backend/
+    mkdir -p "$OUT/corpus-backend"
+    cp "$OUT"/corpus-pipeline/* "$OUT/corpus-backend/"
     echo "== sparsenn-fuzz-backend for ${SECONDS_PER_TARGET}s"
-    ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0 \
-      "$ASAN_BUILD/bin/sparsenn-fuzz-backend" corpus-backend \
-      -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 -timeout=30 \
-      -rss_limit_mb=4096 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" || true
+    run_fuzzer sparsenn-fuzz-backend "$ASAN_BUILD/bin/sparsenn-fuzz-backend" \
+      corpus-backend -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 \
+      -timeout=30 -rss_limit_mb=4096
   fi
 fi
-# libFuzzer leaves each failing input as crash-*, leak-*, timeout-* or oom-*.
-failures=$(find . -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+# libFuzzer leaves each failing input as NAME-crash-*, -leak-*, -timeout-*
+# or -oom-*.
+failures=$(find "$OUT" -maxdepth 1 \( -name '*crash-*' -o -name '*leak-*' -o -name '*timeout-*' -o -name '*oom-*' \) | wc -l)
 if [ "$failures" -gt 0 ]; then
   echo "fuzzing found $failures failing input(s) in $OUT" >&2
   exit 1
