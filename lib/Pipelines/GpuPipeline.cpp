@@ -103,6 +103,9 @@ void snn::buildGpuPipeline(OpPassManager &pm,
   }
   // Zero-initialized outputs are filled, not copied from a constant global.
   pm.addPass(createSNNSplatCopiesToFillsPass());
+  // cuSPARSE reads the packed weights from copies made on the first call.
+  if (libgen)
+    pm.addPass(createSNNGPUResidentConstantsPass());
   pm.addPass(createStorageSpecifierToLLVMPass());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
 

@@ -196,6 +196,38 @@ def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "ModuleOp"> {
   ];
 }
 
+def SNNGPUResidentConstantsPass
+    : Pass<"snn-gpu-resident-constants", "ModuleOp"> {
+  let summary = "Constant weights that cuSPARSE's descriptors read are "
+                "copied to the device once, not per call";
+  let description = [{
+    The host code of the cuSPARSE path (upstream's libgen and
+    `snn-sparse-to-gpu-library`) copies each operand of a product to the
+    device around every call: `gpu.alloc`, `gpu.memcpy` from the host
+    buffer, the product, `gpu.dealloc`. For a packed weight (a view of a
+    constant `memref.global`) that is the whole weight crossing the bus on
+    every call. This pass replaces such an allocation, copy and free with
+    the device copy that `sparsenn_gpu_resident_<type>` (runtime/cuda, as
+    in `snn-parallel-loops-to-gpu`) makes on the first call and keeps for
+    the process, viewed as the host buffer was.
+
+    It applies when the device buffer is allocated by `gpu.alloc` (not host
+    shared), filled by one `gpu.memcpy` from a view with an identity layout
+    of a constant global (static shape, an element type the runtime has a
+    function for), and otherwise only freed or read by sparse matrix
+    descriptors (`gpu.create_csr`, `create_csc`, `create_coo`,
+    `create_coo_aos`, `create_bsr`, `create_2to4_spmat`; cuSPARSE never
+    writes A) created after the copy. Ops that waited on the allocation,
+    the copy or a free wait on what those waited on. Other copies are left
+    alone. Run it on bufferized host code, before `gpu-to-llvm`.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def ConvertSparseToGPULibraryPass
     : Pass<"snn-sparse-to-gpu-library", "func::FuncOp"> {
   let summary = "cuSPARSE SpMM/SpMV calls for BSR and COO weights, which "

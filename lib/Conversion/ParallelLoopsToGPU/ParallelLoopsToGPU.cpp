@@ -10,6 +10,8 @@
 
 #include "sparsenn/Conversion/ParallelLoopsToGPU/ParallelLoopsToGPU.h"
 
+#include "DeviceBuffers.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -27,27 +29,10 @@ namespace mlir {
 } // namespace mlir
 
 using namespace mlir;
+using namespace mlir::snn::detail;
 
 /// The most blocks a launch uses; threads stride over the rest.
 static constexpr int64_t kMaxBlocks = 65535;
-
-/// The buffer a memref is a view of (through views and casts); `chain`
-/// gets the view ops from the buffer to `v`, outermost first.
-static Value rootBuffer(Value v, SmallVectorImpl<Operation *> *chain) {
-  while (Operation *def = v.getDefiningOp()) {
-    Value source;
-    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
-      source = view.getViewSource();
-    else if (auto cast = dyn_cast<memref::CastOp>(def))
-      source = cast.getSource();
-    else
-      break;
-    if (chain)
-      chain->insert(chain->begin(), def);
-    v = source;
-  }
-  return v;
-}
 
 /// Whether an op inside `region` writes `v` or a view of it taken there.
 static bool isWrittenIn(Value v, Region &region) {
@@ -314,22 +299,6 @@ struct GpuBuilder {
   }
 };
 
-/// The suffix of the runtime's resident-copy function for buffers of
-/// `elt` (sparsenn_gpu_resident_<suffix>), or "" for element types it has
-/// none for.
-static std::string residentSuffix(Type elt) {
-  if (elt.isIndex())
-    return "index";
-  if (elt.isF32() || elt.isF64())
-    return elt.isF32() ? "f32" : "f64";
-  if (auto i = dyn_cast<IntegerType>(elt)) {
-    unsigned w = i.getWidth();
-    if (w == 8 || w == 16 || w == 32 || w == 64)
-      return "i" + std::to_string(w);
-  }
-  return "";
-}
-
 struct ConvertParallelLoopsToGPUPass
     : impl::ConvertParallelLoopsToGPUPassBase<ConvertParallelLoopsToGPUPass> {
   using Base::Base;
@@ -345,55 +314,6 @@ struct ConvertParallelLoopsToGPUPass
          llvm::make_early_inc_range(getOperation().getOps<func::FuncOp>()))
       if (!func.isExternal())
         runOnFunction(func);
-  }
-
-  /// The rank-1 view of a constant global's buffer on the device: the
-  /// runtime copies it there on the first call and keeps it for the
-  /// process (weights are copied once, not per call), or null when `root`
-  /// is not such a buffer. The call is `sparsenn_gpu_resident_<elt>` with
-  /// MLIR's C interface; snn-emulate-gpu-on-host makes it the buffer itself.
-  Value residentCopy(OpBuilder &b, Location loc, Value root) {
-    auto get = root.getDefiningOp<memref::GetGlobalOp>();
-    if (!get)
-      return Value();
-    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-        get, get.getNameAttr());
-    auto type = cast<MemRefType>(root.getType());
-    std::string suffix = residentSuffix(type.getElementType());
-    if (!global || !global.getConstant() || suffix.empty() ||
-        type.getRank() == 0 || !type.hasStaticShape() ||
-        !type.getLayout().isIdentity() || type.getMemorySpace())
-      return Value();
-    // One rank-1 signature per element type: flatten, call, reshape back.
-    Type elt = type.getElementType();
-    auto flatType = MemRefType::get({type.getNumElements()}, elt);
-    auto dynType = MemRefType::get({ShapedType::kDynamic}, elt);
-    ReassociationIndices all =
-        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-    Value flat = root;
-    if (type.getRank() != 1)
-      flat = memref::CollapseShapeOp::create(
-          b, loc, root, ArrayRef<ReassociationIndices>{all});
-    std::string name = "sparsenn_gpu_resident_" + suffix;
-    ModuleOp module = getOperation();
-    auto decl = module.lookupSymbol<func::FuncOp>(name);
-    if (!decl) {
-      OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-      decl = func::FuncOp::create(mb, loc, name,
-                                  mb.getFunctionType({dynType}, {dynType}));
-      decl.setPrivate();
-      decl->setAttr("llvm.emit_c_interface", mb.getUnitAttr());
-    }
-    Value device =
-        func::CallOp::create(
-            b, loc, decl,
-            ValueRange{memref::CastOp::create(b, loc, dynType, flat)})
-            .getResult(0);
-    device = memref::CastOp::create(b, loc, flatType, device);
-    if (type.getRank() != 1)
-      device = memref::ExpandShapeOp::create(
-          b, loc, type, device, ArrayRef<ReassociationIndices>{all});
-    return device;
   }
 
   void runOnFunction(func::FuncOp func) {
@@ -505,7 +425,8 @@ struct ConvertParallelLoopsToGPUPass
           for (Value root : buffers.roots) {
             Residency &r = state[root];
             if (!r.device) {
-              r.device = residentCopy(b, op.getLoc(), root);
+              r.device =
+                  createResidentCopy(b, op.getLoc(), getOperation(), root);
               r.resident = r.deviceValid = static_cast<bool>(r.device);
             }
             if (!r.device)

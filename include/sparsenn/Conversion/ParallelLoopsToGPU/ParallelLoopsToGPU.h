@@ -13,6 +13,7 @@
 namespace mlir {
 #define GEN_PASS_DECL_CONVERTPARALLELLOOPSTOGPUPASS
 #define GEN_PASS_DECL_EMULATEGPUONHOSTPASS
+#define GEN_PASS_DECL_SNNGPURESIDENTCONSTANTSPASS
 #include "sparsenn/Conversion/Passes.h.inc"
 } // namespace mlir
 
