@@ -3,9 +3,11 @@
 # a bounded time from its committed seed corpus. Usage: scripts/fuzz.sh [SECONDS]
 # (default 60 per target). A crash leaves its input in build/fuzz/, prints the
 # sanitizer's report and the input, and fails. SPARSENN_FUZZ_SEED=N fixes
-# libFuzzer's seed (scripts/test.sh uses 1, so a CI run explores the same
-# inputs each time and fails only when the code changes; unset, each run
-# explores new ones).
+# libFuzzer's seed and runs each target for a fixed number of inputs (about
+# SECONDS on this machine; at most 4 x SECONDS), so a run explores the same
+# inputs on any machine (scripts/test.sh uses seed 1: CI fails only when the
+# code changes, not by luck). Unset, each run explores new inputs for
+# SECONDS per target.
 #   fuzz-readers             runtime/'s .npy and .mtx readers (runtime/fuzz/corpus)
 #   fuzz-accel               the accelerator's command-stream reader and simulator
 #                            (runtime/fuzz/corpus-accel: programs from
@@ -22,17 +24,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_PER_TARGET="${1:-60}"
 OUT="${SPARSENN_BUILD_DIR:-$ROOT/build}/fuzz"
 mkdir -p "$OUT/corpus-readers"
-SEED_ARGS=()
-if [ -n "${SPARSENN_FUZZ_SEED:-}" ]; then
-  SEED_ARGS=(-seed="$SPARSENN_FUZZ_SEED")
-fi
 
-# run_fuzzer NAME BINARY ARGS...: runs one target in $OUT with its whole log
-# in $OUT/NAME.log, and prints libFuzzer's summary and any sanitizer report.
+# run_fuzzer NAME RUNS BINARY ARGS...: runs one target in $OUT with its
+# whole log in $OUT/NAME.log, and prints libFuzzer's summary and any
+# sanitizer report. RUNS: the inputs a seeded run tries per 20 seconds.
 run_fuzzer() {
-  local name="$1" binary="$2"
-  shift 2
-  (cd "$OUT" && "$binary" "$@" "${SEED_ARGS[@]}" -artifact_prefix="$OUT/$name-" \
+  local name="$1" runs="$2" binary="$3"
+  shift 3
+  local budget=(-max_total_time="$SECONDS_PER_TARGET")
+  if [ -n "${SPARSENN_FUZZ_SEED:-}" ]; then
+    budget=(-seed="$SPARSENN_FUZZ_SEED"
+      -runs=$((runs * SECONDS_PER_TARGET / 20))
+      -max_total_time=$((4 * SECONDS_PER_TARGET)))
+  fi
+  (cd "$OUT" && "$binary" "$@" "${budget[@]}" -artifact_prefix="$OUT/$name-" \
     -print_final_stats=1 >"$OUT/$name.log" 2>&1) || true
   grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" \
     "$OUT/$name.log" || true
@@ -54,9 +59,9 @@ clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
   -o "$OUT/fuzz-readers"
 cp "$ROOT"/runtime/fuzz/corpus/* "$OUT/corpus-readers/"
 rm -f "$OUT"/*crash-* "$OUT"/*leak-* "$OUT"/*timeout-* "$OUT"/*oom-*
-echo "== fuzz-readers for ${SECONDS_PER_TARGET}s"
-run_fuzzer fuzz-readers "$OUT/fuzz-readers" corpus-readers \
-  -max_total_time="$SECONDS_PER_TARGET" -max_len=4096
+echo "== fuzz-readers"
+run_fuzzer fuzz-readers 120000 "$OUT/fuzz-readers" corpus-readers \
+  -max_len=4096
 # The accelerator's command streams: decoder and simulator.
 mkdir -p "$OUT/corpus-accel"
 clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -64,10 +69,9 @@ clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
   "$ROOT/runtime/fuzz/FuzzAccel.cpp" "$ROOT"/runtime/lib/accel/*.cpp \
   -o "$OUT/fuzz-accel"
 cp "$ROOT"/runtime/fuzz/corpus-accel/* "$OUT/corpus-accel/"
-echo "== fuzz-accel for ${SECONDS_PER_TARGET}s"
-run_fuzzer fuzz-accel "$OUT/fuzz-accel" corpus-accel \
-  -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 -timeout=30 \
-  -rss_limit_mb=2048
+echo "== fuzz-accel"
+run_fuzzer fuzz-accel 250000 "$OUT/fuzz-accel" corpus-accel \
+  -max_len=8192 -timeout=30 -rss_limit_mb=2048
 ASAN_BUILD="${SPARSENN_ASAN_BUILD_DIR:-$ROOT/build-asan}"
 if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" ]; then
   mkdir -p "$OUT/corpus-pipeline"
@@ -80,18 +84,18 @@ for f in sorted(pathlib.Path(sys.argv[1]).rglob("*.mlir")):
             name = hashlib.sha1(body.encode()).hexdigest()[:16]
             (pathlib.Path(sys.argv[2]) / f"{name}.mlir").write_text(body)
 PY
-  echo "== sparsenn-fuzz-pipeline for ${SECONDS_PER_TARGET}s ($(ls "$OUT/corpus-pipeline" | wc -l) inputs in the corpus)"
+  echo "== sparsenn-fuzz-pipeline ($(ls "$OUT/corpus-pipeline" | wc -l) inputs in the corpus)"
   # allow_user_poisoning=0: see scripts/sanitize.sh.
   export ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0
-  run_fuzzer sparsenn-fuzz-pipeline "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" \
-    corpus-pipeline -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 \
+  run_fuzzer sparsenn-fuzz-pipeline 60000 \
+    "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" corpus-pipeline -max_len=16384 \
     -timeout=30
   if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-backend" ]; then
     mkdir -p "$OUT/corpus-backend"
     cp "$OUT"/corpus-pipeline/* "$OUT/corpus-backend/"
-    echo "== sparsenn-fuzz-backend for ${SECONDS_PER_TARGET}s"
-    run_fuzzer sparsenn-fuzz-backend "$ASAN_BUILD/bin/sparsenn-fuzz-backend" \
-      corpus-backend -max_total_time="$SECONDS_PER_TARGET" -max_len=16384 \
+    echo "== sparsenn-fuzz-backend"
+    run_fuzzer sparsenn-fuzz-backend 30000 \
+      "$ASAN_BUILD/bin/sparsenn-fuzz-backend" corpus-backend -max_len=16384 \
       -timeout=30 -rss_limit_mb=4096
   fi
 fi
