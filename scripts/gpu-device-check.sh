@@ -29,8 +29,11 @@ get = lambda k, d: a[a.index(k) + 1] if k in a else d
 dev = "cuda"
 if a[0] == "mlp":
     sizes = [int(v) for v in get("--layers", "64,128,32").split(",")]
-    x = torch.randn(int(get("--batch", "8")), sizes[0], device=dev)
-    ws = [torch.randn(o, i, device=dev) for i, o in zip(sizes, sizes[1:])]
+    # --half: f16 layers, the peer in f16 too (cuBLAS's tensor cores).
+    dt = torch.float16 if "--half" in a else torch.float32
+    x = torch.randn(int(get("--batch", "8")), sizes[0], device=dev, dtype=dt)
+    ws = [torch.randn(o, i, device=dev, dtype=dt)
+          for i, o in zip(sizes, sizes[1:])]
     if kind == "csr":
         keep = 1.0 - float(get("--sparsity", "0.9"))
         ws = [(w * (torch.rand_like(w) < keep)).to_sparse_csr() for w in ws]

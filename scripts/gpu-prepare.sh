@@ -17,6 +17,7 @@ CASES=(
   "mlp-bsr|codegen library|mlp --format bsr --layers 1024,1024,1024 --batch 256 --sparsity 0.9"
   "mlp-coo|codegen library|mlp --format coo --layers 1024,1024,1024 --batch 256 --sparsity 0.95"
   "mlp-nv24|codegen|mlp --format nv24 --layers 1024,1024,1024 --batch 256"
+  "linear-nv24-f16|library|mlp --format nv24 --half --rtol 2e-2 --atol 1e-1 --layers 2048,2048 --batch 512"
   "linear-csr-4096|codegen auto|mlp --format csr --layers 4096,4096 --batch 256 --sparsity 0.99"
   "conv-csr|codegen auto|conv --format csr --input 8x64x16x16 --out 64 --pad 1,1,1,1 --sparsity 0.9"
 )

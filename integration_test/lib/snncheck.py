@@ -54,9 +54,9 @@ def prune(w, fmt, sparsity, rng):
     return w
 
 
-def hex_blob(a):
+def hex_blob(a, dtype="<f4"):
     """A dense_resource blob: 4-byte alignment header, then the data."""
-    return "0x04000000" + np.ascontiguousarray(a, dtype="<f4").tobytes().hex().upper()
+    return "0x04000000" + np.ascontiguousarray(a, dtype=dtype).tobytes().hex().upper()
 
 
 def linear_model_text(w, batch, enc):
@@ -88,9 +88,9 @@ def benchmark(runner, model, inputs, reps, output=None):
     sys.exit("no timing in sparse-runner output")
 
 
-def tensor(shape, enc=None):
+def tensor(shape, enc=None, elt="f32"):
     dims = "x".join("?" if d is None else str(d) for d in shape)
-    return f"tensor<{dims}xf32{', #' + enc if enc else ''}>"
+    return f"tensor<{dims}x{elt}{', #' + enc if enc else ''}>"
 
 
 def run(cmd, want_stderr=False):
@@ -191,6 +191,13 @@ def cmd_mlp(args):
         w = prune(w, args.prune_style or fmt, args.sparsity, rng) / np.sqrt(sizes[i])
         weights.append(w.astype(np.float32))
         biases.append(rng.standard_normal(sizes[i + 1]).astype(np.float32))
+    # --half: the layers in f16 (weights stored f16; the input and the biases
+    # are f32 arguments truncated in the model, the result extended back).
+    elt = "f16" if args.half else "f32"
+    if args.half:
+        if args.mode != "const":
+            sys.exit("--half takes constant weights (--mode const)")
+        weights = [w.astype(np.float16) for w in weights]
 
     lines = []
     if enc:
@@ -200,11 +207,14 @@ def cmd_mlp(args):
     inputs = [f"--input=@{args.workdir}/x.npy"]
     np.save(f"{args.workdir}/x.npy", x)
     body, blobs = [], []
+    if args.half:
+        body.append(f"  %xh = arith.truncf %x : {tensor([xdim, sizes[0]])} to "
+                    f"{tensor([xdim, sizes[0]], elt=elt)}")
     for i, (w, b) in enumerate(zip(weights, biases)):
-        wt = tensor(w.shape, "W" if enc else None)
+        wt = tensor(w.shape, "W" if enc else None, elt)
         if args.mode == "const":
             body.append(f"  %w{i} = arith.constant dense_resource<w{i}> : {wt}")
-            blobs.append(f"      w{i}: \"{hex_blob(w)}\"")
+            blobs.append(f"      w{i}: \"{hex_blob(w, '<f2' if args.half else '<f4')}\"")
         else:
             params.append(f"%w{i}: {wt}")
             path = f"{args.workdir}/w{i}"
@@ -226,20 +236,30 @@ def cmd_mlp(args):
             params.append(f"%b{i}: {tensor([b.shape[0]])}")
             np.save(f"{args.workdir}/b{i}.npy", b)
             inputs.append(f"--input=@{args.workdir}/b{i}.npy")
-    h = "%x"
+        if args.half:
+            if args.const_bias:
+                sys.exit("--half takes the biases as arguments")
+            body.append(f"  %b{i}h = arith.truncf %b{i} : {tensor([b.shape[0]])} "
+                        f"to {tensor([b.shape[0]], elt=elt)}")
+    h = "%xh" if args.half else "%x"
     hdim = xdim
     for i, w in enumerate(weights):
-        wt = tensor(w.shape, "W" if enc else None)
-        in_t = tensor([hdim, w.shape[1]])
-        out_t = tensor([hdim, w.shape[0]])
-        body.append(f"  %l{i} = snn.linear {h}, %w{i} bias %b{i} : "
-                    f"({in_t}, {wt}, {tensor([w.shape[0]])}) -> {out_t}")
+        wt = tensor(w.shape, "W" if enc else None, elt)
+        in_t = tensor([hdim, w.shape[1]], elt=elt)
+        out_t = tensor([hdim, w.shape[0]], elt=elt)
+        bias = f"%b{i}h" if args.half else f"%b{i}"
+        body.append(f"  %l{i} = snn.linear {h}, %w{i} bias {bias} : "
+                    f"({in_t}, {wt}, {tensor([w.shape[0]], elt=elt)}) -> {out_t}")
         h = f"%l{i}"
         if i + 1 < len(weights) or args.final_act:
             act = args.act if i + 1 < len(weights) else args.final_act
             body.append(f"  %a{i} = snn.{act} {h} : ({out_t}) -> {out_t}")
             h = f"%a{i}"
     out_t = tensor([hdim, sizes[-1]])
+    if args.half:
+        body.append(f"  %yf = arith.extf {h} : {tensor([hdim, sizes[-1]], elt=elt)} "
+                    f"to {out_t}")
+        h = "%yf"
     lines.append(f"func.func @{args.entry}({', '.join(params)}) -> {out_t} {{")
     lines += body
     lines.append(f"  return {h} : {out_t}")
@@ -267,14 +287,17 @@ def cmd_mlp(args):
         # accelerator; weights passed as arguments stay on the CPU.
         check_accel(args, stderr, len(weights) if args.mode == "const" else 0)
 
-    # Reference: plain NumPy in float64.
-    ref = x.astype(np.float64)
+    # Reference: plain NumPy in float64 (from the f16-rounded input and
+    # biases with --half; the tolerance must allow for f16 layer outputs).
+    ref = (x.astype(np.float16) if args.half else x).astype(np.float64)
     for i, (w, b) in enumerate(zip(weights, biases)):
-        ref = ref @ w.astype(np.float64).T + b
+        if args.half:
+            b = b.astype(np.float16)
+        ref = ref @ w.astype(np.float64).T + b.astype(np.float64)
         act = args.act if i + 1 < len(weights) else args.final_act
         if act:
             ref = ACTS[act](ref)
-    compare(f"mlp {fmt} {args.mode} {args.layers} batch {batch}", got, ref,
+    compare(f"mlp {fmt}{' f16' if args.half else ''} {args.mode} {args.layers} batch {batch}", got, ref,
             args.rtol, args.atol)
 
 
@@ -625,6 +648,9 @@ def main():
     m.add_argument("--layers", default="64,128,32")
     m.add_argument("--batch", type=int, default=8)
     m.add_argument("--dynamic-batch", action="store_true")
+    m.add_argument("--half", action="store_true",
+                   help="layers in f16 (constant f16 weights; f32 input, "
+                        "biases and result cast in the model)")
     m.add_argument("--sparsity", type=float, default=0.9)
     m.add_argument("--act", default="relu")
     m.add_argument("--final-act", default="")

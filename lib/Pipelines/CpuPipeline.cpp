@@ -64,6 +64,9 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   // Lowering first: it re-types dense weights for the sparsifier with
   // sparse_tensor.convert, which packing then folds into constants.
   pm.addPass(createConvertSNNToLinalgPass());
+  // Element-wise arith/math ops on tensors around the layers (casts to and
+  // from f16, say) as linalg ops, which bufferize.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   if (options.packWeights)
     pm.addPass(createSNNPackWeightsPass());
   pm.addPass(createCanonicalizerPass());

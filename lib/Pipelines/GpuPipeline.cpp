@@ -62,6 +62,12 @@ void snn::buildGpuPipeline(OpPassManager &pm,
   ConvertSNNToLinalgPassOptions toLinalg;
   toLinalg.matmulForm = true;
   pm.addPass(createConvertSNNToLinalgPass(toLinalg));
+  // Element-wise arith/math ops on tensors around the layers (casts to and
+  // from f16, say) as linalg ops, which bufferize.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  // 2:4 half-precision weights go to cuSPARSELt dense, before packing.
+  if (libgen)
+    pm.addNestedPass<func::FuncOp>(createConvertSparseToCuSparseLtPass());
   pm.addPass(createSNNPackWeightsPass());
   pm.addPass(createCanonicalizerPass());
   SNNCheckLegalityPassOptions legality;

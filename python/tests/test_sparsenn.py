@@ -491,3 +491,42 @@ def test_onnx_reductions_over_dynamic_shapes(dynamic):
         want = [t.numpy() for t in Reduce()(torch.from_numpy(x))]
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
+
+
+def test_half_precision_2to4_takes_cusparselt():
+    # f16 layers (f32 at the function's boundary): a 2:4 weight goes to
+    # cuSPARSELt under the library strategy (emulated here: the dense
+    # weight's product on the host) and matches NumPy from the f16-rounded
+    # inputs; the CPU pipeline compiles the same model.
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((32, 64)).astype(np.float32)
+    groups = w.reshape(32, 16, 4)
+    smallest = np.argsort(np.abs(groups), axis=2)[:, :, :2]
+    np.put_along_axis(groups, smallest, 0.0, axis=2)
+    w = groups.reshape(32, 64).astype(np.float16)
+    blob = "0x04000000" + w.tobytes().hex().upper()
+    text = f"""
+#NV24 = #sparse_tensor.encoding<{{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }}>
+func.func @main(%x: tensor<16x64xf32>) -> tensor<16x32xf32> {{
+  %xh = arith.truncf %x : tensor<16x64xf32> to tensor<16x64xf16>
+  %w = arith.constant dense_resource<w> : tensor<32x64xf16, #NV24>
+  %y = snn.linear %xh, %w : (tensor<16x64xf16>, tensor<32x64xf16, #NV24>) -> tensor<16x32xf16>
+  %r = snn.relu %y : (tensor<16x32xf16>) -> tensor<16x32xf16>
+  %yf = arith.extf %r : tensor<16x32xf16> to tensor<16x32xf32>
+  return %yf : tensor<16x32xf32>
+}}
+{{-#
+  dialect_resources: {{ builtin: {{ w: "{blob}" }} }}
+#-}}
+"""
+    model = snn.Model(text)
+    lowered = model.transform("sparsenn-gpu-pipeline{strategy=library}").mlir
+    assert "llvm.call @mgpuCusparseLtCreate2To4SpMat" in lowered
+    assert "llvm.call @mgpuCuSparseLtSpMM(" in lowered
+    x = rand(16, 64)
+    want = np.maximum(x.astype(np.float16).astype(np.float64)
+                      @ w.astype(np.float64).T, 0)
+    for options in (dict(target="gpu-emulated", gpu_strategy="library"),
+                    dict(target="cpu")):
+        np.testing.assert_allclose(model.compile(**options)(x), want,
+                                   rtol=2e-2, atol=2e-2)

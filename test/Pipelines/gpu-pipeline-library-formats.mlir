@@ -13,9 +13,19 @@
 // LIBRARY-LABEL: llvm.func @_internal_coo(
 // LIBRARY: llvm.call @mgpuCreateCoo(
 // LIBRARY: llvm.call @mgpuSpMM(
-// With codegen, SparseNN's kernels run both.
+// A 2:4 weight in half precision takes cuSPARSELt (snn-sparse-to-cusparselt,
+// then upstream's libgen): the dense weight, resident on the device, is the
+// structured matrix of a cuSPARSELt SpMM.
+// LIBRARY-LABEL: llvm.func @nv24_half(
+// LIBRARY: llvm.call @sparsenn_gpu_resident_f16(
+// LIBRARY: llvm.call @mgpuCusparseLtCreate2To4SpMat(
+// LIBRARY: llvm.call @mgpuCuSparseLtSpMMBufferSize(
+// LIBRARY: llvm.call @mgpuCuSparseLtSpMM(
+// LIBRARY: llvm.call @mgpuDestroyCuSparseLtSpMat(
+// With codegen, SparseNN's kernels run all three.
 // CODEGEN-NOT: mgpuCreateBsr
 // CODEGEN-NOT: mgpuCreateCoo
+// CODEGEN-NOT: mgpuCusparseLt
 // CODEGEN: gpu.binary
 
 #BSR = #sparse_tensor.encoding<{ map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : compressed, i mod 4 : dense, j mod 4 : dense), posWidth = 32, crdWidth = 32 }>
@@ -27,4 +37,13 @@ func.func @bsr(%x: tensor<8x64xf32>, %w: tensor<32x64xf32, #BSR>) -> tensor<8x32
 func.func @coo(%x: tensor<8x64xf32>, %w: tensor<32x64xf32, #COO>) -> tensor<8x32xf32> {
   %y = snn.linear %x, %w : (tensor<8x64xf32>, tensor<32x64xf32, #COO>) -> tensor<8x32xf32>
   return %y : tensor<8x32xf32>
+}
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+func.func @nv24_half(%x: tensor<8x16xf16>) -> tensor<8x4xf16> {
+  %w = arith.constant dense<[[1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 3.0, 4.0, 5.0, 0.0, 6.0, 0.0, 0.0, 7.0, 0.0, 8.0],
+                             [0.0, 1.0, 0.0, 2.0, 3.0, 0.0, 0.0, 4.0, 0.0, 0.0, 5.0, 6.0, 7.0, 8.0, 0.0, 0.0],
+                             [1.0, 0.0, 2.0, 0.0, 0.0, 3.0, 0.0, 4.0, 5.0, 6.0, 0.0, 0.0, 0.0, 0.0, 7.0, 8.0],
+                             [0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 0.0, 0.0, 0.0, 5.0, 0.0, 6.0, 7.0, 0.0, 8.0, 0.0]]> : tensor<4x16xf16, #NV24>
+  %y = snn.linear %x, %w : (tensor<8x16xf16>, tensor<4x16xf16, #NV24>) -> tensor<8x4xf16>
+  return %y : tensor<8x4xf16>
 }

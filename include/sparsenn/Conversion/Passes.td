@@ -183,7 +183,9 @@ def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "ModuleOp"> {
     body. A constant's resident device copy (`sparsenn_gpu_resident_*`) is
     the host buffer itself. cuSPARSE's products (`gpu.spmm`, `gpu.spmv` on
     descriptors from `gpu.create_csr`, `create_csc`, `create_coo` or
-    `create_bsr` and `gpu.create_dn_tensor`, not transposed) become host
+    `create_bsr` and `gpu.create_dn_tensor`, not transposed) and
+    cuSPARSELt's (`gpu.spmm` on `gpu.create_2to4_spmat`'s dense 2:4 matrix,
+    which pruning would not change) become host
     loops computing C += A B from the descriptors' buffers, cuSPARSE's
     result with alpha = beta = 1 as runtime/cuda calls it; the descriptor
     ops go, and the work buffer is one byte. A transposed product is an
@@ -193,6 +195,37 @@ def EmulateGPUOnHostPass : Pass<"snn-emulate-gpu-on-host", "ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect"
+  ];
+}
+
+def ConvertSparseToCuSparseLtPass
+    : Pass<"snn-sparse-to-cusparselt", "func::FuncOp"> {
+  let summary = "2:4 half-precision products go to cuSPARSELt through "
+                "upstream's libgen";
+  let description = [{
+    A `linalg.matmul` C = A B whose left operand A is a 2-D f16 tensor
+    stored 2:4 along its rows, `(i : dense, j floordiv 4 : dense, j mod 4 :
+    structured[2, 4])` with a static shape, and whose B and C are dense
+    f16 tensors (the GPU pipeline's matmul form of `snn.linear` and
+    `snn.matmul` with such a weight), becomes the `linalg.generic` that
+    upstream's libgen (`enable-gpu-libgen`, MLIR 22) hands to cuSPARSELt:
+    the same product on the dense A, marked `DENSE24`. libgen then emits
+    `gpu.create_2to4_spmat`, which cuSPARSELt prunes (a no-op on a 2:4
+    matrix), compresses and multiplies with its structured-sparsity tensor
+    cores. A constant A is retyped at compile time (the same values or
+    resource blob, now dense: it becomes a constant global that
+    `snn-gpu-resident-constants` keeps on the device); any other A is
+    converted with `sparse_tensor.convert` when the program runs.
+
+    Runs in the GPU pipeline with strategy library or auto, right after
+    `convert-snn-to-linalg` and before `snn-pack-weights` (a constant
+    2:4 weight is never packed). Other products are left alone; f32 2:4
+    weights keep SparseNN's kernels (cuSPARSELt's f32 support is TF32).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::sparse_tensor::SparseTensorDialect"
   ];
 }
 
@@ -217,7 +250,8 @@ def SNNGPUResidentConstantsPass
     function for), and otherwise only freed or read by sparse matrix
     descriptors (`gpu.create_csr`, `create_csc`, `create_coo`,
     `create_coo_aos`, `create_bsr`, `create_2to4_spmat`; cuSPARSE never
-    writes A) created after the copy. Ops that waited on the allocation,
+    writes A, and cuSPARSELt's pruning of a 2:4 matrix in place leaves it
+    as it is) created after the copy. Ops that waited on the allocation,
     the copy or a free wait on what those waited on. Other copies are left
     alone. Run it on bufferized host code, before `gpu-to-llvm`.
   }];

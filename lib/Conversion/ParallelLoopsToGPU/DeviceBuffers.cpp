@@ -35,8 +35,8 @@ Value snn::detail::rootBuffer(Value v, SmallVectorImpl<Operation *> *chain) {
 static std::string residentSuffix(Type elt) {
   if (elt.isIndex())
     return "index";
-  if (elt.isF32() || elt.isF64())
-    return elt.isF32() ? "f32" : "f64";
+  if (elt.isF16() || elt.isF32() || elt.isF64())
+    return elt.isF16() ? "f16" : elt.isF32() ? "f32" : "f64";
   if (auto i = dyn_cast<IntegerType>(elt)) {
     unsigned w = i.getWidth();
     if (w == 8 || w == 16 || w == 32 || w == 64)

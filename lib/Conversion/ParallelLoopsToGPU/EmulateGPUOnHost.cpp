@@ -54,7 +54,8 @@ FailureOr<Value> denseBuffer(Value handle) {
 /// Emits, before `op` (a gpu.spmm or gpu.spmv with A and B not transposed),
 /// host loops computing C += A * B from the buffers the descriptors were
 /// created with: cuSPARSE's result with alpha = beta = 1, as runtime/cuda
-/// calls it. A is CSR, CSC, COO (struct of arrays) or BSR.
+/// calls it. A is CSR, CSC, COO (struct of arrays), BSR or cuSPARSELt's
+/// 2:4 matrix (given dense).
 LogicalResult emulateProduct(Operation *op, Value spMat, Value dnB, Value dnC,
                              bool transposed) {
   if (transposed)
@@ -144,10 +145,24 @@ LogicalResult emulateProduct(Operation *op, Value spMat, Value dnB, Value dnC,
         });
       });
     });
+  } else if (auto lt = dyn_cast_or_null<gpu::Create2To4SpMatOp>(create)) {
+    // cuSPARSELt's A: the dense rows x cols matrix, row-major (2:4 already:
+    // pruning it changes nothing).
+    Value dense = lt.getMemref();
+    auto denseType = cast<MemRefType>(dense.getType());
+    loop(b, loc, zero, lt.getRows(), [&](Value i) {
+      loop(b, loc, zero, lt.getCols(), [&](Value k) {
+        SmallVector<Value> at{i, k};
+        if (denseType.getRank() == 1)
+          at = {arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, i, lt.getCols()), k)};
+        accumulate(i, k, memref::LoadOp::create(b, loc, dense, at));
+      });
+    });
   } else {
     return op->emitError("snn-emulate-gpu-on-host: the sparse matrix does "
                          "not come from gpu.create_csr, create_csc, "
-                         "create_coo or create_bsr");
+                         "create_coo, create_bsr or create_2to4_spmat");
   }
   return success();
 }
@@ -198,9 +213,10 @@ struct EmulateGPUOnHostPass
     getOperation().walk([&](Operation *op) {
       if (isa<gpu::LaunchOp, gpu::AllocOp, gpu::MemcpyOp, gpu::DeallocOp,
               gpu::WaitOp, gpu::CreateCsrOp, gpu::CreateCscOp, gpu::CreateCooOp,
-              gpu::CreateBsrOp, gpu::CreateDnTensorOp, gpu::DestroySpMatOp,
-              gpu::DestroyDnTensorOp, gpu::SpMMBufferSizeOp,
-              gpu::SpMVBufferSizeOp, gpu::SpMMOp, gpu::SpMVOp>(op))
+              gpu::CreateBsrOp, gpu::Create2To4SpMatOp, gpu::CreateDnTensorOp,
+              gpu::DestroySpMatOp, gpu::DestroyDnTensorOp,
+              gpu::SpMMBufferSizeOp, gpu::SpMVBufferSizeOp, gpu::SpMMOp,
+              gpu::SpMVOp>(op))
         gpuOps.push_back(op);
       return isa<gpu::LaunchOp>(op) ? WalkResult::skip()
                                     : WalkResult::advance();

@@ -39,7 +39,7 @@ static Value padSpatial(OpBuilder &b, Location loc, Value x, int64_t top,
   SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
                                     b.getIndexAttr(bottom),
                                     b.getIndexAttr(right)};
-  Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+  Value pad = floatConstant(b, loc, getElementTypeOrSelf(x.getType()), value);
   return tensor::PadOp::create(b, loc, padded, x, low, high, pad);
 }
 
@@ -58,7 +58,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
                         int64_t kPadded) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = b.getContext();
-    Type f32 = b.getF32Type();
+    Type elt = op.getInput().getType().getElementType();
     auto inputType = op.getInput().getType();
     auto resultType = op.getType();
     int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
@@ -76,20 +76,20 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
                doh = dims[4], dow = dims[5];
     Value patches = copyGeneric(
         b, loc, x,
-        emptyTensor(b, loc, RankedTensorType::get({c, kh, kw, n, oh, ow}, f32),
+        emptyTensor(b, loc, RankedTensorType::get({c, kh, kw, n, oh, ow}, elt),
                     op.getInput(), {-1, -1, -1, 0, -1, -1}),
         AffineMap::get(
             6, 0, {dn, dc, doh * s[0] + dkh * d[0], dow * s[1] + dkw * d[1]},
             ctx));
     Value matrix = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({k, cols}, f32), patches,
+        b, loc, RankedTensorType::get({k, cols}, elt), patches,
         ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
     if (kPadded != k)
       matrix =
           padDimHigh(b, loc, matrix, 0, b.getIndexAttr(kPadded - k), kPadded);
     Value acc =
         zeroFilled(b, loc,
-                   emptyTensor(b, loc, RankedTensorType::get({o, cols}, f32),
+                   emptyTensor(b, loc, RankedTensorType::get({o, cols}, elt),
                                matrix, {-1, 1}));
     acc = linalg::MatmulOp::create(b, loc, ValueRange{weight, matrix},
                                    ValueRange{acc})
@@ -100,14 +100,14 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
                   tensor::DimOp::create(b, loc, op.getInput(), 0).getResult())
             : OpFoldResult(b.getIndexAttr(n));
     Value acc3 = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({o, n, q}, f32), acc,
+        b, loc, RankedTensorType::get({o, n, q}, elt), acc,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}},
         ArrayRef<OpFoldResult>{b.getIndexAttr(o), batchDim, b.getIndexAttr(q)});
 
     // y[n, o, q] = acc3[o, n, q] (+ bias[o]).
     AffineExpr yn, yo, yq;
     bindDims(ctx, yn, yo, yq);
-    auto yType = RankedTensorType::get({n, o, q}, f32);
+    auto yType = RankedTensorType::get({n, o, q}, elt);
     Value y = emptyTensor(b, loc, yType, op.getInput(), {0, -1, -1});
     AffineMap fromAcc = AffineMap::get(3, 0, {yo, yn, yq}, ctx);
     if (Value bias = op.getBias()) {
@@ -117,7 +117,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
       y = copyGeneric(b, loc, acc3, y, fromAcc);
     }
     return tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({n, o, oh, ow}, f32), y,
+        b, loc, RankedTensorType::get({n, o, oh, ow}, elt), y,
         ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}},
         ArrayRef<OpFoldResult>{batchDim, b.getIndexAttr(o), b.getIndexAttr(oh),
                                b.getIndexAttr(ow)});
@@ -127,7 +127,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    Type f32 = rewriter.getF32Type();
+    Type elt = op.getInput().getType().getElementType();
     auto inputType = op.getInput().getType();
     auto resultType = op.getType();
     int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
@@ -162,7 +162,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     // seen as the matrix [N, G, K, OH*OW]. A 1x1, stride-1, unpadded conv
     // needs no copy: the input already is that matrix.
     int64_t q = oh * ow;
-    auto matrixType = RankedTensorType::get({n, groups, k, q}, f32);
+    auto matrixType = RankedTensorType::get({n, groups, k, q}, elt);
     Value matrix;
     OpFoldResult batchDim =
         ShapedType::isDynamic(n)
@@ -190,7 +190,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
       AffineExpr dn = dims[0], dg = dims[1], dc = dims[2], dkh = dims[3],
                  dkw = dims[4], doh = dims[5], dow = dims[6];
       auto colsType =
-          RankedTensorType::get({n, groups, cg, kh, kw, oh, ow}, f32);
+          RankedTensorType::get({n, groups, cg, kh, kw, oh, ow}, elt);
       Value colsInit = emptyTensor(rewriter, loc, colsType, op.getInput(),
                                    {0, -1, -1, -1, -1, -1, -1});
       Value cols =
@@ -217,7 +217,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     AffineExpr mn, mg, mo, mk, mq;
     bindDims(ctx, mn, mg, mo, mk, mq);
     AffineExpr row = groups == 1 ? mo : mg * og + mo;
-    auto accType = RankedTensorType::get({n, groups, og, q}, f32);
+    auto accType = RankedTensorType::get({n, groups, og, q}, elt);
     Value acc =
         emptyTensor(rewriter, loc, accType, op.getInput(), {0, -1, -1, -1});
     if (Value bias = op.getBias()) {
@@ -245,13 +245,13 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
 
     // [N, G, Og, OH*OW] is NCHW already: [N, O, OH*OW] -> [N, O, OH, OW].
     Value flat = tensor::CollapseShapeOp::create(
-        rewriter, loc, RankedTensorType::get({n, o, q}, f32), product,
+        rewriter, loc, RankedTensorType::get({n, o, q}, elt), product,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
     SmallVector<OpFoldResult> nchwShape = {batchDim, rewriter.getIndexAttr(o),
                                            rewriter.getIndexAttr(oh),
                                            rewriter.getIndexAttr(ow)};
     Value result = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get({n, o, oh, ow}, f32), flat,
+        rewriter, loc, RankedTensorType::get({n, o, oh, ow}, elt), flat,
         ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}}, nchwShape);
     rewriter.replaceOp(op, toResultType(rewriter, loc, result, resultType));
     return success();
@@ -287,14 +287,14 @@ template <typename PoolOp> struct Pool2DOpLowering : OpRewritePattern<PoolOp> {
                                              resultType.getElementType());
     Value init =
         emptyTensor(rewriter, loc, denseResult, op.getInput(), identityDims(4));
-    Value initValue = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getF32FloatAttr(padValue));
+    Type elt = op.getInput().getType().getElementType();
+    Value initValue = floatConstant(rewriter, loc, elt, padValue);
     init = linalg::FillOp::create(rewriter, loc, initValue, init).getResult(0);
     SmallVector<AffineExpr> e(6);
     bindDimsList(ctx, MutableArrayRef<AffineExpr>(e));
     // A shape-only [KH, KW] operand gives the window loops their bounds.
-    Value window = tensor::EmptyOp::create(
-        rewriter, loc, ArrayRef<int64_t>{k[0], k[1]}, rewriter.getF32Type());
+    Value window = tensor::EmptyOp::create(rewriter, loc,
+                                           ArrayRef<int64_t>{k[0], k[1]}, elt);
     Value pooled =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{denseResult}, ValueRange{x, window},
@@ -339,14 +339,19 @@ template <typename PoolOp> struct Pool2DOpLowering : OpRewritePattern<PoolOp> {
       int64_t inside = std::min(end, in) - std::max<int64_t>(start, 0);
       return includePad ? padded : inside;
     };
-    SmallVector<float> divisors;
+    auto elt = cast<FloatType>(op.getInput().getType().getElementType());
+    SmallVector<APFloat> divisors;
     for (int64_t i = 0; i < oh; ++i)
-      for (int64_t j = 0; j < ow; ++j)
-        divisors.push_back(static_cast<float>(span(i, 0) * span(j, 1)));
-    auto divType = RankedTensorType::get({oh, ow}, rewriter.getF32Type());
+      for (int64_t j = 0; j < ow; ++j) {
+        APFloat d(static_cast<double>(span(i, 0) * span(j, 1)));
+        bool lossy;
+        d.convert(elt.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                  &lossy);
+        divisors.push_back(d);
+      }
+    auto divType = RankedTensorType::get({oh, ow}, elt);
     Value div = arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(divType, ArrayRef<float>(divisors)));
+        rewriter, loc, DenseElementsAttr::get(divType, divisors));
     MLIRContext *ctx = rewriter.getContext();
     AffineExpr dn, dc, dh, dw;
     bindDims(ctx, dn, dc, dh, dw);

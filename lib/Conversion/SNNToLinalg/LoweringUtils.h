@@ -24,6 +24,8 @@ Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type, Value src,
 /// [0, 1, ..., rank - 1].
 SmallVector<int64_t> identityDims(int64_t rank);
 /// `empty` filled with 0.
+/// An arith.constant of `value` in the float type `elementType`.
+Value floatConstant(OpBuilder &b, Location loc, Type elementType, double value);
 Value zeroFilled(OpBuilder &b, Location loc, Value empty);
 /// Casts `v` to `type` when the two differ only in static information.
 Value castTo(OpBuilder &b, Location loc, Value v, Type type);

@@ -64,8 +64,13 @@ SmallVector<int64_t> identityDims(int64_t rank) {
   return llvm::to_vector(llvm::seq<int64_t>(0, rank));
 }
 
+Value floatConstant(OpBuilder &b, Location loc, Type elementType,
+                    double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, value));
+}
+
 Value zeroFilled(OpBuilder &b, Location loc, Value empty) {
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value zero = floatConstant(b, loc, getElementTypeOrSelf(empty.getType()), 0);
   return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
 }
 
@@ -127,7 +132,8 @@ static Value mapElementwise(OpBuilder &b, Location loc, Value input,
   // The absent region may only yield a value defined outside the generic.
   Value absentValue;
   if (sparseIn && !zeroPreserving) {
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    Value zero =
+        floatConstant(b, loc, getElementTypeOrSelf(input.getType()), 0);
     absentValue = fn(b, loc, zero);
   }
   AffineMap id = b.getMultiDimIdentityMap(rank);
@@ -140,11 +146,11 @@ static Value mapElementwise(OpBuilder &b, Location loc, Value input,
           linalg::YieldOp::create(nb, nloc, fn(nb, nloc, args[0]));
           return;
         }
-        Type f32 = nb.getF32Type();
-        auto unary = sparse_tensor::UnaryOp::create(nb, nloc, f32, args[0]);
+        Type elt = args[0].getType();
+        auto unary = sparse_tensor::UnaryOp::create(nb, nloc, elt, args[0]);
         {
           OpBuilder::InsertionGuard guard(nb);
-          nb.createBlock(&unary.getPresentRegion(), {}, {f32}, {nloc});
+          nb.createBlock(&unary.getPresentRegion(), {}, {elt}, {nloc});
           Value v = unary.getPresentRegion().front().getArgument(0);
           sparse_tensor::YieldOp::create(nb, nloc, fn(nb, nloc, v));
           if (absentValue) {
@@ -184,7 +190,7 @@ Value padDimHigh(OpBuilder &b, Location loc, Value v, int64_t dim,
   SmallVector<OpFoldResult> low(type.getRank(), b.getIndexAttr(0));
   SmallVector<OpFoldResult> high(type.getRank(), b.getIndexAttr(0));
   high[dim] = amount;
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value zero = floatConstant(b, loc, type.getElementType(), 0);
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(shape, type.getElementType()), v, low, high,
       zero);
@@ -272,7 +278,7 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     MLIRContext *ctx = b.getContext();
     auto type = RankedTensorType::get(
         {cast<RankedTensorType>(x.getType()).getDimSize(0), out},
-        b.getF32Type());
+        getElementTypeOrSelf(x.getType()));
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
     Value init = emptyTensor(b, loc, type, x, {0, -1});
@@ -320,14 +326,14 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     MLIRContext *ctx = b.getContext();
     auto xType = cast<RankedTensorType>(x.getType());
     int64_t batch = xType.getDimSize(0), in = xType.getDimSize(1);
-    Type f32 = b.getF32Type();
+    Type elt = xType.getElementType();
     int64_t lanes = blockRows(batch);
     PaddedDim pb = padToBlocks(b, loc, x, 0, lanes);
     int64_t blocks = ShapedType::isDynamic(batch)
                          ? ShapedType::kDynamic
                          : llvm::divideCeil(batch, lanes);
     Value x3 = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({blocks, lanes, in}, f32), pb.padded,
+        b, loc, RankedTensorType::get({blocks, lanes, in}, elt), pb.padded,
         ArrayRef<ReassociationIndices>{{0, 1}, {2}},
         ArrayRef<OpFoldResult>{pb.blocks, b.getIndexAttr(lanes),
                                b.getIndexAttr(in)});
@@ -338,7 +344,7 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     // xT[bo, i, bi] = x3[bo, bi, i].
     AffineExpr e0, e1, e2;
     bindDims(ctx, e0, e1, e2);
-    auto xTType = RankedTensorType::get({blocks, in, lanes}, f32);
+    auto xTType = RankedTensorType::get({blocks, in, lanes}, elt);
     Value xT = copyGeneric(b, loc, x3,
                            tensor::EmptyOp::create(b, loc, xTType, dynBlocks),
                            AffineMap::get(3, 0, {e0, e2, e1}, ctx));
@@ -346,7 +352,7 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     // yT[bo, o, bi] = bias[o] + sum_i W[o, i] * xT[bo, i, bi], with the
     // block loop outermost (a dynamic loop inside the sparse ones made the
     // kernel 6x slower) and parallel.
-    auto yTType = RankedTensorType::get({blocks, out, lanes}, f32);
+    auto yTType = RankedTensorType::get({blocks, out, lanes}, elt);
     Value init = tensor::EmptyOp::create(b, loc, yTType, dynBlocks);
     init =
         bias ? copyGeneric(b, loc, bias, init, AffineMap::get(3, 0, {e1}, ctx))
@@ -366,14 +372,14 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
             .getResult(0);
 
     // y[bo, bi, o] = yT[bo, o, bi], then drop the padding rows.
-    auto y3Type = RankedTensorType::get({blocks, lanes, out}, f32);
+    auto y3Type = RankedTensorType::get({blocks, lanes, out}, elt);
     Value y3 = copyGeneric(b, loc, yT,
                            tensor::EmptyOp::create(b, loc, y3Type, dynBlocks),
                            AffineMap::get(3, 0, {e0, e2, e1}, ctx));
     Value yp = tensor::CollapseShapeOp::create(
         b, loc, y3, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
     return tensor::ExtractSliceOp::create(
-        b, loc, RankedTensorType::get({batch, out}, f32), yp,
+        b, loc, RankedTensorType::get({batch, out}, elt), yp,
         ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
         ArrayRef<OpFoldResult>{pb.size, b.getIndexAttr(out)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
@@ -387,23 +393,23 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
     MLIRContext *ctx = b.getContext();
     auto xType = cast<RankedTensorType>(x.getType());
     int64_t batch = xType.getDimSize(0), in = xType.getDimSize(1);
-    Type f32 = b.getF32Type();
+    Type elt = xType.getElementType();
     AffineExpr d0, d1;
     bindDims(ctx, d0, d1);
     AffineMap transposed = AffineMap::get(2, 0, {d1, d0}, ctx);
     Value xT =
         copyGeneric(b, loc, x,
-                    emptyTensor(b, loc, RankedTensorType::get({in, batch}, f32),
+                    emptyTensor(b, loc, RankedTensorType::get({in, batch}, elt),
                                 x, {-1, 0}),
                     transposed);
     Value init =
         zeroFilled(b, loc,
-                   emptyTensor(b, loc, RankedTensorType::get({out, batch}, f32),
+                   emptyTensor(b, loc, RankedTensorType::get({out, batch}, elt),
                                x, {-1, 0}));
     Value yT = linalg::MatmulOp::create(b, loc, ValueRange{weight, xT},
                                         ValueRange{init})
                    .getResult(0);
-    auto yType = RankedTensorType::get({batch, out}, f32);
+    auto yType = RankedTensorType::get({batch, out}, elt);
     Value y = emptyTensor(b, loc, yType, x, {0, -1});
     if (!bias)
       return copyGeneric(b, loc, yT, y, transposed);
@@ -436,12 +442,12 @@ struct LinearOpLowering : OpRewritePattern<LinearOp> {
         // A single vector [IN] is a batch of one.
         x = tensor::ExpandShapeOp::create(
             rewriter, loc,
-            RankedTensorType::get({1, in}, rewriter.getF32Type()), x,
+            RankedTensorType::get({1, in}, xType.getElementType()), x,
             ArrayRef<ReassociationIndices>{{0, 1}});
       } else {
         x = tensor::CollapseShapeOp::create(
             rewriter, loc,
-            RankedTensorType::get({batch, in}, rewriter.getF32Type()), x,
+            RankedTensorType::get({batch, in}, xType.getElementType()), x,
             reassoc);
       }
     }
@@ -498,8 +504,9 @@ struct MatmulOpLowering : OpRewritePattern<MatmulOp> {
     Location loc = op.getLoc();
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
-    auto accType = RankedTensorType::get(
-        {lhsType.getDimSize(0), rhsType.getDimSize(1)}, rewriter.getF32Type());
+    auto accType =
+        RankedTensorType::get({lhsType.getDimSize(0), rhsType.getDimSize(1)},
+                              lhsType.getElementType());
     // Dynamic M comes from lhs; a dynamic N from rhs.
     SmallVector<Value> dynSizes;
     if (accType.isDynamicDim(0))
@@ -538,7 +545,7 @@ template <typename OpTy> struct UnaryOpLowering : OpRewritePattern<OpTy> {
 
 template <>
 Value UnaryOpLowering<ReluOp>::compute(OpBuilder &b, Location loc, Value x) {
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value zero = floatConstant(b, loc, x.getType(), 0);
   return arith::MaximumFOp::create(b, loc, x, zero);
 }
 template <> bool UnaryOpLowering<ReluOp>::zeroPreserving(ReluOp) {
@@ -547,7 +554,7 @@ template <> bool UnaryOpLowering<ReluOp>::zeroPreserving(ReluOp) {
 
 template <>
 Value UnaryOpLowering<SigmoidOp>::compute(OpBuilder &b, Location loc, Value x) {
-  Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f));
+  Value one = floatConstant(b, loc, x.getType(), 1);
   Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
   return arith::DivFOp::create(b, loc, one,
                                arith::AddFOp::create(b, loc, one, e));
@@ -611,15 +618,15 @@ struct AddOpLowering : OpRewritePattern<AddOp> {
                 arith::AddFOp::create(b, l, args[0], args[1]).getResult());
             return;
           }
-          Type f32 = b.getF32Type();
+          Type elt = args[0].getType();
           auto binary =
-              sparse_tensor::BinaryOp::create(b, l, f32, args[0], args[1]);
+              sparse_tensor::BinaryOp::create(b, l, elt, args[0], args[1]);
           binary.setLeftIdentity(true);
           binary.setRightIdentity(true);
           {
             OpBuilder::InsertionGuard guard(b);
             Block *overlap = b.createBlock(&binary.getOverlapRegion(), {},
-                                           {f32, f32}, {l, l});
+                                           {elt, elt}, {l, l});
             sparse_tensor::YieldOp::create(
                 b, l,
                 arith::AddFOp::create(b, l, overlap->getArgument(0),
@@ -663,8 +670,8 @@ struct SoftmaxOpLowering : OpRewritePattern<SoftmaxOp> {
     SmallVector<IteratorType> parallelIters(rank, IteratorType::parallel);
 
     auto filled = [&](float value) {
-      Value c = arith::ConstantOp::create(rewriter, loc,
-                                          rewriter.getF32FloatAttr(value));
+      Value c =
+          floatConstant(rewriter, loc, reducedType.getElementType(), value);
       Value e = emptyTensor(rewriter, loc, reducedType, x, reducedDims);
       return linalg::FillOp::create(rewriter, loc, c, e).getResult(0);
     };

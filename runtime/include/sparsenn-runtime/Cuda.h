@@ -71,9 +71,12 @@ typedef struct {
 // for a buffer copies it to the device, later calls return the same device
 // buffer, so weights cross the bus once per process instead of once per
 // call. snn-parallel-loops-to-gpu calls these (one per element type, the
-// buffer seen as rank 1) for every constant global a kernel reads. The copy
+// buffer seen as rank 1) for every constant global a kernel reads, and
+// snn-gpu-resident-constants for those cuSPARSE's descriptors read. The copy
 // is keyed by the host address and size: constants must not change while a
 // copy is resident.
+void _mlir_ciface_sparsenn_gpu_resident_f16(sparsenn_memref_1d *device,
+                                            sparsenn_memref_1d *host);
 void _mlir_ciface_sparsenn_gpu_resident_f32(sparsenn_memref_1d *device,
                                             sparsenn_memref_1d *host);
 void _mlir_ciface_sparsenn_gpu_resident_f64(sparsenn_memref_1d *device,
@@ -126,6 +129,25 @@ intptr_t mgpuSDDMMBufferSize(int32_t ma, int32_t mb, void *a, void *b, void *c,
                              int32_t ctp, void *stream);
 void mgpuSDDMM(int32_t ma, int32_t mb, void *a, void *b, void *c, int32_t ctp,
                void *buf, void *stream);
+
+// cuSPARSELt: 2:4 structured sparse A (dense, rows x cols, row-major,
+// f16) times dense B into C, as upstream's gpu-to-llvm lowers
+// gpu.create_2to4_spmat / create_dn_tensor / spmm_buffer_size / spmm on
+// them. `sh` and `dh` are buffers the host code allocates; they hold this
+// runtime's handle. libcusparseLt.so.0 (or $SPARSENN_CUSPARSELT) is opened
+// on first use; a missing library is a recorded error. A resident A is
+// pruned and compressed once and its plan kept; C += A B (alpha = beta = 1).
+void mgpuCusparseLtCreate2To4SpMat(void *sh, intptr_t rows, intptr_t cols,
+                                   void *values, int32_t dtp, void *stream);
+void mgpuCreateCuSparseLtDnMat(void *dh, intptr_t rows, intptr_t cols,
+                               void *values, int32_t dtp, void *stream);
+void mgpuDestroyCuSparseLtSpMat(void *sh, void *stream);
+void mgpuDestroyCuSparseLtDnMat(void *dh, void *stream);
+void mgpuCuSparseLtSpMMBufferSize(void *bs, int32_t ma, int32_t mb, void *a,
+                                  void *b, void *c, int32_t ctp,
+                                  int32_t pruneFlag, void *stream);
+void mgpuCuSparseLtSpMM(void *a, void *b, void *c, void *workspace,
+                        void *compressed, void *compressedBuffer, void *stream);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,8 @@
 //===- CudaRuntime.cpp - runtime/cuda: the mgpu* ABI over CUDA ------------===//
 //
 // Part of SparseNN. One primary context on the default device, made current
-// on every call's thread; one cuSPARSE handle. Errors are recorded, not
-// fatal (Cuda.h).
+// on every call's thread; one cuSPARSE handle; cuSPARSELt opened when a 2:4
+// product first needs it. Errors are recorded, not fatal (Cuda.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,9 +11,16 @@
 #include <cuda.h>
 #include <cusparse.h>
 
+#include <dlfcn.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -284,6 +291,7 @@ void mgpuMemcpy(void *dst, void *src, size_t bytes, void *stream) {
                                                    sparsenn_memref_1d *host) { \
     residentCopy(device, host, sizeof(type));                                  \
   }
+SPARSENN_RESIDENT(f16, uint16_t)
 SPARSENN_RESIDENT(f32, float)
 SPARSENN_RESIDENT(f64, double)
 SPARSENN_RESIDENT(i8, int8_t)
@@ -424,16 +432,14 @@ void mgpuDestroySpMat(void *mat, void * /*stream*/) {
           "cusparseDestroySpMat");
 }
 
-namespace {
 // alpha = 1, beta = 1: C += op(A) op(B), as the sparsifier's linalg
 // semantics (the output holds its initial value).
 const float kOneF32 = 1.0f;
 const double kOneF64 = 1.0;
-const void *one(int32_t ctp) {
+static const void *one(int32_t ctp) {
   return ctp == CUDA_R_64F ? static_cast<const void *>(&kOneF64)
                            : static_cast<const void *>(&kOneF32);
 }
-} // namespace
 
 intptr_t mgpuSpMVBufferSize(int32_t ma, void *a, void *x, void *y, int32_t ctp,
                             void *stream) {
@@ -462,19 +468,17 @@ void mgpuSpMV(int32_t ma, void *a, void *x, void *y, int32_t ctp, void *buf,
           "cusparseSpMV");
 }
 
-namespace {
 /// cuSPARSE's SpMM algorithm for a matrix: BSR gets the algorithm cuSPARSE
 /// names for it (CUSPARSE_SPMM_BSR_ALG1; whether the default would also
 /// take BSR is not known here: never run on a GPU); every other format
 /// takes the default.
-cusparseSpMMAlg_t spmmAlgorithm(void *a) {
+static cusparseSpMMAlg_t spmmAlgorithm(void *a) {
   cusparseFormat_t format = CUSPARSE_FORMAT_CSR;
   check(cusparseSpMatGetFormat(static_cast<cusparseSpMatDescr_t>(a), &format),
         "cusparseSpMatGetFormat");
   return format == CUSPARSE_FORMAT_BSR ? CUSPARSE_SPMM_BSR_ALG1
                                        : CUSPARSE_SPMM_ALG_DEFAULT;
 }
-} // namespace
 
 intptr_t mgpuSpMMBufferSize(int32_t ma, int32_t mb, void *a, void *b, void *c,
                             int32_t ctp, void *stream) {
@@ -530,6 +534,330 @@ void mgpuSDDMM(int32_t ma, int32_t mb, void *a, void *b, void *c, int32_t ctp,
                         static_cast<cudaDataType_t>(ctp),
                         CUSPARSE_SDDMM_ALG_DEFAULT, buf),
           "cusparseSDDMM");
+}
+
+//===----------------------------------------------------------------------===//
+// cuSPARSELt (2:4 structured sparsity), loaded when first used
+//===----------------------------------------------------------------------===//
+//
+// libcusparseLt.so.0 is not part of the CUDA toolkit (the GPU machine has it
+// in PyTorch's nvidia wheels), so it is opened with dlopen
+// (SPARSENN_CUSPARSELT overrides the file name) and its functions declared
+// here from its documented C API. Its descriptors are opaque structs whose
+// size changes between versions: each lives in a buffer larger than any
+// version's (kLtOpaqueBytes). The host code passes buffers for the matrix
+// handles (MLIR's sizes); they hold a pointer to this runtime's state.
+//
+// The dense A (rows x cols, row-major, 2:4 along rows) is pruned (a no-op on
+// a 2:4 matrix) and compressed once per device buffer and shape, and the
+// compressed copy is kept with the plan: the weights are resident
+// (snn-gpu-resident-constants), so later calls only multiply.
+
+} // extern "C"
+
+namespace {
+
+constexpr size_t kLtOpaqueBytes = 64 * 1024;
+struct LtOpaque {
+  alignas(16) unsigned char data[kLtOpaqueBytes];
+};
+
+// cusparseLt.h's enumerations (stable across 0.4-0.6).
+constexpr int kLtSparsity50 = 0; // CUSPARSELT_SPARSITY_50_PERCENT
+constexpr int kLtComputeF16 = 1; // CUSPARSE_COMPUTE_16F
+constexpr int kLtComputeF32 = 2; // CUSPARSE_COMPUTE_32F
+constexpr int kLtAlgDefault = 0; // CUSPARSELT_MATMUL_ALG_DEFAULT
+constexpr int kLtPruneTile = 0;  // CUSPARSELT_PRUNE_SPMMA_TILE
+
+struct LtApi {
+  cusparseStatus_t (*init)(LtOpaque *);
+  cusparseStatus_t (*denseInit)(const LtOpaque *, LtOpaque *, int64_t, int64_t,
+                                int64_t, uint32_t, cudaDataType,
+                                cusparseOrder_t);
+  cusparseStatus_t (*structuredInit)(const LtOpaque *, LtOpaque *, int64_t,
+                                     int64_t, int64_t, uint32_t, cudaDataType,
+                                     cusparseOrder_t, int);
+  cusparseStatus_t (*matDestroy)(const LtOpaque *);
+  cusparseStatus_t (*matmulInit)(const LtOpaque *, LtOpaque *,
+                                 cusparseOperation_t, cusparseOperation_t,
+                                 const LtOpaque *, const LtOpaque *,
+                                 const LtOpaque *, const LtOpaque *, int);
+  cusparseStatus_t (*algInit)(const LtOpaque *, LtOpaque *, const LtOpaque *,
+                              int);
+  cusparseStatus_t (*planInit)(const LtOpaque *, LtOpaque *, const LtOpaque *,
+                               const LtOpaque *);
+  cusparseStatus_t (*planDestroy)(const LtOpaque *);
+  cusparseStatus_t (*workspace)(const LtOpaque *, const LtOpaque *, size_t *);
+  cusparseStatus_t (*prune)(const LtOpaque *, const LtOpaque *, const void *,
+                            void *, int, cudaStream_t);
+  cusparseStatus_t (*compressedSize)(const LtOpaque *, const LtOpaque *,
+                                     size_t *, size_t *);
+  cusparseStatus_t (*compress)(const LtOpaque *, const LtOpaque *, const void *,
+                               void *, void *, cudaStream_t);
+  cusparseStatus_t (*matmul)(const LtOpaque *, const LtOpaque *, const void *,
+                             const void *, const void *, const void *,
+                             const void *, void *, void *, cudaStream_t *,
+                             int32_t);
+  LtOpaque *handle = nullptr;
+};
+
+std::mutex ltMutex;
+LtApi *lt = nullptr;
+
+/// cuSPARSELt, opened and initialized on first use; null (error recorded)
+/// when the library or a function is missing.
+LtApi *ltApi() {
+  std::lock_guard<std::mutex> lock(ltMutex);
+  static bool tried = false;
+  if (tried || !ensureContext())
+    return lt;
+  tried = true;
+  const char *name = std::getenv("SPARSENN_CUSPARSELT");
+  void *lib = dlopen(name ? name : "libcusparseLt.so.0", RTLD_NOW);
+  if (!lib) {
+    record("dlopen", name ? name : "libcusparseLt.so.0", dlerror());
+    return nullptr;
+  }
+  auto api = std::make_unique<LtApi>();
+  bool ok = true;
+  auto get = [&](auto &fn, const char *symbol) {
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(
+        dlsym(lib, symbol));
+    if (!fn && ok) {
+      record("dlsym", symbol, "not in libcusparseLt");
+      ok = false;
+    }
+  };
+  get(api->init, "cusparseLtInit");
+  get(api->denseInit, "cusparseLtDenseDescriptorInit");
+  get(api->structuredInit, "cusparseLtStructuredDescriptorInit");
+  get(api->matDestroy, "cusparseLtMatDescriptorDestroy");
+  get(api->matmulInit, "cusparseLtMatmulDescriptorInit");
+  get(api->algInit, "cusparseLtMatmulAlgSelectionInit");
+  get(api->planInit, "cusparseLtMatmulPlanInit");
+  get(api->planDestroy, "cusparseLtMatmulPlanDestroy");
+  get(api->workspace, "cusparseLtMatmulGetWorkspace");
+  get(api->prune, "cusparseLtSpMMAPrune");
+  get(api->compressedSize, "cusparseLtSpMMACompressedSize");
+  get(api->compress, "cusparseLtSpMMACompress");
+  get(api->matmul, "cusparseLtMatmul");
+  if (!ok)
+    return nullptr;
+  api->handle = new LtOpaque();
+  if (!check(api->init(api->handle), "cusparseLtInit"))
+    return nullptr;
+  lt = api.release();
+  return lt;
+}
+
+struct LtPlan;
+
+/// A matrix as the host code's handle buffer refers to it: its shape,
+/// type and device buffer, and the plan its product was given.
+struct LtMatrix {
+  int64_t rows = 0, cols = 0;
+  void *values = nullptr;
+  cudaDataType type = CUDA_R_16F;
+  LtPlan *plan = nullptr;
+  bool ownsPlan = false; ///< A plan for this call only (A not resident).
+};
+
+/// A product C = op(A) op(B) planned, with A pruned and compressed. The plan
+/// owns its descriptors (the matmul descriptor refers to them).
+struct LtPlan {
+  LtOpaque a, b, c, matmul, alg, plan;
+  bool descriptors = false, planned = false;
+  void *compressed = nullptr;
+  size_t workspace = 0;
+};
+
+/// Plans kept for resident A buffers, by buffer, shapes and modes.
+std::mutex planMutex;
+std::map<std::tuple<void *, int64_t, int64_t, int64_t, int32_t, int32_t>,
+         LtPlan *>
+    plans;
+
+LtMatrix *ltMatrix(void *h) { return *static_cast<LtMatrix **>(h); }
+
+void destroyPlan(LtPlan *p) {
+  if (!p)
+    return;
+  if (lt && p->planned)
+    lt->planDestroy(&p->plan);
+  if (lt && p->descriptors) {
+    lt->matDestroy(&p->a);
+    lt->matDestroy(&p->b);
+    lt->matDestroy(&p->c);
+  }
+  if (p->compressed)
+    cuMemFree(reinterpret_cast<CUdeviceptr>(p->compressed));
+  delete p;
+}
+
+/// Plans C = op(A) op(B), prunes A in place when asked (a no-op on a 2:4
+/// matrix) and compresses it into a buffer the plan keeps.
+LtPlan *makePlan(LtApi *api, LtMatrix *a, LtMatrix *b, LtMatrix *c, int32_t ma,
+                 int32_t mb, bool prune, CUstream stream) {
+  auto p = std::make_unique<LtPlan>();
+  // Row-major, leading dimension = columns, 16-byte alignment.
+  if (!check(api->structuredInit(api->handle, &p->a, a->rows, a->cols, a->cols,
+                                 16, a->type, CUSPARSE_ORDER_ROW,
+                                 kLtSparsity50),
+             "cusparseLtStructuredDescriptorInit") ||
+      !check(api->denseInit(api->handle, &p->b, b->rows, b->cols, b->cols, 16,
+                            b->type, CUSPARSE_ORDER_ROW),
+             "cusparseLtDenseDescriptorInit") ||
+      !check(api->denseInit(api->handle, &p->c, c->rows, c->cols, c->cols, 16,
+                            c->type, CUSPARSE_ORDER_ROW),
+             "cusparseLtDenseDescriptorInit"))
+    return nullptr;
+  p->descriptors = true;
+  // f32 accumulation where this version takes it for f16, else f16.
+  bool ok = false;
+  for (int compute : {kLtComputeF32, kLtComputeF16}) {
+    ok = api->matmulInit(api->handle, &p->matmul,
+                         static_cast<cusparseOperation_t>(ma),
+                         static_cast<cusparseOperation_t>(mb), &p->a, &p->b,
+                         &p->c, &p->c, compute) == CUSPARSE_STATUS_SUCCESS;
+    if (ok)
+      break;
+  }
+  if (!ok) {
+    record("cusparseLtMatmulDescriptorInit", "CUSPARSE_STATUS_NOT_SUPPORTED",
+           "neither f32 nor f16 compute for this product");
+    destroyPlan(p.release());
+    return nullptr;
+  }
+  size_t compressedBytes = 0, bufferBytes = 0;
+  auto s = static_cast<cudaStream_t>(stream);
+  CUdeviceptr compressed = 0, scratch = 0;
+  ok = check(api->algInit(api->handle, &p->alg, &p->matmul, kLtAlgDefault),
+             "cusparseLtMatmulAlgSelectionInit") &&
+       (p->planned =
+            check(api->planInit(api->handle, &p->plan, &p->matmul, &p->alg),
+                  "cusparseLtMatmulPlanInit")) &&
+       check(api->workspace(api->handle, &p->plan, &p->workspace),
+             "cusparseLtMatmulGetWorkspace") &&
+       check(api->compressedSize(api->handle, &p->plan, &compressedBytes,
+                                 &bufferBytes),
+             "cusparseLtSpMMACompressedSize") &&
+       (!prune || check(api->prune(api->handle, &p->matmul, a->values,
+                                   a->values, kLtPruneTile, s),
+                        "cusparseLtSpMMAPrune")) &&
+       check(cuMemAlloc(&compressed, compressedBytes ? compressedBytes : 1),
+             "cuMemAlloc") &&
+       (!bufferBytes || check(cuMemAlloc(&scratch, bufferBytes), "cuMemAlloc"));
+  p->compressed = reinterpret_cast<void *>(compressed);
+  ok = ok &&
+       check(api->compress(api->handle, &p->plan, a->values, p->compressed,
+                           reinterpret_cast<void *>(scratch), s),
+             "cusparseLtSpMMACompress") &&
+       check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+  if (scratch)
+    cuMemFree(scratch);
+  if (!ok) {
+    destroyPlan(p.release());
+    return nullptr;
+  }
+  return p.release();
+}
+
+/// Whether `device` is a resident copy (its contents never change).
+bool isResident(void *device) {
+  std::lock_guard<std::mutex> lock(residentMutex);
+  for (auto &entry : residents)
+    if (reinterpret_cast<void *>(entry.second.first) == device)
+      return true;
+  return false;
+}
+
+/// The plan for A's product with B into C: kept across calls when A is a
+/// resident copy (compressed once per process), else made for this call.
+LtPlan *ltPlan(LtMatrix *a, LtMatrix *b, LtMatrix *c, int32_t ma, int32_t mb,
+               bool prune, CUstream stream) {
+  LtApi *api = ltApi();
+  if (!api)
+    return nullptr;
+  if (!isResident(a->values)) {
+    a->plan = makePlan(api, a, b, c, ma, mb, prune, stream);
+    a->ownsPlan = true;
+    return a->plan;
+  }
+  std::lock_guard<std::mutex> lock(planMutex);
+  auto key = std::make_tuple(a->values, a->rows, a->cols, b->cols, ma, mb);
+  auto it = plans.find(key);
+  if (it == plans.end()) {
+    LtPlan *p = makePlan(api, a, b, c, ma, mb, prune, stream);
+    if (!p)
+      return nullptr;
+    it = plans.emplace(key, p).first;
+  }
+  a->plan = it->second;
+  return a->plan;
+}
+
+void newLtMatrix(void *h, int64_t rows, int64_t cols, void *values,
+                 int32_t dtp) {
+  auto *m = new LtMatrix();
+  m->rows = rows;
+  m->cols = cols;
+  m->values = values;
+  m->type = static_cast<cudaDataType>(dtp);
+  *static_cast<LtMatrix **>(h) = m;
+}
+
+} // namespace
+
+extern "C" {
+
+void mgpuCusparseLtCreate2To4SpMat(void *sh, intptr_t rows, intptr_t cols,
+                                   void *values, int32_t dtp,
+                                   void * /*stream*/) {
+  newLtMatrix(sh, rows, cols, values, dtp);
+}
+
+void mgpuCreateCuSparseLtDnMat(void *dh, intptr_t rows, intptr_t cols,
+                               void *values, int32_t dtp, void * /*stream*/) {
+  newLtMatrix(dh, rows, cols, values, dtp);
+}
+
+void mgpuDestroyCuSparseLtSpMat(void *sh, void * /*stream*/) {
+  LtMatrix *m = ltMatrix(sh);
+  if (m && m->ownsPlan)
+    destroyPlan(m->plan);
+  delete m;
+}
+
+void mgpuDestroyCuSparseLtDnMat(void *dh, void * /*stream*/) {
+  delete ltMatrix(dh);
+}
+
+void mgpuCuSparseLtSpMMBufferSize(void *bs, int32_t ma, int32_t mb, void *a,
+                                  void *b, void *c, int32_t /*ctp*/,
+                                  int32_t pruneFlag, void *stream) {
+  // [workspace, compressed A, compression scratch]: the plan keeps its own
+  // compressed A, so the host code's other two buffers are one byte each.
+  auto *sizes = static_cast<int64_t *>(bs);
+  sizes[0] = sizes[1] = sizes[2] = 1;
+  if (LtPlan *p = ltPlan(ltMatrix(a), ltMatrix(b), ltMatrix(c), ma, mb,
+                         pruneFlag > 0, static_cast<CUstream>(stream)))
+    sizes[0] = p->workspace ? static_cast<int64_t>(p->workspace) : 1;
+}
+
+void mgpuCuSparseLtSpMM(void *a, void *b, void *c, void *workspace,
+                        void * /*compressed*/, void * /*compressedBuffer*/,
+                        void *stream) {
+  LtPlan *p = ltMatrix(a)->plan;
+  if (!p || !lt)
+    return; // Planning failed and recorded why.
+  // C += A B, as the product it replaces accumulates (alpha = beta = 1).
+  float alpha = 1.0f, beta = 1.0f;
+  void *cValues = ltMatrix(c)->values;
+  auto s = static_cast<cudaStream_t>(stream);
+  check(lt->matmul(lt->handle, &p->plan, &alpha, p->compressed,
+                   ltMatrix(b)->values, &beta, cValues, cValues, workspace, &s,
+                   1),
+        "cusparseLtMatmul");
 }
 
 } // extern "C"

@@ -32,8 +32,16 @@ func.func @linear_result(%x: tensor<2x4xf32>, %w: tensor<3x4xf32>) {
 
 // -----
 
+func.func @linear_mixed(%x: tensor<2x4xf16>, %w: tensor<3x4xf32>) {
+  // expected-error @+1 {{'operand #1' must have the result's element type 'f16', got 'tensor<3x4xf32>'}}
+  %0 = snn.linear %x, %w : (tensor<2x4xf16>, tensor<3x4xf32>) -> tensor<2x3xf16>
+  return
+}
+
+// -----
+
 func.func @linear_dtype(%x: tensor<2x4xf64>, %w: tensor<3x4xf32>) {
-  // expected-error @+1 {{'operand #0' must have element type f32, got 'tensor<2x4xf64>'}}
+  // expected-error @+1 {{'operand #0' must have the result's element type 'f32', got 'tensor<2x4xf64>'}}
   %0 = snn.linear %x, %w : (tensor<2x4xf64>, tensor<3x4xf32>) -> tensor<2x3xf32>
   return
 }
@@ -167,7 +175,7 @@ func.func @relu_shape(%x: tensor<4x8xf32>) {
 // -----
 
 func.func @sigmoid_dtype(%x: tensor<4x8xi32>) {
-  // expected-error @+1 {{'operand #0' must have element type f32, got 'tensor<4x8xi32>'}}
+  // expected-error @+1 {{'result' must have element type f32 or f16, got 'tensor<4x8xi32>'}}
   %0 = snn.sigmoid %x : (tensor<4x8xi32>) -> tensor<4x8xi32>
   return
 }
@@ -175,7 +183,7 @@ func.func @sigmoid_dtype(%x: tensor<4x8xi32>) {
 // -----
 
 func.func @tanh_result_dtype(%x: tensor<4x8xf32>) {
-  // expected-error @+1 {{'result' must have element type f32, got 'tensor<4x8xf64>'}}
+  // expected-error @+1 {{'result' must have element type f32 or f16, got 'tensor<4x8xf64>'}}
   %0 = snn.tanh %x : (tensor<4x8xf32>) -> tensor<4x8xf64>
   return
 }

@@ -12,6 +12,7 @@
 
 namespace mlir {
 #define GEN_PASS_DECL_CONVERTSPARSETOGPULIBRARYPASS
+#define GEN_PASS_DECL_CONVERTSPARSETOCUSPARSELTPASS
 #include "sparsenn/Conversion/Passes.h.inc"
 } // namespace mlir
 

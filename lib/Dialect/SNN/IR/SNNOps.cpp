@@ -50,22 +50,23 @@ static RankedTensorType tensorType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
 
-/// Every snn operand and result is a tensor of f32.
-static LogicalResult verifyF32(Operation *op, StringRef name, Type type) {
-  auto t = cast<RankedTensorType>(type);
-  if (!t.getElementType().isF32())
+/// Every snn operand and result is a tensor of one float type: f32, or f16
+/// (half precision, compiled for the GPU target).
+static LogicalResult verifyElementTypes(Operation *op) {
+  Type first =
+      cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+  if (!first.isF32() && !first.isF16())
     return op->emitOpError()
-           << "'" << name << "' must have element type f32, got " << t;
+           << "'result' must have element type f32 or f16, got "
+           << op->getResult(0).getType();
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto t = cast<RankedTensorType>(operand.get().getType());
+    if (t.getElementType() != first)
+      return op->emitOpError() << "'operand #" << operand.getOperandNumber()
+                               << "' must have the result's element type "
+                               << first << ", got " << t;
+  }
   return success();
-}
-
-static LogicalResult verifyAllF32(Operation *op) {
-  for (OpOperand &operand : op->getOpOperands())
-    if (failed(verifyF32(
-            op, "operand #" + std::to_string(operand.getOperandNumber()),
-            operand.get().getType())))
-      return failure();
-  return verifyF32(op, "result", op->getResult(0).getType());
 }
 
 /// Activations (inputs, biases, results of layers) are dense.
@@ -152,7 +153,7 @@ static LogicalResult verifyPattern(Operation *op, PatternAttr pattern,
 //===----------------------------------------------------------------------===//
 
 LogicalResult LinearOp::verify() {
-  if (failed(verifyAllF32(*this)))
+  if (failed(verifyElementTypes(*this)))
     return failure();
   auto input = tensorType(getInput());
   auto weight = tensorType(getWeight());
@@ -196,7 +197,7 @@ LogicalResult LinearOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult MatmulOp::verify() {
-  if (failed(verifyAllF32(*this)) ||
+  if (failed(verifyElementTypes(*this)) ||
       failed(verifyDense(*this, "result", getType())))
     return failure();
   auto lhs = tensorType(getLhs());
@@ -278,7 +279,7 @@ int64_t Conv2DOp::getReductionSize() {
 }
 
 LogicalResult Conv2DOp::verify() {
-  if (failed(verifyAllF32(*this)))
+  if (failed(verifyElementTypes(*this)))
     return failure();
   auto input = tensorType(getInput());
   auto weight = tensorType(getWeight());
@@ -358,7 +359,7 @@ LogicalResult Conv2DOp::verify() {
 
 /// Shared by max and average pooling.
 template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
-  if (failed(verifyAllF32(op)))
+  if (failed(verifyElementTypes(op)))
     return failure();
   auto input = tensorType(op.getInput());
   SmallVector<int64_t> strides = op.getEffectiveStrides();
@@ -393,7 +394,7 @@ LogicalResult AvgPool2DOp::verify() { return verifyPool(*this); }
 //===----------------------------------------------------------------------===//
 
 static LogicalResult verifyUnary(Operation *op) {
-  if (failed(verifyAllF32(op)))
+  if (failed(verifyElementTypes(op)))
     return failure();
   return verifyResultShape(op, tensorType(op->getOperand(0)).getShape());
 }
@@ -403,7 +404,7 @@ LogicalResult SigmoidOp::verify() { return verifyUnary(*this); }
 LogicalResult TanhOp::verify() { return verifyUnary(*this); }
 
 LogicalResult AddOp::verify() {
-  if (failed(verifyAllF32(*this)))
+  if (failed(verifyElementTypes(*this)))
     return failure();
   auto lhs = tensorType(getLhs());
   auto rhs = tensorType(getRhs());
@@ -452,7 +453,7 @@ int64_t FlattenOp::getNormalizedEndDim() {
 }
 
 LogicalResult FlattenOp::verify() {
-  if (failed(verifyAllF32(*this)))
+  if (failed(verifyElementTypes(*this)))
     return failure();
   auto input = tensorType(getInput());
   int64_t rank = input.getRank();

@@ -101,10 +101,18 @@ static Value materialize(OpBuilder &b, Location loc, SparseTensorType stt,
   }
   Type valType = stt.getElementType();
   std::string valName = (base + "_values").str();
-  Value values =
-      valType.isF64()
-          ? blobConstant<double>(b, loc, valType, packed.values, valName)
-          : blobConstant<float>(b, loc, valType, packed.values, valName);
+  Value values;
+  if (valType.isF16()) {
+    std::vector<uint16_t> halves;
+    halves.reserve(packed.values.size());
+    for (double v : packed.values)
+      halves.push_back(doubleToHalf(v));
+    values = blobConstant<uint16_t>(b, loc, valType, halves, valName);
+  } else {
+    values = valType.isF64()
+                 ? blobConstant<double>(b, loc, valType, packed.values, valName)
+                 : blobConstant<float>(b, loc, valType, packed.values, valName);
+  }
   return AssembleOp::create(b, loc, stt.getRankedTensorType(), levels, values);
 }
 
@@ -119,6 +127,10 @@ struct SNNPackWeightsPass
         if (getSparseTensorEncoding(cst.getType()))
           weights.push_back({op, cst.getValue()});
       } else if (auto convert = dyn_cast<ConvertOp>(op)) {
+        // A conversion that hands its dense source to cuSPARSELt
+        // (snn-sparse-to-cusparselt) stays.
+        if (convert->hasAttr(kDenseSourceAttrName))
+          return;
         // Reshapes keep a row-major constant's data as it is.
         Value source = convert.getSource();
         while (Operation *def = source.getDefiningOp()) {

@@ -355,12 +355,12 @@ struct SNNPrunePass : snn::impl::SNNPrunePassBase<SNNPrunePass> {
 
     OpBuilder b(s.first);
     int64_t k = kept.size();
-    Type f32 = Float32Type::get(&getContext());
+    Type elt = w1Type.getElementType();
     auto mk = [&](ArrayRef<int64_t> shape, ArrayRef<float> data,
                   arith::ConstantOp like, StringRef suffix) {
       return createWeightConstant(
           b, like ? like.getLoc() : s.first->getLoc(),
-          RankedTensorType::get(shape, f32), data,
+          RankedTensorType::get(shape, elt), data,
           (like ? getWeightName(like.getValue()) : std::string("snn_bias")) +
               suffix.str());
     };

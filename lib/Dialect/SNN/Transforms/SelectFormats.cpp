@@ -534,15 +534,15 @@ struct SNNSelectFormatsPass
     int64_t cols = w.cols;
     if (chosen.format == "nm")
       cols = llvm::divideCeil(w.cols, chosen.sizes[1]) * chosen.sizes[1];
-    auto type =
-        RankedTensorType::get({w.rows, cols}, Float32Type::get(ctx), enc);
+    Type elt = getElementTypeOrSelf(cst.getType());
+    auto type = RankedTensorType::get({w.rows, cols}, elt, enc);
     OpBuilder b(op);
     arith::ConstantOp constant;
     auto resource = dyn_cast<DenseResourceElementsAttr>(cst.getValue());
     if (resource && cols == w.cols && !w.transposed &&
-        resource.getElementType().isF32() &&
+        resource.getElementType() == elt &&
         resource.getNumElements() == w.rows * cols) {
-      // The same row-major f32 data under the new type: the blob is shared,
+      // The same row-major data under the new type: the blob is shared,
       // not copied (a 4096x4096 weight is 64 MiB).
       constant = arith::ConstantOp::create(
           b, cst.getLoc(),

@@ -50,6 +50,23 @@ std::optional<LayerWeight> mlir::snn::getLayerWeight(Operation *op) {
   return std::nullopt;
 }
 
+double mlir::snn::halfToDouble(uint16_t bits) {
+  return APFloat(APFloat::IEEEhalf(), APInt(16, bits)).convertToDouble();
+}
+
+uint16_t mlir::snn::doubleToHalf(double value) {
+  APFloat f(value);
+  bool lossy;
+  f.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven, &lossy);
+  return static_cast<uint16_t>(f.bitcastToAPInt().getZExtValue());
+}
+
+unsigned mlir::snn::weightElementBytes(Type elt) {
+  return elt.isF16() ? 2 : elt.isF32() ? 4 : elt.isF64() ? 8 : 0;
+}
+
+static constexpr const char *kWeightTypes = "weights must be f16, f32 or f64";
+
 LogicalResult
 mlir::snn::visitConstantValues(Attribute attr, int64_t numElements,
                                llvm::function_ref<void(int64_t, double)> fn,
@@ -63,8 +80,11 @@ mlir::snn::visitConstantValues(Attribute attr, int64_t numElements,
     else if (elt.isF64())
       for (double v : dense.getValues<double>())
         fn(i++, v);
+    else if (elt.isF16())
+      for (APFloat v : dense.getValues<APFloat>())
+        fn(i++, v.convertToDouble());
     else {
-      error = "weights must be f32 or f64";
+      error = kWeightTypes;
       return failure();
     }
     return success();
@@ -78,9 +98,9 @@ mlir::snn::visitConstantValues(Attribute attr, int64_t numElements,
     }
     ArrayRef<char> data = blob->getData();
     Type elt = resource.getElementType();
-    unsigned bytes = elt.isF32() ? 4 : elt.isF64() ? 8 : 0;
+    unsigned bytes = weightElementBytes(elt);
     if (!bytes) {
-      error = "weights must be f32 or f64";
+      error = kWeightTypes;
       return failure();
     }
     if (data.size() != static_cast<size_t>(numElements) * bytes) {
@@ -91,7 +111,11 @@ mlir::snn::visitConstantValues(Attribute attr, int64_t numElements,
       return failure();
     }
     for (int64_t i = 0; i < numElements; ++i) {
-      if (bytes == 4) {
+      if (bytes == 2) {
+        uint16_t h;
+        std::memcpy(&h, data.data() + i * 2, 2);
+        fn(i, halfToDouble(h));
+      } else if (bytes == 4) {
         float f;
         std::memcpy(&f, data.data() + i * 4, 4);
         fn(i, f);
@@ -130,12 +154,12 @@ ConstantValues::get(Attribute attr, int64_t numElements, std::string &error) {
     return cast<ShapedType>(cast<TypedAttr>(a).getType()).getElementType();
   };
   Type elt = elementType(attr);
-  if (!elt.isF32() && !elt.isF64()) {
-    error = "weights must be f32 or f64";
+  unsigned bytes = weightElementBytes(elt);
+  if (!bytes) {
+    error = kWeightTypes;
     return failure();
   }
-  v.isF64 = elt.isF64();
-  unsigned bytes = v.isF64 ? 8 : 4;
+  v.bytes = bytes;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (blob &&
@@ -174,8 +198,16 @@ arith::ConstantOp mlir::snn::createWeightConstant(OpBuilder &b, Location loc,
                                                   RankedTensorType type,
                                                   ArrayRef<float> values,
                                                   StringRef name) {
-  AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(values);
+  AsmResourceBlob blob;
+  if (type.getElementType().isF16()) {
+    std::vector<uint16_t> halves;
+    halves.reserve(values.size());
+    for (float v : values)
+      halves.push_back(doubleToHalf(v));
+    blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<uint16_t>(halves);
+  } else {
+    blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(values);
+  }
   auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
   return arith::ConstantOp::create(b, loc, attr);
 }

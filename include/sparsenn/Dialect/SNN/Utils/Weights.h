@@ -16,6 +16,11 @@
 
 namespace mlir::snn {
 
+/// A unit attribute on a `sparse_tensor.convert` of a dense constant whose
+/// consumer needs the dense source (snn-sparse-to-cusparselt: cuSPARSELt
+/// compresses the dense matrix itself): snn-pack-weights leaves it.
+constexpr llvm::StringLiteral kDenseSourceAttrName = "snn.dense_source";
+
 /// The weight operand of a layer op, and how it is viewed as the 2-D matrix
 /// [rows, cols] whose columns run along the reduction dimension (SNN_OPS.md):
 /// linear [OUT, IN]; conv2d [O, C/groups*KH*KW] (4-D weights flattened);
@@ -39,8 +44,17 @@ struct LayerWeight {
 /// ops without one. For matmul, the constant operand (rhs first).
 std::optional<LayerWeight> getLayerWeight(Operation *op);
 
+/// The value of the IEEE half-precision number with bits `bits`.
+double halfToDouble(uint16_t bits);
+/// The bits of the IEEE half-precision number nearest `value`.
+uint16_t doubleToHalf(double value);
+
+/// The bytes of an element of a weight of element type `elt` (2 for f16, 4
+/// for f32, 8 for f64), or 0 for other types.
+unsigned weightElementBytes(Type elt);
+
 /// Calls `fn(index, value)` for the elements of a constant (dense,
-/// dense_resource or sparse; f32 or f64) in row-major order, without
+/// dense_resource or sparse; f16, f32 or f64) in row-major order, without
 /// copying them: elements it skips (the zeros of a sparse attribute) are
 /// zero. Fails with a message in `error`.
 LogicalResult visitConstantValues(Attribute attr, int64_t numElements,
@@ -59,10 +73,15 @@ public:
   double operator[](int64_t i) const {
     if (!data)
       return owned[i];
-    if (isF64) {
+    if (bytes == 8) {
       double d;
       std::memcpy(&d, data + i * 8, 8);
       return d;
+    }
+    if (bytes == 2) {
+      uint16_t h;
+      std::memcpy(&h, data + i * 2, 2);
+      return halfToDouble(h);
     }
     float f;
     std::memcpy(&f, data + i * 4, 4);
@@ -74,19 +93,19 @@ public:
 
 private:
   const char *data = nullptr;
-  bool isF64 = false;
+  unsigned bytes = 4; ///< Of an element: 2 (f16), 4 (f32) or 8 (f64).
   int64_t numElements = 0;
   std::vector<double> owned;
 };
 
-/// Reads the elements of a constant (dense, dense_resource or sparse; f32 or
-/// f64) in row-major order. Fails with a message in `error`.
+/// Reads the elements of a constant (dense, dense_resource or sparse; f16,
+/// f32 or f64) in row-major order. Fails with a message in `error`.
 LogicalResult readConstantValues(Attribute attr, int64_t numElements,
                                  std::vector<double> &values,
                                  std::string &error);
 
-/// A new f32 constant of `type` (encoding kept) holding `values`, as a
-/// dense_resource blob named after `name`.
+/// A new constant of `type` (f32 or f16; encoding kept) holding `values`,
+/// as a dense_resource blob named after `name`.
 arith::ConstantOp createWeightConstant(OpBuilder &b, Location loc,
                                        RankedTensorType type,
                                        ArrayRef<float> values, StringRef name);
