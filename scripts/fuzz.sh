@@ -70,7 +70,7 @@ clang++-22 -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
   -o "$OUT/fuzz-accel"
 cp "$ROOT"/runtime/fuzz/corpus-accel/* "$OUT/corpus-accel/"
 echo "== fuzz-accel"
-run_fuzzer fuzz-accel 250000 "$OUT/fuzz-accel" corpus-accel \
+run_fuzzer fuzz-accel 400000 "$OUT/fuzz-accel" corpus-accel \
   -max_len=8192 -timeout=30 -rss_limit_mb=2048
 ASAN_BUILD="${SPARSENN_ASAN_BUILD_DIR:-$ROOT/build-asan}"
 if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" ]; then
@@ -87,14 +87,14 @@ PY
   echo "== sparsenn-fuzz-pipeline ($(ls "$OUT/corpus-pipeline" | wc -l) inputs in the corpus)"
   # allow_user_poisoning=0: see scripts/sanitize.sh.
   export ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0
-  run_fuzzer sparsenn-fuzz-pipeline 60000 \
+  run_fuzzer sparsenn-fuzz-pipeline 120000 \
     "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" corpus-pipeline -max_len=16384 \
     -timeout=30
   if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-backend" ]; then
     mkdir -p "$OUT/corpus-backend"
     cp "$OUT"/corpus-pipeline/* "$OUT/corpus-backend/"
     echo "== sparsenn-fuzz-backend"
-    run_fuzzer sparsenn-fuzz-backend 30000 \
+    run_fuzzer sparsenn-fuzz-backend 60000 \
       "$ASAN_BUILD/bin/sparsenn-fuzz-backend" corpus-backend -max_len=16384 \
       -timeout=30 -rss_limit_mb=4096
   fi
