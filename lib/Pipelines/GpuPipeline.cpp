@@ -73,6 +73,7 @@ void snn::buildGpuPipeline(OpPassManager &pm,
   SNNCheckLegalityPassOptions legality;
   legality.runtimeLibrary = false;
   legality.sparseKernels = false;
+  legality.denseAnyLoop = kernels;
   pm.addPass(createSNNCheckLegalityPass(legality));
   pm.addPass(createSparseAssembler());
   pm.addPass(createSNNExportEntryPointsPass());

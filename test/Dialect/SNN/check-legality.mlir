@@ -142,3 +142,20 @@ func.func @grouped_bsr(%m: tensor<2x16x8xf32>, %wt: tensor<8x8xf32, #BSR>, %a: t
   } -> tensor<2x16x4xf32>
   return %0 : tensor<2x16x4xf32>
 }
+
+// -----
+
+// 2:4 on the right of a matmul: its groups run along N, which the product
+// does not reduce (the sparsifier crashed on it: found by tools/fuzz). On
+// the left, grouped along the reduced K, it is legal.
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+func.func @nv24_right(%a: tensor<4x16xf32>, %w: tensor<16x8xf32, #NV24>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{is divided along a dimension the product does not reduce (N:M on the right of a matmul), which crashes this MLIR's sparsifier}}
+  %0 = linalg.matmul ins(%a, %w : tensor<4x16xf32>, tensor<16x8xf32, #NV24>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+func.func @nv24_left(%w: tensor<8x16xf32, #NV24>, %b: tensor<16x4xf32>, %c: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  %0 = linalg.matmul ins(%w, %b : tensor<8x16xf32, #NV24>, tensor<16x4xf32>) outs(%c : tensor<8x4xf32>) -> tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
 
@@ -74,6 +75,27 @@ static bool hasSingleNMGroup(RankedTensorType type) {
       return true;
   }
   return false;
+}
+
+/// The dimensions of a partially blocked tensor: those its encoding divides
+/// (`d floordiv m` / `d mod m` levels) when it does not divide all (N:M,
+/// column-tiled CSR; not BSR, which divides both). Empty otherwise.
+static SmallVector<unsigned> partiallyBlockedDims(Type type) {
+  auto enc = getSparseTensorEncoding(type);
+  if (!enc || !enc.getDimToLvl() || enc.isPermutation())
+    return {};
+  llvm::SmallDenseSet<unsigned> blocked;
+  for (AffineExpr e : enc.getDimToLvl().getResults())
+    if (auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+        bin && (bin.getKind() == AffineExprKind::FloorDiv ||
+                bin.getKind() == AffineExprKind::Mod))
+      if (auto d = dyn_cast<AffineDimExpr>(bin.getLHS()))
+        blocked.insert(d.getPosition());
+  if (blocked.empty() || blocked.size() == enc.getDimRank())
+    return {};
+  SmallVector<unsigned> dims(blocked.begin(), blocked.end());
+  llvm::sort(dims);
+  return dims;
 }
 
 static bool isAoSCOO(Type type) {
@@ -209,6 +231,47 @@ struct SNNCheckLegalityPass
                    << "; use dense or CSR for a reduction of at most m "
                       "elements";
           return;
+        }
+      }
+      // In a product, a partially blocked operand (N:M, column-tiled CSR)
+      // must be divided along dimensions the product reduces (W in W x,
+      // snn.linear's weight): divided along a parallel one (2:4 on the
+      // right of a matmul) the sparsifier crashes in
+      // AffineMap::replaceDimsAndSymbols (found by tools/fuzz). With every
+      // dense loop parallel (the GPU pipeline) its other dimension must
+      // also be the outermost loop: read transposed, the sparsifier crashes
+      // building the parallel loop's reduction.
+      SmallVector<utils::IteratorType> iterators =
+          linalgOp.getIteratorTypesArray();
+      if (!linalg::isaConvolutionOpInterface(linalgOp) &&
+          llvm::any_of(iterators, linalg::isReductionIterator)) {
+        for (OpOperand &operand : op->getOpOperands()) {
+          SmallVector<unsigned> blocked =
+              partiallyBlockedDims(operand.get().getType());
+          AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
+          if (blocked.empty() || !map.isProjectedPermutation())
+            continue;
+          bool reduced = llvm::all_of(blocked, [&](unsigned d) {
+            return linalg::isReductionIterator(
+                iterators[map.getDimPosition(d)]);
+          });
+          bool outer = true;
+          for (unsigned d = 0; d < map.getNumResults(); ++d)
+            if (!llvm::is_contained(blocked, d) && map.getDimPosition(d) != 0)
+              outer = false;
+          if (!reduced || (denseAnyLoop && !outer)) {
+            fail(op) << "the block or structured[n, m] operand "
+                     << operand.get().getType()
+                     << (reduced ? " is read transposed with every dense "
+                                   "loop parallel"
+                                 : " is divided along a dimension the "
+                                   "product does not reduce (N:M on the "
+                                   "right of a matmul)")
+                     << ", which crashes this MLIR's sparsifier; put the "
+                        "weight on the left in row order (W x, snn.linear's "
+                        "weight) or use CSR or BSR";
+            return;
+          }
         }
       }
       if (!sparseKernels)

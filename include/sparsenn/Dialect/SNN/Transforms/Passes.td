@@ -176,6 +176,11 @@ def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {
       (breaks `--sparse-assembler`; use `singleton(soa)`);
     - a `linalg` convolution whose filter has a block map or a
       `structured[n, m]` level (crashes the sparsifier);
+    - in a product, a partially blocked operand (`structured[n, m]`, or
+      column-tiled CSR: only some dimensions divided) divided along a
+      dimension the product does not reduce, such as 2:4 on the right of a
+      matmul, or, with `dense-any-loop`, read transposed (both crash the
+      sparsifier);
     - an `arith.maximumf`/`minimumf` directly on a sparse operand in a
       `linalg.generic` (fails to legalize; use `sparse_tensor.unary`);
     - a sparse tensor returned from a public function when
@@ -194,7 +199,11 @@ def SNNCheckLegalityPass : Pass<"snn-check-legality", "ModuleOp"> {
            "column-tiled CSR weight (csr-tiled) is rejected, since only "
            "those kernels take it">,
     Option<"allowSparseResults", "allow-sparse-results", "bool", "true",
-           "Accept public functions that return sparse tensors">
+           "Accept public functions that return sparse tensors">,
+    Option<"denseAnyLoop", "dense-any-loop", "bool", "false",
+           "Whether the sparsifier parallelizes every dense loop (the GPU "
+           "pipeline): a partially blocked operand (N:M, column-tiled CSR) "
+           "must then be read in row order from the outermost loop">
   ];
 }
 
