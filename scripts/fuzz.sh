@@ -3,8 +3,8 @@
 # a bounded time from its committed seed corpus. Usage: scripts/fuzz.sh [SECONDS]
 # (default 60 per target). A crash leaves its input in build/fuzz/, prints the
 # sanitizer's report and the input, and fails. SPARSENN_FUZZ_SEED=N fixes
-# libFuzzer's seed and runs each target for a fixed number of inputs (about
-# SECONDS on this machine; at most 4 x SECONDS), so a run explores the same
+# libFuzzer's seed and runs each target for a fixed number of inputs (20 to
+# 60 s each here at SECONDS=20; at most 4 x SECONDS), so a run explores the same
 # inputs on any machine (scripts/test.sh uses seed 1: CI fails only when the
 # code changes, not by luck). Unset, each run explores new inputs for
 # SECONDS per target.
@@ -87,14 +87,14 @@ PY
   echo "== sparsenn-fuzz-pipeline ($(ls "$OUT/corpus-pipeline" | wc -l) inputs in the corpus)"
   # allow_user_poisoning=0: see scripts/sanitize.sh.
   export ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0
-  run_fuzzer sparsenn-fuzz-pipeline 120000 \
+  run_fuzzer sparsenn-fuzz-pipeline 80000 \
     "$ASAN_BUILD/bin/sparsenn-fuzz-pipeline" corpus-pipeline -max_len=16384 \
     -timeout=30
   if [ -x "$ASAN_BUILD/bin/sparsenn-fuzz-backend" ]; then
     mkdir -p "$OUT/corpus-backend"
     cp "$OUT"/corpus-pipeline/* "$OUT/corpus-backend/"
     echo "== sparsenn-fuzz-backend"
-    run_fuzzer sparsenn-fuzz-backend 60000 \
+    run_fuzzer sparsenn-fuzz-backend 50000 \
       "$ASAN_BUILD/bin/sparsenn-fuzz-backend" corpus-backend -max_len=16384 \
       -timeout=30 -rss_limit_mb=4096
   fi

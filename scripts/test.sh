@@ -21,5 +21,5 @@ PYTHONPATH="$BUILD/python" /usr/bin/python3 -m pytest -q "$ROOT/python/tests"
 echo "== the same suites with AddressSanitizer + UBSan, and a leak check"
 "$ROOT/scripts/sanitize.sh"
 
-echo "== fuzzing: the runtime's file readers, the MLIR front half and the whole pipelines (seed 1, a fixed number of inputs, about 20 s each; scripts/fuzz.sh N searches new ones for N s)"
+echo "== fuzzing: the runtime's file readers, the MLIR front half and the whole pipelines (seed 1, a fixed number of inputs, 20 to 60 s each; scripts/fuzz.sh N searches new ones for N s)"
 SPARSENN_FUZZ_SEED="${SPARSENN_FUZZ_SEED:-1}" "$ROOT/scripts/fuzz.sh" 20
