@@ -68,7 +68,7 @@ struct SNNGPUResidentConstantsPass
     SmallVector<gpu::DeallocOp> deallocs;
     for (OpOperand &use : alloc.getMemref().getUses()) {
       Operation *user = use.getOwner();
-      if (user == copy.getOperation() && copy.getSrc() != copy.getDst())
+      if (user == copy.getOperation()) // The copy into it.
         continue;
       if (auto dealloc = dyn_cast<gpu::DeallocOp>(user)) {
         deallocs.push_back(dealloc);

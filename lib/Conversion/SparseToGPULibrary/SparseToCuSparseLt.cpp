@@ -16,6 +16,7 @@
 #include "mlir/Dialect/SparseTensor/IR/SparseTensorType.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace mlir {
 #define GEN_PASS_DEF_CONVERTSPARSETOCUSPARSELTPASS
@@ -94,9 +95,12 @@ struct ConvertSparseToCuSparseLtPass
         matmuls.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    llvm::SetVector<Operation *> replaced;
     for (linalg::MatmulOp op : matmuls) {
       rewriter.setInsertionPoint(op);
       Value a = op.getInputs()[0];
+      if (Operation *def = a.getDefiningOp<arith::ConstantOp>())
+        replaced.insert(def);
       Value dense = densify(rewriter, op.getLoc(), a);
       // Upstream's libgen sends a product whose 2:4 operand is converted
       // from a dense tensor to cuSPARSELt, with that dense tensor.
@@ -106,6 +110,10 @@ struct ConvertSparseToCuSparseLtPass
       rewriter.modifyOpInPlace(
           op, [&] { op->setOperand(0, converted.getResult()); });
     }
+    // The sparse constants now unused (snn-pack-weights would pack them).
+    for (Operation *def : replaced)
+      if (def->use_empty())
+        rewriter.eraseOp(def);
   }
 };
 

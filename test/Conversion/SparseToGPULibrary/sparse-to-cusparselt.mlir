@@ -7,6 +7,7 @@
 // constant (never packed), converted for the product, which upstream's
 // libgen then hands to cuSPARSELt with the dense matrix.
 // CHECK-LABEL: func.func @constant(
+// CHECK-NOT: arith.constant {{.*}}: tensor<2x4xf16, #sparse>{{$}}
 // CHECK: %[[D:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 3.000000e+00, 0.000000e+00, 4.000000e+00]]> : tensor<2x4xf16>
 // CHECK: %[[A:.*]] = sparse_tensor.convert %[[D]] {snn.dense_source} : tensor<2x4xf16> to tensor<2x4xf16, #sparse>
 // CHECK: linalg.matmul ins(%[[A]], %{{.*}} : tensor<2x4xf16, #sparse>, tensor<4x8xf16>)
@@ -93,4 +94,20 @@ func.func @sparse_literal(%b: tensor<4x8xf16>, %c: tensor<2x8xf16>) -> tensor<2x
   %a = arith.constant sparse<[[0, 1], [1, 3]], [2.0, 4.0]> : tensor<2x4xf16, #NV24>
   %0 = linalg.matmul ins(%a, %b : tensor<2x4xf16, #NV24>, tensor<4x8xf16>) outs(%c : tensor<2x8xf16>) -> tensor<2x8xf16>
   return %0 : tensor<2x8xf16>
+}
+
+// -----
+
+#NV24 = #sparse_tensor.encoding<{ map = (i, j) -> (i : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>
+
+// One weight in two products: each gets its dense form, and the sparse
+// constant goes once both are rewritten.
+// CHECK-LABEL: func.func @shared(
+// CHECK-NOT: arith.constant {{.*}}: tensor<2x4xf16, #sparse>{{$}}
+// CHECK-COUNT-2: sparse_tensor.convert %{{.*}} {snn.dense_source}
+func.func @shared(%b: tensor<4x8xf16>, %c: tensor<2x8xf16>) -> (tensor<2x8xf16>, tensor<2x8xf16>) {
+  %a = arith.constant dense<[[1.0, 2.0, 0.0, 0.0], [0.0, 3.0, 0.0, 4.0]]> : tensor<2x4xf16, #NV24>
+  %0 = linalg.matmul ins(%a, %b : tensor<2x4xf16, #NV24>, tensor<4x8xf16>) outs(%c : tensor<2x8xf16>) -> tensor<2x8xf16>
+  %1 = linalg.matmul ins(%a, %b : tensor<2x4xf16, #NV24>, tensor<4x8xf16>) outs(%0 : tensor<2x8xf16>) -> tensor<2x8xf16>
+  return %0, %1 : tensor<2x8xf16>, tensor<2x8xf16>
 }
