@@ -250,7 +250,11 @@ struct SNNSelectFormatsPass
     row.location = getLocationName(op->getLoc());
     row.op = op->getName().getStringRef().str();
     row.shape = std::to_string(w->rows) + "x" + std::to_string(w->cols);
-    row.denseBytes = w->rows * w->cols * 4;
+    // Bytes of a stored value: 4 (f32) or 2 (f16).
+    int64_t valBytes = weightElementBytes(weightType.getElementType());
+    if (!valBytes)
+      valBytes = 4;
+    row.denseBytes = w->rows * w->cols * valBytes;
     int64_t batch = batchOf(op);
     int64_t blocks = llvm::divideCeil(batch, 16);
 
@@ -413,13 +417,13 @@ struct SNNSelectFormatsPass
     unsigned csrCrd = crdBytesFor(w->cols), cscCrd = crdBytesFor(w->rows),
              bothCrd = crdBytesFor(std::max(w->rows, w->cols));
     add("csr", "(d0, d1) -> (d0 : dense, d1 : compressed)", csrCrd, nnz,
-        nnz * (4 + csrCrd) + rowsPtr);
+        nnz * (valBytes + csrCrd) + rowsPtr);
     add("csc", "(d0, d1) -> (d1 : dense, d0 : compressed)", cscCrd, nnz,
-        nnz * (4 + cscCrd) + (w->cols + 1) * posBytes);
+        nnz * (valBytes + cscCrd) + (w->cols + 1) * posBytes);
     add("coo", "(d0, d1) -> (d0 : compressed(nonunique), d1 : singleton(soa))",
-        bothCrd, nnz, nnz * (4 + 2 * bothCrd) + 2 * posBytes);
+        bothCrd, nnz, nnz * (valBytes + 2 * bothCrd) + 2 * posBytes);
     add("dcsr", "(d0, d1) -> (d0 : compressed, d1 : compressed)", bothCrd, nnz,
-        nnz * (4 + bothCrd) + (w->rows + 1) * bothCrd + rowsPtr);
+        nnz * (valBytes + bothCrd) + (w->rows + 1) * bothCrd + rowsPtr);
     // CSR of panels of `panel` columns: snn-sparse-kernels keeps a panel's
     // rows of the activations close while a tile of rows runs over it
     // (docs/CpuKernels.md). Batched only: the matrix-vector kernels do not
@@ -431,7 +435,7 @@ struct SNNSelectFormatsPass
               " : dense, d0 : dense, d1 mod " + std::to_string(panel) +
               " : compressed)",
           tiledCrd, nnz,
-          nnz * (4 + tiledCrd) + (panels * w->rows + 1) * posBytes);
+          nnz * (valBytes + tiledCrd) + (panels * w->rows + 1) * posBytes);
     }
     // Blocks of at least 2 x 2 only: an R x 1 map crashes MLIR 22's
     // sparsifier (snn-check-legality rejects it), and 1 x C blocks (whole
@@ -449,7 +453,8 @@ struct SNNSelectFormatsPass
       int64_t stored = nonzeroBlocks * br * bc;
       unsigned blockCrd = crdBytesFor(w->cols / bc);
       add("bsr", map, blockCrd, stored,
-          stored * 4 + nonzeroBlocks * blockCrd + (w->rows / br + 1) * posBytes,
+          stored * valBytes + nonzeroBlocks * blockCrd +
+              (w->rows / br + 1) * posBytes,
           {br, bc});
     }
     // A single N:M group per row makes MLIR 22's sparsifier emit a
@@ -465,7 +470,7 @@ struct SNNSelectFormatsPass
                         std::to_string(n) + ", " + std::to_string(m) + "])";
       int64_t stored = w->rows * cols / m * n;
       unsigned nmCrd = crdBytesFor(m);
-      add("nm", map, nmCrd, stored, stored * (4 + nmCrd), {n, m});
+      add("nm", map, nmCrd, stored, stored * (valBytes + nmCrd), {n, m});
     }
 
     // The user may name the format; otherwise the fastest, with dense kept
