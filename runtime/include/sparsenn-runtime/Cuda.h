@@ -92,7 +92,8 @@ void _mlir_ciface_sparsenn_gpu_resident_i64(sparsenn_memref_1d *device,
 void _mlir_ciface_sparsenn_gpu_resident_index(sparsenn_memref_1d *device,
                                               sparsenn_memref_1d *host);
 /// Frees every resident copy (say, before unloading the code whose
-/// constants they copy); returns how many there were.
+/// constants they copy) and the cuSPARSELt plans kept for them; returns how
+/// many copies there were.
 size_t sparsenn_cuda_release_resident(void);
 
 // cuSPARSE. The handle is created on first use (or by mgpuCreateSparseEnv).

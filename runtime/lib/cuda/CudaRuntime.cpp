@@ -98,6 +98,10 @@ std::mutex residentMutex;
 /// Host address -> (device copy, bytes) of the constants copied so far.
 std::unordered_map<const void *, std::pair<CUdeviceptr, size_t>> residents;
 
+/// Frees the cuSPARSELt plans kept for resident buffers (below): a freed
+/// buffer's address may come back holding other data.
+void releaseLtPlans();
+
 /// The device copy of the contiguous rank-1 `host` (elements of `eltBytes`)
 /// into `device`; on failure `device` is `host` and the error is recorded
 /// (the kernels after it do not run).
@@ -302,6 +306,7 @@ SPARSENN_RESIDENT(index, int64_t)
 #undef SPARSENN_RESIDENT
 
 size_t sparsenn_cuda_release_resident(void) {
+  releaseLtPlans();
   std::lock_guard<std::mutex> lock(residentMutex);
   size_t count = residents.size();
   if (context && cuCtxSetCurrent(context) == CUDA_SUCCESS)
@@ -760,6 +765,14 @@ LtPlan *makePlan(LtApi *api, LtMatrix *a, LtMatrix *b, LtMatrix *c, int32_t ma,
     return nullptr;
   }
   return p.release();
+}
+
+void releaseLtPlans() {
+  std::lock_guard<std::mutex> lock(planMutex);
+  if (context && cuCtxSetCurrent(context) == CUDA_SUCCESS)
+    for (auto &entry : plans)
+      destroyPlan(entry.second);
+  plans.clear();
 }
 
 /// Whether `device` is a resident copy (its contents never change).
