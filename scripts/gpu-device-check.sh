@@ -15,6 +15,20 @@ cmake -S "$ROOT/runtime" -B "$RT" -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=Release > "$RT.log" 2>&1 || { cat "$RT.log"; exit 1; }
 cmake --build "$RT" -j > "$RT.build.log" 2>&1 || { tail -30 "$RT.build.log"; exit 1; }
 test -f "$RT/lib/libsparsenn_cuda.so" || { echo "runtime/cuda not built"; exit 1; }
+# cuSPARSELt (2:4 f16 products) is opened at run time; on the GPU machine it
+# sits in PyTorch's nvidia wheels, off the loader's path.
+if [ -z "${SPARSENN_CUSPARSELT:-}" ]; then
+  SPARSENN_CUSPARSELT=$($PY -c '
+import glob, os, sys
+for p in sys.path:
+    for f in (glob.glob(os.path.join(p, "nvidia", "cusparselt", "lib", "libcusparseLt.so*"))
+              + glob.glob(os.path.join(p, "torch", "lib", "libcusparseLt.so*"))):
+        print(f)
+        sys.exit(0)
+' 2>/dev/null || true)
+  export SPARSENN_CUSPARSELT
+fi
+echo "cuSPARSELt: ${SPARSENN_CUSPARSELT:-not found (the 2:4 f16 cases will fail)}"
 # The peers, PyTorch on the device for the same shapes (fp32, weights and
 # activations resident on the device): dense (cuBLAS), and for MLPs the
 # weights pruned to the case's sparsity in CSR (torch.sparse.mm, cuSPARSE).
