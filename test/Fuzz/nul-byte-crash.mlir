@@ -1,4 +1,4 @@
-// RUN: printf '#BAD = #sparse_tensor.\000\000encoding<{ map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>\nfunc.func @f(%%a: tensor<8x16xf32, #BAD>) {\n  return\n}\n' > %t.mlir
+// RUN: printf '#BAD = #sparse_tensor.\000\000encoding<{ map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : dense, j mod 4 : structured[2, 4]) }>\nfunc.func @f(%%%%a: tensor<8x16xf32, #BAD>) {\n  return\n}\n' > %t.mlir
 // RUN: not sparse-opt %t.mlir 2>&1 | FileCheck %s
 // RUN: not sparse-runner %t.mlir --entry=f 2>&1 | FileCheck %s --check-prefix=RUNNER
 
