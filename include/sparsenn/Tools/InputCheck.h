@@ -35,6 +35,23 @@ inline std::string checkNulBytes(llvm::StringRef source) {
          "whitespace, hiding what follows from these checks)";
 }
 
+/// The first position from `i` on that is not whitespace, a NUL byte or
+/// in a `//` comment: where MLIR's lexer finds the next token.
+inline size_t skipLexedSpace(llvm::StringRef source, size_t i) {
+  while (i < source.size()) {
+    char c = source[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0') {
+      ++i;
+    } else if (c == '/' && i + 1 < source.size() && source[i + 1] == '/') {
+      while (i < source.size() && source[i] != '\n')
+        ++i;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
 /// The text from `pos` on as MLIR's lexer sees it, up to the first `}>`
 /// (included) or `limit` characters: comments (`//` to the end of the line,
 /// outside strings) and NUL bytes become spaces, which the lexer skips
@@ -76,16 +93,19 @@ inline std::string lexedWindow(llvm::StringRef source, size_t pos,
 /// (tools/fuzz hid the map behind each). Only the encodings' text is
 /// copied, not the file (inputs with weight blobs are hundreds of MB).
 inline std::string checkSparseEncodingMaps(llvm::StringRef source) {
-  static const std::regex headRe(R"(^sparse_tensor\s*[.<]\s*encoding)");
   static const std::regex mapRe(R"(map\s*=\s*\([^)]*\)\s*->\s*\(([^)]*)\))");
   static const std::regex opRe(
       R"(([A-Za-z_][A-Za-z0-9_]*)\s+(floordiv|mod)\s+(\d+))");
   constexpr llvm::StringLiteral kDialect = "sparse_tensor";
   for (size_t pos = source.find(kDialect); pos != llvm::StringRef::npos;
        pos = source.find(kDialect, pos + kDialect.size())) {
-    // Most occurrences are ops (sparse_tensor.values, ...): a short look
-    // first.
-    if (!std::regex_search(lexedWindow(source, pos, 4096), headRe))
+    // `sparse_tensor` `.` or `<`, then `encoding` (most occurrences are
+    // ops: sparse_tensor.values, ...).
+    size_t at = skipLexedSpace(source, pos + kDialect.size());
+    if (at >= source.size() || (source[at] != '.' && source[at] != '<'))
+      continue;
+    at = skipLexedSpace(source, at + 1);
+    if (!source.substr(at).starts_with("encoding"))
       continue;
     std::string body = lexedWindow(source, pos);
     std::smatch map;
@@ -139,8 +159,10 @@ inline std::string checkResourceAlignments(llvm::StringRef source) {
   if (start == llvm::StringRef::npos)
     return "";
   constexpr llvm::StringLiteral kBlob = "\"0x";
+  // From one blob to the next past its closing quote (a fast byte search:
+  // blobs are most of a file's size).
   for (size_t pos = source.find(kBlob, start); pos != llvm::StringRef::npos;
-       pos = source.find(kBlob, pos + kBlob.size())) {
+       pos = source.find(kBlob, source.find('"', pos + kBlob.size()))) {
     llvm::StringRef alignment = source.substr(pos + kBlob.size(), 8);
     if (alignment.size() == 8 &&
         alignment.find_first_not_of('0') == llvm::StringRef::npos)
