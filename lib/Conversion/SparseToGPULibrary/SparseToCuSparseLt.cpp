@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sparsenn/Conversion/SparseToGPULibrary/SparseToGPULibrary.h"
+#include "sparsenn/Dialect/SNN/Utils/Encodings.h"
 #include "sparsenn/Dialect/SNN/Utils/Weights.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -28,23 +29,13 @@ using namespace mlir::sparse_tensor;
 
 namespace {
 
-/// Whether `type` is a 2-D f16 tensor stored 2:4 along its rows, `(i :
-/// dense, j floordiv 4 : dense, j mod 4 : structured[2, 4])`, with a static
-/// shape: the structured sparsity cuSPARSELt multiplies.
+/// Whether `type` is a static 2-D f16 tensor stored 2:4 along its rows: the
+/// structured sparsity cuSPARSELt multiplies.
 bool isHalf2To4(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || !getSparseTensorEncoding(tensor) || tensor.getRank() != 2 ||
-      !tensor.hasStaticShape() || !tensor.getElementType().isF16() ||
-      tensor.getDimSize(1) % 4)
-    return false;
-  SparseTensorType stt(tensor);
-  ArrayRef<LevelType> lts = stt.getLvlTypes();
-  MLIRContext *ctx = type.getContext();
-  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
-  return stt.getLvlRank() == 3 && isDenseLT(lts[0]) && isDenseLT(lts[1]) &&
-         isNOutOfMLT(lts[2]) && getN(lts[2]) == 2 && getM(lts[2]) == 4 &&
-         stt.getDimToLvl() ==
-             AffineMap::get(2, 0, {i, j.floorDiv(4), j % 4}, ctx);
+  return tensor && tensor.hasStaticShape() && tensor.getElementType().isF16() &&
+         tensor.getRank() == 2 && tensor.getDimSize(1) % 4 == 0 &&
+         snn::getNOutOfM(tensor) == std::make_pair<int64_t, int64_t>(2, 4);
 }
 
 /// `a` as a dense tensor: a constant is retyped at compile time (the same

@@ -132,11 +132,9 @@ LogicalResult classifyWeight(Contraction &c) {
     c.blockC = bc;
     return success();
   }
-  if (stt.getLvlRank() == 3 && isDenseLT(lts[0]) && isDenseLT(lts[1]) &&
-      isNOutOfMLT(lts[2])) {
-    int64_t n = getN(lts[2]), m = getM(lts[2]);
-    if (map != AffineMap::get(2, 0, {i, j.floorDiv(m), j % m}, ctx) ||
-        c.cols % m)
+  if (std::optional<std::pair<int64_t, int64_t>> nm = snn::getNOutOfM(type)) {
+    auto [n, m] = *nm;
+    if (c.cols % m)
       return failure();
     c.format = WeightFormat::NOutOfM;
     c.n = n;

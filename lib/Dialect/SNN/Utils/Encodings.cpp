@@ -37,3 +37,20 @@ snn::getBsrBlock(RankedTensorType type) {
     return std::nullopt;
   return std::make_pair(r, c);
 }
+
+std::optional<std::pair<int64_t, int64_t>>
+snn::getNOutOfM(RankedTensorType type) {
+  if (!getSparseTensorEncoding(type) || type.getRank() != 2)
+    return std::nullopt;
+  SparseTensorType stt(type);
+  ArrayRef<LevelType> lts = stt.getLvlTypes();
+  if (stt.getLvlRank() != 3 || !isDenseLT(lts[0]) || !isDenseLT(lts[1]) ||
+      !isNOutOfMLT(lts[2]))
+    return std::nullopt;
+  int64_t n = getN(lts[2]), m = getM(lts[2]);
+  MLIRContext *ctx = type.getContext();
+  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
+  if (stt.getDimToLvl() != AffineMap::get(2, 0, {i, j.floorDiv(m), j % m}, ctx))
+    return std::nullopt;
+  return std::make_pair(n, m);
+}

@@ -21,6 +21,12 @@ namespace mlir::snn {
 /// the block, square blocks, ordered levels).
 std::optional<std::pair<int64_t, int64_t>> getBsrBlock(RankedTensorType type);
 
+/// The (N, M) of a 2-D tensor stored N:M along its rows, `(i : dense, j
+/// floordiv M : dense, j mod M : structured[N, M])`, or nullopt for any
+/// other storage. Callers check the sizes they need (columns a multiple of
+/// M, say).
+std::optional<std::pair<int64_t, int64_t>> getNOutOfM(RankedTensorType type);
+
 } // namespace mlir::snn
 
 #endif // SPARSENN_DIALECT_SNN_UTILS_ENCODINGS_H
