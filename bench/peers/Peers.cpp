@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -156,18 +157,29 @@ void snnb_plain_csr(int m, int k, int n, const int32_t *pos, const int32_t *crd,
       reps, stats);
 }
 
-/// STREAM triad a[i] = b[i] + s * c[i] over `n` floats; returns the best
-/// bandwidth in GB/s (12 bytes per element: two loads and a store).
-double snnb_stream_triad(int64_t n, int reps) {
+/// STREAM triad a[i] = b[i] + s * c[i] over `n` floats on `threads`
+/// threads (contiguous chunks); returns the best bandwidth in GB/s (12 bytes
+/// per element: two loads and a store).
+double snnb_stream_triad(int64_t n, int reps, int threads) {
   std::vector<float> a(n, 0.0f), b(n, 1.0f), c(n, 2.0f);
+  auto triad = [&](int64_t begin, int64_t end) {
+    float *__restrict pa = a.data();
+    const float *__restrict pb = b.data();
+    const float *__restrict pc = c.data();
+    for (int64_t i = begin; i < end; ++i)
+      pa[i] = pb[i] + 3.0f * pc[i];
+  };
   double stats[2];
   timeIt(
       [&]() {
-        float *__restrict pa = a.data();
-        const float *__restrict pb = b.data();
-        const float *__restrict pc = c.data();
-        for (int64_t i = 0; i < n; ++i)
-          pa[i] = pb[i] + 3.0f * pc[i];
+        std::vector<std::thread> pool;
+        int64_t chunk = (n + threads - 1) / threads;
+        for (int t = 1; t < threads; ++t)
+          pool.emplace_back(triad, std::min(n, t * chunk),
+                            std::min(n, (t + 1) * chunk));
+        triad(0, std::min(n, chunk));
+        for (std::thread &t : pool)
+          t.join();
       },
       reps, stats);
   return 12.0 * static_cast<double>(n) / (stats[1] * 1e6);

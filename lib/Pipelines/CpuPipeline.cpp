@@ -136,6 +136,12 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   // To the LLVM dialect. With threads, scf.parallel becomes OpenMP before the
   // memref lowering; convert-scf-to-cf must come after finalize-memref-to-llvm
   // then, or OpenMP's alloca_scope ends up with several blocks.
+  // Row copies (im2col, bias broadcasts) as vector loads and stores; LLVM
+  // vectorizes the im2col's loops with gathers and scatters otherwise.
+  SNNVectorizeCopiesPassOptions copies;
+  copies.vectorLength = vl;
+  copies.parallel = parallel;
+  pm.addNestedPass<func::FuncOp>(createSNNVectorizeCopiesPass(copies));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
   pm.addNestedPass<func::FuncOp>(memref::createExpandReallocPass());

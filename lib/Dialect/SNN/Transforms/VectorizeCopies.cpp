@@ -1,0 +1,247 @@
+//===- VectorizeCopies.cpp - Row copies with vector loads and stores ------===//
+//
+// Part of SparseNN.
+//
+//===----------------------------------------------------------------------===//
+//
+// A copy generic on buffers (the im2col of a convolution, a bias broadcast)
+// whose innermost loop walks the output's innermost dimension becomes loops
+// over the outer dimensions that move one row with vector loads and stores.
+// See the pass description in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/AffineExprVisitor.h"
+
+namespace mlir::snn {
+#define GEN_PASS_DEF_SNNVECTORIZECOPIESPASS
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h.inc"
+} // namespace mlir::snn
+
+using namespace mlir;
+
+namespace {
+
+/// How the input's innermost index moves with the innermost loop.
+enum class RowAccess { Contiguous, Invariant };
+
+/// Whether the innermost dimension of `type` has unit stride.
+static bool hasUnitInnerStride(MemRefType type) {
+  if (type.getRank() == 0)
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+/// The access pattern of the input for loop `dim`, when it is one the pass
+/// can vectorize: `dim` only in the last result, with coefficient 1
+/// (Contiguous), or in no result (Invariant).
+static std::optional<RowAccess> rowAccess(AffineMap map, unsigned dim) {
+  if (map.getNumResults() == 0)
+    return std::nullopt;
+  for (AffineExpr e : map.getResults().drop_back())
+    if (e.isFunctionOfDim(dim))
+      return std::nullopt;
+  AffineExpr last = map.getResults().back();
+  if (!last.isFunctionOfDim(dim))
+    return RowAccess::Invariant;
+  if (!last.isPureAffine())
+    return std::nullopt;
+  // Linear in `dim` with step 1: e(dim + 1) - e(dim) simplifies to 1.
+  MLIRContext *ctx = map.getContext();
+  AffineExpr d = getAffineDimExpr(dim, ctx);
+  AffineExpr shifted = last.replace(d, d + 1);
+  AffineExpr step = simplifyAffineExpr(shifted - last, map.getNumDims(), 0);
+  auto constant = dyn_cast<AffineConstantExpr>(step);
+  if (!constant || constant.getValue() != 1)
+    return std::nullopt;
+  return RowAccess::Contiguous;
+}
+
+/// The lanes of one vector of `type` when 32-bit elements take `lanes32`.
+static int64_t lanesFor(Type type, unsigned lanes32) {
+  unsigned bits = type.getIntOrFloatBitWidth();
+  if (bits == 0 || bits > 64 || (bits & (bits - 1)) != 0)
+    return 0;
+  return std::max<int64_t>(1, int64_t(lanes32) * 32 / bits);
+}
+
+struct SNNVectorizeCopiesPass
+    : snn::impl::SNNVectorizeCopiesPassBase<SNNVectorizeCopiesPass> {
+  using Base::Base;
+
+  /// Whether `op` is a copy this pass rewrites; sets the access and lanes.
+  bool matches(linalg::GenericOp op, RowAccess &access, int64_t &lanes) {
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 1 ||
+        op.getNumDpsInits() != 1 || op.getNumLoops() == 0 ||
+        op.getNumReductionLoops() != 0)
+      return false;
+    Block &body = op.getRegion().front();
+    auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+    if (&body.front() != yield.getOperation() || yield.getNumOperands() != 1 ||
+        yield.getOperand(0) != body.getArgument(0))
+      return false;
+    auto in = dyn_cast<MemRefType>(op.getDpsInputs()[0].getType());
+    auto out = dyn_cast<MemRefType>(op.getDpsInits()[0].getType());
+    if (!in || !out || in.getElementType() != out.getElementType() ||
+        !out.getElementType().isIntOrFloat() || !hasUnitInnerStride(out))
+      return false;
+    lanes = lanesFor(out.getElementType(), vectorLength);
+    unsigned inner = op.getNumLoops() - 1;
+    AffineMap outMap = op.getIndexingMapsArray()[1];
+    AffineMap inMap = op.getIndexingMapsArray()[0];
+    // The output's innermost index is the innermost loop, and no other.
+    // Rows of a few elements stay scalar (a masked vector per element).
+    int64_t rowSize = op.getStaticLoopRanges()[inner];
+    if (lanes == 0 || outMap.getNumResults() == 0 ||
+        (!ShapedType::isDynamic(rowSize) && rowSize < 4) ||
+        outMap.getResults().back() != getAffineDimExpr(inner, op.getContext()))
+      return false;
+    for (AffineExpr e : outMap.getResults().drop_back())
+      if (e.isFunctionOfDim(inner))
+        return false;
+    std::optional<RowAccess> a = rowAccess(inMap, inner);
+    if (!a || (*a == RowAccess::Contiguous && !hasUnitInnerStride(in)))
+      return false;
+    access = *a;
+    return true;
+  }
+
+  void rewrite(linalg::GenericOp op, RowAccess access, int64_t lanes) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Value in = op.getDpsInputs()[0], out = op.getDpsInits()[0];
+    AffineMap inMap = op.getIndexingMapsArray()[0];
+    AffineMap outMap = op.getIndexingMapsArray()[1];
+    Type elt = cast<MemRefType>(out.getType()).getElementType();
+    auto vecType = VectorType::get({lanes}, elt);
+    auto maskType = VectorType::get({lanes}, b.getI1Type());
+    SmallVector<Range> ranges =
+        cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, loc);
+    unsigned inner = ranges.size() - 1;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value step = arith::ConstantIndexOp::create(b, loc, lanes);
+
+    auto indices = [&](OpBuilder &nb, AffineMap map, ArrayRef<Value> ivs) {
+      SmallVector<Value> idx;
+      SmallVector<OpFoldResult> operands = getAsOpFoldResult(ivs);
+      for (AffineExpr e : map.getResults())
+        idx.push_back(getValueOrCreateConstantIndexOp(
+            nb, loc,
+            affine::makeComposedFoldedAffineApply(
+                nb, loc, AffineMap::get(map.getNumDims(), 0, e), operands)));
+      return idx;
+    };
+
+    // The row: ivs[0..inner) fixed, the innermost loop in vectors, the tail
+    // masked.
+    auto emitRow = [&](OpBuilder &nb, SmallVector<Value> ivs) {
+      Value size = getValueOrCreateConstantIndexOp(nb, loc, ranges[inner].size);
+      Value full = nb.createOrFold<arith::MulIOp>(
+          loc, nb.createOrFold<arith::DivUIOp>(loc, size, step), step);
+      Value splat;
+      if (access == RowAccess::Invariant) {
+        ivs.push_back(zero);
+        Value scalar =
+            memref::LoadOp::create(nb, loc, in, indices(nb, inMap, ivs));
+        splat = vector::BroadcastOp::create(nb, loc, vecType, scalar);
+        ivs.pop_back();
+      }
+      auto body = [&](OpBuilder &lb, Value j, Value mask) {
+        SmallVector<Value> all(ivs);
+        all.push_back(j);
+        Value v = splat;
+        if (!v) {
+          SmallVector<Value> src = indices(lb, inMap, all);
+          v = mask ? vector::MaskedLoadOp::create(
+                         lb, loc, vecType, in, src, mask,
+                         arith::ConstantOp::create(
+                             lb, loc, vecType,
+                             DenseElementsAttr::get(vecType,
+                                                    lb.getZeroAttr(elt))))
+                         .getResult()
+                   : vector::LoadOp::create(lb, loc, vecType, in, src)
+                         .getResult();
+        }
+        SmallVector<Value> dst = indices(lb, outMap, all);
+        if (mask)
+          vector::MaskedStoreOp::create(lb, loc, out, dst, mask, v);
+        else
+          vector::StoreOp::create(lb, loc, v, out, dst);
+      };
+      scf::ForOp::create(nb, loc, zero, full, step, ValueRange{},
+                         [&](OpBuilder &lb, Location, Value j, ValueRange) {
+                           body(lb, j, Value());
+                           scf::YieldOp::create(lb, loc);
+                         });
+      std::optional<int64_t> staticSize =
+          getConstantIntValue(ranges[inner].size);
+      if (staticSize && *staticSize % lanes == 0)
+        return;
+      Value rest = nb.createOrFold<arith::SubIOp>(loc, size, full);
+      Value mask = vector::CreateMaskOp::create(nb, loc, maskType, rest);
+      if (staticSize) {
+        body(nb, full, mask);
+        return;
+      }
+      Value any =
+          arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::ugt, rest, zero);
+      scf::IfOp::create(nb, loc, any, [&](OpBuilder &tb, Location) {
+        body(tb, full, mask);
+        scf::YieldOp::create(tb, loc);
+      });
+    };
+
+    // Loops over the outer dimensions; the outermost one parallel on demand.
+    std::function<void(OpBuilder &, unsigned, SmallVector<Value>)> nest =
+        [&](OpBuilder &nb, unsigned d, SmallVector<Value> ivs) {
+          if (d == inner) {
+            emitRow(nb, ivs);
+            return;
+          }
+          Value ub = getValueOrCreateConstantIndexOp(nb, loc, ranges[d].size);
+          auto inside = [&](OpBuilder &lb, Value iv) {
+            SmallVector<Value> next(ivs);
+            next.push_back(iv);
+            nest(lb, d + 1, next);
+          };
+          if (d == 0 && parallel) {
+            scf::ParallelOp::create(nb, loc, ValueRange{zero}, ValueRange{ub},
+                                    ValueRange{one},
+                                    [&](OpBuilder &lb, Location,
+                                        ValueRange iv) { inside(lb, iv[0]); });
+            return;
+          }
+          scf::ForOp::create(
+              nb, loc, zero, ub, one, ValueRange{},
+              [&](OpBuilder &lb, Location, Value iv, ValueRange) {
+                inside(lb, iv);
+                scf::YieldOp::create(lb, loc);
+              });
+        };
+    nest(b, 0, {});
+    op.erase();
+  }
+
+  void runOnOperation() override {
+    if (vectorLength == 0)
+      return;
+    SmallVector<std::tuple<linalg::GenericOp, RowAccess, int64_t>> copies;
+    getOperation().walk([&](linalg::GenericOp op) {
+      RowAccess access;
+      int64_t lanes;
+      if (matches(op, access, lanes))
+        copies.emplace_back(op, access, lanes);
+    });
+    for (auto [op, access, lanes] : copies)
+      rewrite(op, access, lanes);
+  }
+};
+} // namespace
