@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/SparseTensor/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -63,7 +64,9 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   }
   // Lowering first: it re-types dense weights for the sparsifier with
   // sparse_tensor.convert, which packing then folds into constants.
-  pm.addPass(createConvertSNNToLinalgPass());
+  ConvertSNNToLinalgPassOptions toLinalg;
+  toLinalg.convImageLoop = true;
+  pm.addPass(createConvertSNNToLinalgPass(toLinalg));
   // Element-wise arith/math ops on tensors around the layers (casts to and
   // from f16, say) as linalg ops, which bufferize.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -136,6 +139,12 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   // To the LLVM dialect. With threads, scf.parallel becomes OpenMP before the
   // memref lowering; convert-scf-to-cf must come after finalize-memref-to-llvm
   // then, or OpenMP's alloca_scope ends up with several blocks.
+  // A convolution's loop over images (conv-image-loop): OpenMP threads with
+  // threads > 1.
+  if (parallel)
+    pm.addPass(createForallToParallelLoopPass());
+  else
+    pm.addPass(createForallToForLoopPass());
   // Row copies (im2col, bias broadcasts) as vector loads and stores; LLVM
   // vectorizes the im2col's loops with gathers and scatters otherwise.
   SNNVectorizeCopiesPassOptions copies;

@@ -40,12 +40,19 @@ def ConvertSNNToLinalgPass : Pass<"convert-snn-to-linalg"> {
     Option<"matmulForm", "matmul-form", "bool", "false",
            "Lower linear layers and ungrouped convolutions to a 2-D "
            "linalg.matmul W . xT with the sparse weight on the left (the "
-           "GPU form; default false: the CPU's batch-blocked loops)">
+           "GPU form; default false: the CPU's batch-blocked loops)">,
+    Option<"convImageLoop", "conv-image-loop", "bool", "false",
+           "Without matmul-form, compute a convolution that needs an im2col "
+           "copy one image at a time (an scf.forall over a batch of more "
+           "than one): one image's im2col matrix, then its product, so the "
+           "whole batch's matrix is never written (the CPU pipeline sets "
+           "it)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::sparse_tensor::SparseTensorDialect",
     "::mlir::tensor::TensorDialect"
   ];

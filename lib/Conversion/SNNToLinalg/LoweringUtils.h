@@ -75,9 +75,11 @@ void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args);
 
 /// Adds the lowerings of snn.conv2d, snn.maxpool2d and snn.avgpool2d. With
 /// `matmulForm`, an ungrouped convolution is one 2-D linalg.matmul W . cols
-/// with the im2col matrix cols laid out [C*KH*KW, N*OH*OW].
+/// with the im2col matrix cols laid out [C*KH*KW, N*OH*OW]. Otherwise, with
+/// `imageLoop`, a convolution that needs an im2col copy computes one image at
+/// a time in an scf.forall over the batch.
 void populateConvPoolLoweringPatterns(RewritePatternSet &patterns,
-                                      bool matmulForm);
+                                      bool matmulForm, bool imageLoop);
 
 } // namespace mlir::snn::detail
 

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -751,7 +752,7 @@ struct ConvertSNNToLinalgPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    populateSNNToLinalgPatterns(patterns, matmulForm);
+    populateSNNToLinalgPatterns(patterns, matmulForm, convImageLoop);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<SNNDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
@@ -764,11 +765,11 @@ struct ConvertSNNToLinalgPass
 } // namespace
 
 void mlir::snn::populateSNNToLinalgPatterns(RewritePatternSet &patterns,
-                                            bool matmulForm) {
+                                            bool matmulForm, bool imageLoop) {
   patterns.add<LinearOpLowering>(patterns.getContext(), matmulForm);
   patterns.add<MatmulOpLowering, UnaryOpLowering<ReluOp>,
                UnaryOpLowering<SigmoidOp>, UnaryOpLowering<TanhOp>,
                AddOpLowering, SoftmaxOpLowering, FlattenOpLowering>(
       patterns.getContext());
-  detail::populateConvPoolLoweringPatterns(patterns, matmulForm);
+  detail::populateConvPoolLoweringPatterns(patterns, matmulForm, imageLoop);
 }

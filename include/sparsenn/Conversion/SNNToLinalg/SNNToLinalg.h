@@ -18,9 +18,11 @@ class RewritePatternSet;
 namespace snn {
 /// Adds the patterns that lower every snn op to linalg on tensors. With
 /// `matmulForm`, linear layers and ungrouped convolutions become a 2-D
-/// linalg.matmul with the sparse weight on the left (the GPU form).
+/// linalg.matmul with the sparse weight on the left (the GPU form); with
+/// `imageLoop`, a convolution with an im2col copy runs one image at a time.
 void populateSNNToLinalgPatterns(RewritePatternSet &patterns,
-                                 bool matmulForm = false);
+                                 bool matmulForm = false,
+                                 bool imageLoop = false);
 } // namespace snn
 } // namespace mlir
 

@@ -128,6 +128,10 @@ struct SNNVectorizeCopiesPass
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     Value step = arith::ConstantIndexOp::create(b, loc, lanes);
+    // Inside a parallel loop (a convolution's loop over images) the copy's
+    // own loops stay sequential.
+    bool insideParallelLoop = op->getParentOfType<scf::ParallelOp>() ||
+                              op->getParentOfType<scf::ForallOp>();
 
     auto indices = [&](OpBuilder &nb, AffineMap map, ArrayRef<Value> ivs) {
       SmallVector<Value> idx;
@@ -212,7 +216,7 @@ struct SNNVectorizeCopiesPass
             next.push_back(iv);
             nest(lb, d + 1, next);
           };
-          if (d == 0 && parallel) {
+          if (d == 0 && parallel && !insideParallelLoop) {
             scf::ParallelOp::create(nb, loc, ValueRange{zero}, ValueRange{ub},
                                     ValueRange{one},
                                     [&](OpBuilder &lb, Location,

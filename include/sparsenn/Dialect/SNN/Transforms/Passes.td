@@ -324,7 +324,7 @@ def SNNVectorizeCopiesPass
     convolution at 99% sparsity spent most of its 0.6 ms in that copy.
 
     With `parallel`, the outermost loop is an `scf.parallel` (OpenMP threads
-    in the CPU pipeline).
+    in the CPU pipeline), unless the copy already is inside one.
   }];
   let options = [
     Option<"vectorLength", "vector-length", "unsigned", "16",
