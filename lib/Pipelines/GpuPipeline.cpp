@@ -120,6 +120,9 @@ void snn::buildGpuPipeline(OpPassManager &pm,
   // parallel loops too, then every outer parallel loop a launch.
   if (kernels) {
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    // Upstream's COO iteration state: per thread, not one device buffer that
+    // every thread of the kernel writes.
+    pm.addNestedPass<func::FuncOp>(createSNNPrivatizeAllocasPass());
     ConvertParallelLoopsToGPUPassOptions toGpu;
     toGpu.threads = options.threads;
     toGpu.remarks = options.remarks;

@@ -41,12 +41,17 @@ def ConvertSNNToLinalgPass : Pass<"convert-snn-to-linalg"> {
            "Lower linear layers and ungrouped convolutions to a 2-D "
            "linalg.matmul W . xT with the sparse weight on the left (the "
            "GPU form; default false: the CPU's batch-blocked loops)">,
-    Option<"convImageLoop", "conv-image-loop", "bool", "false",
+    Option<"convImageLoopMinBytes", "conv-image-loop-min-bytes", "int64_t",
+           "-1",
            "Without matmul-form, compute a convolution that needs an im2col "
            "copy one image at a time (an scf.forall over a batch of more "
-           "than one): one image's im2col matrix, then its product, so the "
-           "whole batch's matrix is never written (the CPU pipeline sets "
-           "it)">
+           "than one) when the whole batch's im2col matrix would take at "
+           "least this many bytes (a dynamic batch counts as 16 images): "
+           "one image's matrix, then its product, so the batch's matrix is "
+           "never written. Each image's product is then copied into the "
+           "output and a following activation is not fused into the kernel, "
+           "which costs more than it saves on small matrices. -1 (default): "
+           "never; the CPU pipeline sets 4 MiB">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -155,9 +160,10 @@ def ConvertParallelLoopsToGPUPass
     Loops inside host control flow copy their buffers in and back out
     around each launch. Every step ends with a wait (no overlap yet).
 
-    Loops stay on the host when their body allocates, frees or calls a
-    function, carries a reduction, or views a buffer with a non-identity
-    layout.
+    Loops stay on the host when their body allocates on the heap, frees or
+    calls a function, carries a reduction, or views a buffer with a
+    non-identity layout. A `memref.alloca` in the body is the thread's own
+    scratch (local memory on the device).
     `gpu-kernel-outlining` then turns each launch into a kernel.
   }];
   let options = [

@@ -66,6 +66,15 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "N:M and dense weights; default true). Off, upstream's "
                      "sparsifier generates every kernel"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> convImageLoop{
+      *this, "conv-image-loop",
+      llvm::cl::desc("Compute a convolution with an im2col copy one image "
+                     "at a time when the batch's im2col matrix takes 4 MiB "
+                     "or more (convert-snn-to-linalg "
+                     "conv-image-loop-min-bytes; default true). Off, the "
+                     "whole batch's matrix is always written before the "
+                     "product"),
+      llvm::cl::init(true)};
 };
 
 /// Options of `sparsenn-accel-pipeline`: the accelerator, and the CPU

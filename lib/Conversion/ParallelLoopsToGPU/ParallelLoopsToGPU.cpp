@@ -63,6 +63,9 @@ static StringRef unsupportedReason(scf::ParallelOp loop,
   WalkResult walk = loop.getBody()->walk([](Operation *op) {
     if (isa<CallOpInterface>(op) || isa<gpu::GPUDialect>(op->getDialect()))
       return WalkResult::interrupt();
+    // A stack buffer is private to the thread (local memory on the device).
+    if (isa<memref::AllocaOp>(op))
+      return WalkResult::advance();
     if (auto effects = dyn_cast<MemoryEffectOpInterface>(op))
       if (effects.hasEffect<MemoryEffects::Allocate>() ||
           effects.hasEffect<MemoryEffects::Free>())

@@ -47,11 +47,16 @@ static Value padSpatial(OpBuilder &b, Location loc, Value x, int64_t top,
 namespace {
 
 struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
-  Conv2DOpLowering(MLIRContext *ctx, bool matmulForm, bool imageLoop)
-      : OpRewritePattern(ctx), matmulForm(matmulForm), imageLoop(imageLoop) {}
+  Conv2DOpLowering(MLIRContext *ctx, bool matmulForm, int64_t imageLoopMinBytes)
+      : OpRewritePattern(ctx), matmulForm(matmulForm),
+        imageLoopMinBytes(imageLoopMinBytes) {}
   bool matmulForm;
-  /// Compute one image at a time (an scf.forall over the batch).
-  bool imageLoop;
+  /// Compute one image at a time (an scf.forall over the batch) when the
+  /// batch's im2col matrix takes at least this many bytes; < 0: never.
+  int64_t imageLoopMinBytes;
+
+  /// A dynamic batch counts as this many images for imageLoopMinBytes.
+  static constexpr int64_t kAssumedDynamicBatch = 16;
 
   /// The matmul form of an ungrouped convolution: cols[c, kh, kw, n, oh, ow]
   /// = x[n, c, oh*sh + kh*dh, ow*sw + kw*dw] of the padded input, seen as the
@@ -257,7 +262,12 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     } else {
       Value x = padSpatial(rewriter, loc, op.getInput(), p[0], p[1], p[2], p[3],
                            0.0f);
-      if (!imageLoop || n == 1) {
+      int64_t images = ShapedType::isDynamic(n) ? kAssumedDynamicBatch : n;
+      int64_t matrixBytes =
+          images * kPadded * q * int64_t(elt.getIntOrFloatBitWidth() / 8);
+      bool imageLoop =
+          imageLoopMinBytes >= 0 && n != 1 && matrixBytes >= imageLoopMinBytes;
+      if (!imageLoop) {
         Value matrix = im2col(rewriter, x);
         product = multiply(rewriter, matrix, initialAcc(rewriter, accType));
       } else {
@@ -444,8 +454,9 @@ template <typename PoolOp> struct Pool2DOpLowering : OpRewritePattern<PoolOp> {
 } // namespace
 
 void mlir::snn::detail::populateConvPoolLoweringPatterns(
-    RewritePatternSet &patterns, bool matmulForm, bool imageLoop) {
-  patterns.add<Conv2DOpLowering>(patterns.getContext(), matmulForm, imageLoop);
+    RewritePatternSet &patterns, bool matmulForm, int64_t imageLoopMinBytes) {
+  patterns.add<Conv2DOpLowering>(patterns.getContext(), matmulForm,
+                                 imageLoopMinBytes);
   patterns.add<Pool2DOpLowering<MaxPool2DOp>, Pool2DOpLowering<AvgPool2DOp>>(
       patterns.getContext());
 }

@@ -75,11 +75,13 @@ void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args);
 
 /// Adds the lowerings of snn.conv2d, snn.maxpool2d and snn.avgpool2d. With
 /// `matmulForm`, an ungrouped convolution is one 2-D linalg.matmul W . cols
-/// with the im2col matrix cols laid out [C*KH*KW, N*OH*OW]. Otherwise, with
-/// `imageLoop`, a convolution that needs an im2col copy computes one image at
-/// a time in an scf.forall over the batch.
+/// with the im2col matrix cols laid out [C*KH*KW, N*OH*OW]. Otherwise a
+/// convolution whose batch's im2col matrix takes at least `imageLoopMinBytes`
+/// (>= 0; a dynamic batch counts as 16 images) computes one image at a time
+/// in an scf.forall over the batch.
 void populateConvPoolLoweringPatterns(RewritePatternSet &patterns,
-                                      bool matmulForm, bool imageLoop);
+                                      bool matmulForm,
+                                      int64_t imageLoopMinBytes);
 
 } // namespace mlir::snn::detail
 

@@ -752,7 +752,7 @@ struct ConvertSNNToLinalgPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    populateSNNToLinalgPatterns(patterns, matmulForm, convImageLoop);
+    populateSNNToLinalgPatterns(patterns, matmulForm, convImageLoopMinBytes);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<SNNDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
@@ -765,11 +765,13 @@ struct ConvertSNNToLinalgPass
 } // namespace
 
 void mlir::snn::populateSNNToLinalgPatterns(RewritePatternSet &patterns,
-                                            bool matmulForm, bool imageLoop) {
+                                            bool matmulForm,
+                                            int64_t imageLoopMinBytes) {
   patterns.add<LinearOpLowering>(patterns.getContext(), matmulForm);
   patterns.add<MatmulOpLowering, UnaryOpLowering<ReluOp>,
                UnaryOpLowering<SigmoidOp>, UnaryOpLowering<TanhOp>,
                AddOpLowering, SoftmaxOpLowering, FlattenOpLowering>(
       patterns.getContext());
-  detail::populateConvPoolLoweringPatterns(patterns, matmulForm, imageLoop);
+  detail::populateConvPoolLoweringPatterns(patterns, matmulForm,
+                                           imageLoopMinBytes);
 }

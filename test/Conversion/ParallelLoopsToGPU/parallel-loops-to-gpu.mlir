@@ -307,6 +307,30 @@ func.func @host(%a: memref<8xf32>) -> f32 {
 
 // -----
 
+// A stack buffer in the body (the per-iteration COO iteration state after
+// snn-privatize-allocas) is the thread's own: the loop becomes a kernel with
+// the alloca inside, and no device copy of it.
+// CHECK-LABEL: func.func @private_scratch
+// CHECK-NOT: memref.alloca
+// CHECK: gpu.launch
+// CHECK: memref.alloca() : memref<1x4xindex>
+// CHECK: gpu.terminator
+func.func @private_scratch(%out: memref<8xindex>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %s = memref.alloca() : memref<1x4xindex>
+    memref.store %i, %s[%c0, %c0] : memref<1x4xindex>
+    %v = memref.load %s[%c0, %c0] : memref<1x4xindex>
+    memref.store %v, %out[%i] : memref<8xindex>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // A constant global (a packed weight) read by two kernels: no gpu.alloc or
 // copy per call; the runtime's resident copy (one call, the buffer seen as
 // rank 1, MLIR's C interface) serves both launches and is not freed at the

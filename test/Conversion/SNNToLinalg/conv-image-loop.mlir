@@ -1,10 +1,17 @@
-// RUN: sparse-opt %s --convert-snn-to-linalg=conv-image-loop=true --split-input-file | FileCheck %s
+// RUN: sparse-opt %s --convert-snn-to-linalg=conv-image-loop-min-bytes=0 --split-input-file | FileCheck %s
+// RUN: sparse-opt %s --convert-snn-to-linalg=conv-image-loop-min-bytes=18433 --split-input-file | FileCheck %s --check-prefix=BOUND
 
 // conv-image-loop: one image at a time. The padded batch is sliced per
 // image, the image's im2col matrix [1, G, K, OH*OW] and product start from
 // tensors of their own (the bias broadcast), and each product goes into the
 // batch's output with a parallel_insert_slice.
 #CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed) }>
+// With a bound of 18433 bytes the batch's 4 x 18 x 64 f32 matrix (18432
+// bytes) stays whole; the dynamic batch (16 x 18 x 36 x 4 bytes) loops.
+// BOUND-LABEL: func.func @batch4
+// BOUND-NOT: scf.forall
+// BOUND-LABEL: func.func @dynamic
+// BOUND: scf.forall
 // CHECK-LABEL: func.func @batch4
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: %[[OUT:.*]] = tensor.empty() : tensor<4x1x8x64xf32>

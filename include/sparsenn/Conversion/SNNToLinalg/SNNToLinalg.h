@@ -18,11 +18,12 @@ class RewritePatternSet;
 namespace snn {
 /// Adds the patterns that lower every snn op to linalg on tensors. With
 /// `matmulForm`, linear layers and ungrouped convolutions become a 2-D
-/// linalg.matmul with the sparse weight on the left (the GPU form); with
-/// `imageLoop`, a convolution with an im2col copy runs one image at a time.
+/// linalg.matmul with the sparse weight on the left (the GPU form). A
+/// convolution whose batch's im2col matrix takes at least
+/// `imageLoopMinBytes` (>= 0) runs one image at a time.
 void populateSNNToLinalgPatterns(RewritePatternSet &patterns,
                                  bool matmulForm = false,
-                                 bool imageLoop = false);
+                                 int64_t imageLoopMinBytes = -1);
 } // namespace snn
 } // namespace mlir
 
