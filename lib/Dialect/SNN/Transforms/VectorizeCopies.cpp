@@ -84,7 +84,8 @@ struct SNNVectorizeCopiesPass
       return false;
     Block &body = op.getRegion().front();
     auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
-    if (&body.front() != yield.getOperation() || yield.getNumOperands() != 1 ||
+    if (!yield || &body.front() != yield.getOperation() ||
+        yield.getNumOperands() != 1 ||
         yield.getOperand(0) != body.getArgument(0))
       return false;
     auto in = dyn_cast<MemRefType>(op.getDpsInputs()[0].getType());
@@ -96,11 +97,12 @@ struct SNNVectorizeCopiesPass
     unsigned inner = op.getNumLoops() - 1;
     AffineMap outMap = op.getIndexingMapsArray()[1];
     AffineMap inMap = op.getIndexingMapsArray()[0];
-    // The output's innermost index is the innermost loop, and no other.
     // Rows of a few elements stay scalar (a masked vector per element).
     int64_t rowSize = op.getStaticLoopRanges()[inner];
-    if (lanes == 0 || outMap.getNumResults() == 0 ||
-        (!ShapedType::isDynamic(rowSize) && rowSize < 4) ||
+    if (lanes == 0 || (!ShapedType::isDynamic(rowSize) && rowSize < 4))
+      return false;
+    // The output's innermost index is the innermost loop, and no other.
+    if (outMap.getNumResults() == 0 ||
         outMap.getResults().back() != getAffineDimExpr(inner, op.getContext()))
       return false;
     for (AffineExpr e : outMap.getResults().drop_back())
