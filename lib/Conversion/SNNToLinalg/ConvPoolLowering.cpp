@@ -141,7 +141,9 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
     int64_t groups = op.getNumGroups();
     int64_t cg = c / groups;
-    auto [kh, kw] = op.getKernelSize();
+    // Plain variables: lambdas below capture them (captured structured
+    // bindings are C++20).
+    int64_t kh = op.getKernelSize().first, kw = op.getKernelSize().second;
     ArrayRef<int64_t> s = op.getStrides(), p = op.getPadding(),
                       d = op.getDilations();
     int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
