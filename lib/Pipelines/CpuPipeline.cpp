@@ -187,14 +187,44 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+std::string snn::validateCpuPipelineOptions(const CpuPipelineOptions &options) {
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  StringRef report = options.report;
+  if (options.vectorLength < -1 || options.vectorLength > 1024)
+    os << "vl=" << options.vectorLength
+       << " is out of range: -1 (the host's), 0 (no vectors) or 1 to 1024 "
+          "lanes";
+  else if (options.threads < 1)
+    os << "threads=" << options.threads << " is out of range: 1 or more";
+  else if (options.batchSize < 1)
+    os << "batch-size=" << options.batchSize << " is out of range: 1 or more";
+  else if (report != "none" && report != "text" && report != "json")
+    os << "report='" << report << "' is not one of none, text, json";
+  return message;
+}
+
 void snn::registerPipelines() {
-  PassPipelineRegistration<CpuPipelineOptions>(
+  // The pipelines report invalid options instead of ignoring them.
+  registerPassPipeline(
       "sparsenn-cpu-pipeline",
       "Compile snn (or linalg + sparse_tensor) IR for the host CPU down to "
       "the LLVM dialect: pack weights, lower snn to linalg, check legality, "
       "sparsify with vectors and OpenMP threads, lower to LLVM",
-      buildCpuPipeline);
-  // The GPU pipeline reports invalid options instead of ignoring them.
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        CpuPipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::string invalid = validateCpuPipelineOptions(options);
+        if (!invalid.empty())
+          return errorHandler("sparsenn-cpu-pipeline: " + invalid);
+        buildCpuPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(CpuPipelineOptions());
+      });
   registerPassPipeline(
       "sparsenn-gpu-pipeline",
       "Compile snn IR for an NVIDIA GPU down to the LLVM dialect: layers in "

@@ -20,8 +20,9 @@ std::string snn::buildTargetPipeline(MLIRContext *ctx, OpPassManager &pm,
            "'";
   if (options.threads == 0)
     return "threads must be at least 1";
-  if (options.vectorLength < -1)
-    return "vl must be -1 (host CPU), 0 (off) or a positive vector length";
+  if (options.vectorLength < -1 || options.vectorLength > 1024)
+    return "vl must be -1 (host CPU), 0 (off) or a vector length of 1 to "
+           "1024";
   if (!report.empty() && report != "text" && report != "json")
     return "report must be text or json, got '" + options.report + "'";
   if (options.batchSize < 1)

@@ -493,8 +493,9 @@ int main(int argc, char **argv) {
     fatal("--stats must be text or json, got '" + stats + "'");
   if (!accel && (stats.getNumOccurrences() || archOption.getNumOccurrences()))
     fatal("--arch and --stats need --target=accel");
-  if (vectorLength < -1)
-    fatal("--vl must be -1 (host CPU), 0 (off) or a positive vector length");
+  if (vectorLength < -1 || vectorLength > 1024)
+    fatal("--vl must be -1 (host CPU), 0 (off) or a vector length of 1 to "
+          "1024");
 
   DialectRegistry registry;
   sparsenn::registerAllForTools(registry);

@@ -182,6 +182,9 @@ unsigned getHostVectorLength();
 /// arguments as their format's buffers (--sparse-assembler).
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
 
+/// Why the CPU pipeline's options are invalid, or "" when they are valid.
+std::string validateCpuPipelineOptions(const CpuPipelineOptions &options);
+
 /// snn -> sacc (convert-snn-to-sacc) -> calls into runtime/accel
 /// (convert-sacc-to-runtime), then the CPU pipeline for everything else.
 void buildAccelPipeline(OpPassManager &pm, const AccelPipelineOptions &options);

@@ -1,6 +1,9 @@
 // RUN: sparse-opt %s --split-input-file --snn-vectorize-copies | FileCheck %s
 // RUN: sparse-opt %s --split-input-file --snn-vectorize-copies=parallel=true | FileCheck %s --check-prefix=PAR
 // RUN: sparse-opt %s --split-input-file --snn-vectorize-copies=vector-length=0 | FileCheck %s --check-prefix=OFF
+// RUN: not sparse-opt %s --split-input-file --snn-vectorize-copies=vector-length=2048 2>&1 | FileCheck %s --check-prefix=RANGE
+
+// RANGE: error: snn-vectorize-copies: vector-length=2048 is out of range (0 to 1024)
 
 // An im2col copy: rows of the padded input shifted by the kernel offset
 // (d4 + d6) move as whole vectors, one loop per outer dimension.

@@ -76,6 +76,10 @@ struct SNNVectorizeCopiesPass
     : snn::impl::SNNVectorizeCopiesPassBase<SNNVectorizeCopiesPass> {
   using Base::Base;
 
+  /// 32-bit lanes of the widest vector the pass emits (a 32 Kib register,
+  /// far beyond any CPU's; larger values are a mistake).
+  static constexpr unsigned kMaxVectorLength = 1024;
+
   /// Whether `op` is a copy this pass rewrites; sets the access and lanes.
   bool matches(linalg::GenericOp op, RowAccess &access, int64_t &lanes) {
     if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 1 ||
@@ -239,6 +243,13 @@ struct SNNVectorizeCopiesPass
   void runOnOperation() override {
     if (vectorLength == 0)
       return;
+    if (vectorLength > kMaxVectorLength) {
+      getOperation().emitError()
+          << "snn-vectorize-copies: vector-length="
+          << static_cast<unsigned>(vectorLength) << " is out of range (0 to "
+          << kMaxVectorLength << ")";
+      return signalPassFailure();
+    }
     SmallVector<std::tuple<linalg::GenericOp, RowAccess, int64_t>> copies;
     getOperation().walk([&](linalg::GenericOp op) {
       RowAccess access;

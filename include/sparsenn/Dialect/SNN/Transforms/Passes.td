@@ -347,8 +347,8 @@ def SNNVectorizeCopiesPass
   }];
   let options = [
     Option<"vectorLength", "vector-length", "unsigned", "16",
-           "Lanes of one vector of 32-bit elements (16 for AVX-512); 0 "
-           "leaves every copy alone">,
+           "Lanes of one vector of 32-bit elements (16 for AVX-512; at "
+           "most 1024); 0 leaves every copy alone">,
     Option<"parallel", "parallel", "bool", "false",
            "Make the outermost loop an scf.parallel">
   ];
