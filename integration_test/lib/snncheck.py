@@ -409,10 +409,16 @@ def cmd_conv(args):
                  f"dilations = array<i64: {dil[0]}, {dil[1]}>, groups = {g} : i64")
         if not args.weight_4d:
             attrs += f", kernel = array<i64: {kh}, {kw}>"
+        act = []
+        if args.act:
+            want = {"relu": relu, "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+                    "tanh": np.tanh}[args.act](want)
+            act = [f"  %a = snn.{args.act} %y : ({yt}) -> {yt}"]
         lines += [f"func.func @main(%x: {xt}, %b: {tensor([o])}) -> {yt} {{",
                   f"  %w = arith.constant dense_resource<w> : {wtype}",
                   f"  %y = snn.conv2d %x, %w bias %b {{{attrs}}} : ({xt}, {wtype}, {tensor([o])}) -> {yt}",
-                  f"  return %y : {yt}", "}",
+                  *act,
+                  f"  return {'%a' if act else '%y'} : {yt}", "}",
                   "{-#\n  dialect_resources: {\n    builtin: {",
                   f"      w: \"{hex_blob(wval)}\"", "    }\n  }\n#-}"]
         np.save(f"{args.workdir}/b.npy", b)
@@ -669,6 +675,8 @@ def main():
     c.add_argument("--groups", type=int, default=1)
     c.add_argument("--sparsity", type=float, default=0.7)
     c.add_argument("--weight-4d", action="store_true")
+    c.add_argument("--act", choices=["relu", "sigmoid", "tanh"], default=None,
+                   help="an activation after the convolution")
     c.add_argument("--dynamic-batch", action="store_true")
     c.add_argument("--ceil", action="store_true")
     add_accel(c)

@@ -48,10 +48,10 @@ def ConvertSNNToLinalgPass : Pass<"convert-snn-to-linalg"> {
            "than one) when the whole batch's im2col matrix would take at "
            "least this many bytes (a dynamic batch counts as 16 images): "
            "one image's matrix, then its product, so the batch's matrix is "
-           "never written. Each image's product is then copied into the "
-           "output and a following activation is not fused into the kernel, "
-           "which costs more than it saves on small matrices. -1 (default): "
-           "never; the CPU pipeline sets 4 MiB">
+           "never written. An activation that is the convolution's only "
+           "user runs per image inside the loop. Each image's product is "
+           "copied into the output. -1 (default): never; the CPU pipeline "
+           "sets 4 MiB">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

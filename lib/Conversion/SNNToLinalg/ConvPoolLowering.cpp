@@ -247,6 +247,8 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     };
 
     Value product;
+    // An activation applied in the image loop, replaced with the result.
+    Operation *activation = nullptr;
     if (pointwise) {
       Value flatInput = tensor::CollapseShapeOp::create(
           rewriter, loc, op.getInput(),
@@ -309,6 +311,22 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
         Value matrix = im2col(rewriter, image);
         Value imageProduct =
             multiply(rewriter, matrix, initialAcc(rewriter, imageAccType));
+        // An activation that is the convolution's only user runs on each
+        // image's product inside the loop, where snn-sparse-kernels fuses it
+        // into the kernel's stores (after the loop it would be a pass of its
+        // own over the output).
+        Value convResult = op.getResult();
+        if (convResult.hasOneUse() &&
+            convResult.getUsers().begin()->getNumResults() == 1 &&
+            convResult.getUsers().begin()->getResult(0).getType() ==
+                convResult.getType()) {
+          Operation *user = *convResult.getUsers().begin();
+          if (Value activated = lowerActivation(rewriter, loc, user,
+                                                imageProduct, imageAccType)) {
+            imageProduct = activated;
+            activation = user;
+          }
+        }
         Value forallOut = forall.getRegionIterArgs()[0];
         rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
         tensor::ParallelInsertSliceOp::create(rewriter, loc, imageProduct,
@@ -328,7 +346,10 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     Value result = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get({n, o, oh, ow}, elt), flat,
         ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}}, nchwShape);
-    rewriter.replaceOp(op, toResultType(rewriter, loc, result, resultType));
+    Value converted = toResultType(rewriter, loc, result, resultType);
+    rewriter.replaceOp(op, converted);
+    if (activation)
+      rewriter.replaceOp(activation, converted);
     return success();
   }
 };

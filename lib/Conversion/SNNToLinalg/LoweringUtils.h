@@ -73,6 +73,11 @@ Value addBiasGeneric(OpBuilder &b, Location loc, Value a, AffineMap aMap,
 /// args[1].
 void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args);
 
+/// `activation` (snn.relu, snn.sigmoid or snn.tanh) applied to `input` as
+/// its lowering does, with the result type `resultType`; null for other ops.
+Value lowerActivation(OpBuilder &b, Location loc, Operation *activation,
+                      Value input, RankedTensorType resultType);
+
 /// Adds the lowerings of snn.conv2d, snn.maxpool2d and snn.avgpool2d. With
 /// `matmulForm`, an ungrouped convolution is one 2-D linalg.matmul W . cols
 /// with the im2col matrix cols laid out [C*KH*KW, N*OH*OW]. Otherwise a

@@ -572,6 +572,17 @@ template <> bool UnaryOpLowering<TanhOp>::zeroPreserving(TanhOp) {
   return true;
 }
 
+template <typename OpTy>
+static Value lowerActivationAs(OpBuilder &b, Location loc, Operation *op,
+                               Value input, RankedTensorType resultType) {
+  auto act = dyn_cast<OpTy>(op);
+  if (!act)
+    return Value();
+  return mapElementwise(b, loc, input, resultType,
+                        UnaryOpLowering<OpTy>::compute,
+                        UnaryOpLowering<OpTy>::zeroPreserving(act));
+}
+
 /// lhs + rhs with NumPy broadcasting of rhs. Equal-shaped operands of which
 /// one is sparse use sparse_tensor.binary; broadcast operands are made dense.
 struct AddOpLowering : OpRewritePattern<AddOp> {
@@ -763,6 +774,18 @@ struct ConvertSNNToLinalgPass
 };
 
 } // namespace
+
+Value mlir::snn::detail::lowerActivation(OpBuilder &b, Location loc,
+                                         Operation *activation, Value input,
+                                         RankedTensorType resultType) {
+  if (Value v =
+          lowerActivationAs<ReluOp>(b, loc, activation, input, resultType))
+    return v;
+  if (Value v =
+          lowerActivationAs<SigmoidOp>(b, loc, activation, input, resultType))
+    return v;
+  return lowerActivationAs<TanhOp>(b, loc, activation, input, resultType);
+}
 
 void mlir::snn::populateSNNToLinalgPatterns(RewritePatternSet &patterns,
                                             bool matmulForm,

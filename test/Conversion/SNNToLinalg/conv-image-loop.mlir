@@ -58,3 +58,32 @@ func.func @pointwise(%x: tensor<4x2x8x8xf32>, %w: tensor<4x2xf32>) -> tensor<4x4
   %y = snn.conv2d %x, %w {kernel = array<i64: 1, 1>} : (tensor<4x2x8x8xf32>, tensor<4x2xf32>) -> tensor<4x4x8x8xf32>
   return %y : tensor<4x4x8x8xf32>
 }
+
+// -----
+
+// A ReLU that is the convolution's only user runs on each image's product
+// inside the loop (snn-sparse-kernels then fuses it into the kernel), and
+// no pass over the output follows the loop. A second user keeps it outside.
+// CHECK-LABEL: func.func @relu_inside
+// CHECK: scf.forall
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x4x36xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x1x4x36xf32>)
+// CHECK: arith.maximumf
+// CHECK: tensor.parallel_insert_slice %[[R]]
+// CHECK-NOT: arith.maximumf
+// CHECK: return
+// CHECK-LABEL: func.func @relu_shared
+// CHECK: scf.forall
+// CHECK-NOT: arith.maximumf
+// CHECK: scf.forall.in_parallel
+// CHECK: arith.maximumf
+func.func @relu_inside(%x: tensor<3x2x8x8xf32>, %w: tensor<4x18xf32>) -> tensor<3x4x6x6xf32> {
+  %y = snn.conv2d %x, %w {kernel = array<i64: 3, 3>} : (tensor<3x2x8x8xf32>, tensor<4x18xf32>) -> tensor<3x4x6x6xf32>
+  %r = snn.relu %y : (tensor<3x4x6x6xf32>) -> tensor<3x4x6x6xf32>
+  return %r : tensor<3x4x6x6xf32>
+}
+func.func @relu_shared(%x: tensor<3x2x8x8xf32>, %w: tensor<4x18xf32>) -> (tensor<3x4x6x6xf32>, tensor<3x4x6x6xf32>) {
+  %y = snn.conv2d %x, %w {kernel = array<i64: 3, 3>} : (tensor<3x2x8x8xf32>, tensor<4x18xf32>) -> tensor<3x4x6x6xf32>
+  %r = snn.relu %y : (tensor<3x4x6x6xf32>) -> tensor<3x4x6x6xf32>
+  return %r, %y : tensor<3x4x6x6xf32>, tensor<3x4x6x6xf32>
+}
