@@ -288,13 +288,20 @@ int snn_npy_read(const char *path, snn_array *out, char *err, size_t errLen) {
   size_t dataStart = headerStart + headerLen;
   size_t available = file.size() - dataStart;
   int64_t need;
-  if (!checkedMul(n, static_cast<int64_t>(itemSize), need) ||
-      static_cast<uint64_t>(need) != available) {
+  if (!checkedMul(n, static_cast<int64_t>(itemSize), need)) {
+    // The byte count itself overflows (a fuzzed header): say so rather than
+    // compute it.
+    setError(err, errLen,
+             "'%s': the header promises %lld elements of %zu bytes, more "
+             "bytes than a file can hold",
+             path, static_cast<long long>(n), itemSize);
+    return -1;
+  }
+  if (static_cast<uint64_t>(need) != available) {
     setError(err, errLen,
              "'%s': the header promises %lld elements (%lld bytes) but the "
              "file holds %zu bytes of data",
-             path, static_cast<long long>(n),
-             static_cast<long long>(n) * static_cast<long long>(itemSize),
+             path, static_cast<long long>(n), static_cast<long long>(need),
              available);
     return -1;
   }

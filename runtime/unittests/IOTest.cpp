@@ -91,6 +91,15 @@ TEST(Npy, RejectsTruncatedAndLyingFiles) {
                        "'shape': (4294967296, 4294967296, 16), }",
                        ""));
   EXPECT_EQ(snn_npy_read(path.c_str(), &a, err, sizeof(err)), -1);
+  // An element count that fits but whose byte count does not (found by
+  // fuzzing: the message used to compute the overflowing product).
+  writeBytes(path, npy("{'descr': '<f4', 'fortran_order': False, "
+                       "'shape': (2, 3333330000000000000), }",
+                       ""));
+  EXPECT_EQ(snn_npy_read(path.c_str(), &a, err, sizeof(err)), -1);
+  EXPECT_NE(std::string(err).find("more bytes than a file can hold"),
+            std::string::npos)
+      << err;
   EXPECT_EQ(snn_npy_read("/nonexistent/x.npy", &a, err, sizeof(err)), -1);
 }
 
