@@ -55,6 +55,39 @@ func.func @tail(%x: memref<24xf32>, %o: memref<3x20xf32>) {
 
 // -----
 
+// A stride-2 row (a strided convolution's im2col: 2 * ow + kw): two loads
+// and a shuffle of their even lanes per vector, the second load's last lane
+// masked off (it would read one element past the row's last); rows of 20:
+// one full vector, then a tail of 4 that reads 2 * 4 - 1 = 7 elements.
+// CHECK-LABEL: func.func @stride2
+// CHECK: scf.for %[[I:.*]] = %c0 to %c3 step %c1
+// CHECK: scf.for %[[J:.*]] = %c0 to %{{.*}} step %c16
+// CHECK: %[[S:.*]] = affine.apply #{{.*}}(%[[I]], %[[J]])
+// CHECK: %[[S1:.*]] = arith.addi %[[S]], %c16{{.*}} : index
+// CHECK: %[[A:.*]] = vector.load %arg0[%[[S]]] : memref<48xf32>, vector<16xf32>
+// CHECK: %[[M1:.*]] = vector.create_mask %c15 : vector<16xi1>
+// CHECK: %[[B:.*]] = vector.maskedload %arg0[%[[S1]]], %[[M1]]
+// CHECK: %[[E:.*]] = vector.shuffle %[[A]], %[[B]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK: vector.store %[[E]], %arg1[%[[I]], %[[J]]]
+// CHECK: %[[T:.*]] = vector.create_mask %c4 : vector<16xi1>
+// CHECK: %[[N:.*]] = arith.subi %{{.*}}, %c1
+// CHECK: %[[T0:.*]] = vector.create_mask %[[N]] : vector<16xi1>
+// CHECK: %[[N1:.*]] = arith.subi %[[N]], %c16
+// CHECK: %[[T1:.*]] = vector.create_mask %[[N1]] : vector<16xi1>
+// CHECK: vector.maskedload %arg0[%{{.*}}], %[[T0]]
+// CHECK: vector.maskedload %arg0[%{{.*}}], %[[T1]]
+// CHECK: vector.shuffle
+// CHECK: vector.maskedstore %arg1[%[[I]], %c16{{.*}}], %[[T]]
+func.func @stride2(%x: memref<48xf32>, %o: memref<3x20xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0 + d1 * 2)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<48xf32>) outs(%o : memref<3x20xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// -----
+
 // A bias broadcast along the row (the input does not depend on the
 // innermost loop): one scalar load and a splat per row; f16 takes 32 lanes
 // for 16 lanes of f32. The batch is dynamic: its loop bound is the dim.
@@ -96,17 +129,17 @@ func.func @dynamic_row(%x: memref<4x?xf32>, %o: memref<4x?xf32>) {
 // -----
 
 // Left alone: a transpose (the input's innermost index is not the row's),
-// a strided row (step 2), a body that computes, a column-major output, a
+// a strided row (step 3), a body that computes, a column-major output, a
 // reduction and rows of fewer than 4 elements.
 // CHECK-LABEL: func.func @not_rows
 // CHECK-COUNT-6: linalg.generic
 // CHECK-NOT: vector.
-func.func @not_rows(%a: memref<16x16xf32>, %b: memref<16x16xf32>, %c: memref<48xf32>, %d: memref<16x16xf32, strided<[1, 16]>>, %e: memref<16xf32>, %f: memref<4x3xf32>) {
+func.func @not_rows(%a: memref<16x16xf32>, %b: memref<16x16xf32>, %c: memref<64xf32>, %d: memref<16x16xf32, strided<[1, 16]>>, %e: memref<16xf32>, %f: memref<4x3xf32>) {
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%a : memref<16x16xf32>) outs(%b : memref<16x16xf32>) {
   ^bb0(%in: f32, %out: f32):
     linalg.yield %in : f32
   }
-  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0 + d1 * 2)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%c : memref<48xf32>) outs(%b : memref<16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0 + d1 * 3)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%c : memref<64xf32>) outs(%b : memref<16x16xf32>) {
   ^bb0(%in: f32, %out: f32):
     linalg.yield %in : f32
   }

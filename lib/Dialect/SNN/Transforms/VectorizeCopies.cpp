@@ -26,8 +26,10 @@ using namespace mlir;
 
 namespace {
 
-/// How the input's innermost index moves with the innermost loop.
-enum class RowAccess { Contiguous, Invariant };
+/// How the input's innermost index moves with the innermost loop: by one
+/// (a row), by two (every other element: a stride-2 convolution's im2col
+/// row), or not at all (a broadcast).
+enum class RowAccess { Contiguous, Strided2, Invariant };
 
 /// Whether the innermost dimension of `type` has unit stride.
 static bool hasUnitInnerStride(MemRefType type) {
@@ -59,9 +61,9 @@ static std::optional<RowAccess> rowAccess(AffineMap map, unsigned dim) {
   AffineExpr shifted = last.replace(d, d + 1);
   AffineExpr step = simplifyAffineExpr(shifted - last, map.getNumDims(), 0);
   auto constant = dyn_cast<AffineConstantExpr>(step);
-  if (!constant || constant.getValue() != 1)
+  if (!constant || (constant.getValue() != 1 && constant.getValue() != 2))
     return std::nullopt;
-  return RowAccess::Contiguous;
+  return constant.getValue() == 1 ? RowAccess::Contiguous : RowAccess::Strided2;
 }
 
 /// The lanes of one vector of `type` when 32-bit elements take `lanes32`.
@@ -113,7 +115,7 @@ struct SNNVectorizeCopiesPass
       if (e.isFunctionOfDim(inner))
         return false;
     std::optional<RowAccess> a = rowAccess(inMap, inner);
-    if (!a || (*a == RowAccess::Contiguous && !hasUnitInnerStride(in)))
+    if (!a || (*a != RowAccess::Invariant && !hasUnitInnerStride(in)))
       return false;
     access = *a;
     return true;
@@ -164,21 +166,61 @@ struct SNNVectorizeCopiesPass
         splat = vector::BroadcastOp::create(nb, loc, vecType, scalar);
         ivs.pop_back();
       }
-      auto body = [&](OpBuilder &lb, Value j, Value mask) {
+      Value zeroVec = arith::ConstantOp::create(
+          nb, loc, vecType,
+          DenseElementsAttr::get(vecType, nb.getZeroAttr(elt)));
+      auto maskedLoad = [&](OpBuilder &lb, ArrayRef<Value> src, Value m) {
+        return vector::MaskedLoadOp::create(lb, loc, vecType, in, src, m,
+                                            zeroVec)
+            .getResult();
+      };
+      // Every other element from `src` on: two vector loads and a shuffle
+      // of their even lanes. Only the 2 * count - 1 elements the row needs
+      // are read (the last lane of the second load is masked off), so the
+      // last row of a buffer is not read past its end.
+      auto loadStrided2 = [&](OpBuilder &lb, SmallVector<Value> src,
+                              Value count) {
+        Value lanesIdx = arith::ConstantIndexOp::create(lb, loc, lanes);
+        SmallVector<Value> src1(src);
+        src1.back() = arith::AddIOp::create(lb, loc, src.back(), lanesIdx);
+        Value v0, v1;
+        if (!count) {
+          v0 = vector::LoadOp::create(lb, loc, vecType, in, src);
+          Value m1 = vector::CreateMaskOp::create(
+              lb, loc, maskType,
+              ValueRange{arith::ConstantIndexOp::create(lb, loc, lanes - 1)});
+          v1 = maskedLoad(lb, src1, m1);
+        } else {
+          Value two = arith::ConstantIndexOp::create(lb, loc, 2);
+          Value need = arith::SubIOp::create(
+              lb, loc, arith::MulIOp::create(lb, loc, count, two), one);
+          Value m0 =
+              vector::CreateMaskOp::create(lb, loc, maskType, ValueRange{need});
+          Value m1 = vector::CreateMaskOp::create(
+              lb, loc, maskType,
+              ValueRange{arith::SubIOp::create(lb, loc, need, lanesIdx)});
+          v0 = maskedLoad(lb, src, m0);
+          v1 = maskedLoad(lb, src1, m1);
+        }
+        SmallVector<int64_t> even;
+        for (int64_t l = 0; l < lanes; ++l)
+          even.push_back(2 * l);
+        return vector::ShuffleOp::create(lb, loc, v0, v1, even).getResult();
+      };
+      // One chunk of the row at `j`: a full vector, or with `mask` the
+      // row's last `count` elements.
+      auto body = [&](OpBuilder &lb, Value j, Value mask, Value count) {
         SmallVector<Value> all(ivs);
         all.push_back(j);
         Value v = splat;
         if (!v) {
           SmallVector<Value> src = indices(lb, inMap, all);
-          v = mask ? vector::MaskedLoadOp::create(
-                         lb, loc, vecType, in, src, mask,
-                         arith::ConstantOp::create(
-                             lb, loc, vecType,
-                             DenseElementsAttr::get(vecType,
-                                                    lb.getZeroAttr(elt))))
-                         .getResult()
-                   : vector::LoadOp::create(lb, loc, vecType, in, src)
-                         .getResult();
+          if (access == RowAccess::Strided2)
+            v = loadStrided2(lb, src, count);
+          else
+            v = mask ? maskedLoad(lb, src, mask)
+                     : vector::LoadOp::create(lb, loc, vecType, in, src)
+                           .getResult();
         }
         SmallVector<Value> dst = indices(lb, outMap, all);
         if (mask)
@@ -188,7 +230,7 @@ struct SNNVectorizeCopiesPass
       };
       scf::ForOp::create(nb, loc, zero, full, step, ValueRange{},
                          [&](OpBuilder &lb, Location, Value j, ValueRange) {
-                           body(lb, j, Value());
+                           body(lb, j, Value(), Value());
                            scf::YieldOp::create(lb, loc);
                          });
       std::optional<int64_t> staticSize =
@@ -198,13 +240,13 @@ struct SNNVectorizeCopiesPass
       Value rest = nb.createOrFold<arith::SubIOp>(loc, size, full);
       Value mask = vector::CreateMaskOp::create(nb, loc, maskType, rest);
       if (staticSize) {
-        body(nb, full, mask);
+        body(nb, full, mask, rest);
         return;
       }
       Value any =
           arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::ugt, rest, zero);
       scf::IfOp::create(nb, loc, any, [&](OpBuilder &tb, Location) {
-        body(tb, full, mask);
+        body(tb, full, mask, rest);
         scf::YieldOp::create(tb, loc);
       });
     };
