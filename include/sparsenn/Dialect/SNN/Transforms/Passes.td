@@ -331,8 +331,10 @@ def SNNVectorizeCopiesPass
     becomes loops that move a row at a time with vector loads and stores of
     `vector-length` 32-bit lanes (scaled for narrower and wider elements),
     the row's tail with masked ones. The input's innermost index must step by
-    one with that loop (`oh + kh` of an im2col, a shifted window), or not
-    depend on it at all (a bias broadcast along the row: one load, a splat).
+    one with that loop (`oh + kh` of an im2col, a shifted window), by two (a
+    stride-2 convolution's im2col: two loads and a shuffle of their even
+    lanes, only the elements the row needs read), or not depend on it at all
+    (a bias broadcast along the row: one load, a splat).
     Both innermost dimensions must have unit stride. Transposes and anything
     else are left to `convert-linalg-to-loops`.
 
