@@ -46,9 +46,7 @@ def write_conv(path, n, c, h, w, o, kh, kw, pad, w2, sparse):
             f"  %w = arith.constant dense_resource<w> : {wt}\n"
             f"  %y = snn.conv2d %x, %w {{kernel = array<i64: {kh}, {kw}>, "
             f"padding = array<i64: {pad}, {pad}, {pad}, {pad}>}} : ({xt}, {wt}) -> {yt}\n"
-            f"  return %y : {yt}\n}}\n"
-            "{-#\n  dialect_resources: {\n    builtin: {\n"
-            f"      w: \"{snncheck.hex_blob(w2)}\"\n    }}\n  }}\n#-}}\n")
+            f"  return %y : {yt}\n}}\n" + snncheck.resources_text({"w": w2}))
     with open(path, "w") as f:
         f.write(text)
 

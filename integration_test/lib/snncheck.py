@@ -59,6 +59,14 @@ def hex_blob(a, dtype="<f4"):
     return "0x04000000" + np.ascontiguousarray(a, dtype=dtype).tobytes().hex().upper()
 
 
+def resources_text(blobs):
+    """The dialect_resources section holding each array of `blobs` (a name
+    -> array dict) as a builtin blob."""
+    return ("{-#\n  dialect_resources: {\n    builtin: {\n" +
+            ",\n".join(f'      {k}: "{hex_blob(v)}"' for k, v in blobs.items()) +
+            "\n    }\n  }\n#-}\n")
+
+
 def linear_model_text(w, batch, enc):
     """@main(x) = snn.linear(x, w) with w a dense_resource constant, encoded
     with `enc` (the encoding's body, or None for dense). Shared by the
@@ -69,9 +77,7 @@ def linear_model_text(w, batch, enc):
     return (head + f"func.func @main(%x: tensor<{batch}x{k}xf32>) -> tensor<{batch}x{o}xf32> {{\n"
             f"  %w = arith.constant dense_resource<w> : {wt}\n"
             f"  %y = snn.linear %x, %w : (tensor<{batch}x{k}xf32>, {wt}) -> tensor<{batch}x{o}xf32>\n"
-            f"  return %y : tensor<{batch}x{o}xf32>\n}}\n"
-            "{-#\n  dialect_resources: {\n    builtin: {\n"
-            f"      w: \"{hex_blob(w)}\"\n    }}\n  }}\n#-}}\n")
+            f"  return %y : tensor<{batch}x{o}xf32>\n}}\n" + resources_text({"w": w}))
 
 
 def benchmark(runner, model, inputs, reps, output=None):
@@ -496,12 +502,9 @@ def cmd_cnn(args):
         f"  %f = snn.flatten %p : (tensor<?x64x{q}x{q}xf32>) -> tensor<?x{flat}xf32>",
         f"  %y = snn.linear %f, %w3 bias %b3 : (tensor<?x{flat}xf32>, {W(w3)}, tensor<10xf32>) -> tensor<?x10xf32>",
         "  return %y : tensor<?x10xf32>",
-        "}",
-        "{-#\n  dialect_resources: {\n    builtin: {",
-        ",\n".join(f'      {k}: "{hex_blob(v)}"' for k, v in
-                   [("w1", w1), ("w2", w2), ("w3", w3), ("b1", b1), ("b2", b2), ("b3", b3)]),
-        "    }\n  }\n#-}"]
-    text = "\n".join(lines) + "\n"
+        "}"]
+    text = "\n".join(lines) + "\n" + resources_text(
+        {"w1": w1, "w2": w2, "w3": w3, "b1": b1, "b2": b2, "b3": b3})
     if args.static_batch:
         text = text.replace("tensor<?x", f"tensor<{n}x")
     mlir = f"{args.workdir}/cnn.mlir"

@@ -72,6 +72,7 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   // ms; 128 channels, 28x28 (29 MB): 2.54 against 4.39 ms.
   toLinalg.convImageLoopMinBytes =
       options.convImageLoop ? int64_t(4) << 20 : int64_t(-1);
+  toLinalg.batchSize = options.batchSize;
   pm.addPass(createConvertSNNToLinalgPass(toLinalg));
   // Element-wise arith/math ops on tensors around the layers (casts to and
   // from f16, say) as linalg ops, which bufferize.
@@ -146,9 +147,6 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   pm.addPass(createStorageSpecifierToLLVMPass());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
 
-  // To the LLVM dialect. With threads, scf.parallel becomes OpenMP before the
-  // memref lowering; convert-scf-to-cf must come after finalize-memref-to-llvm
-  // then, or OpenMP's alloca_scope ends up with several blocks.
   // A convolution's loop over images (conv-image-loop): OpenMP threads with
   // threads > 1.
   if (parallel)
@@ -161,6 +159,9 @@ void snn::buildCpuPipeline(OpPassManager &pm,
   copies.vectorLength = vl;
   copies.parallel = parallel;
   pm.addNestedPass<func::FuncOp>(createSNNVectorizeCopiesPass(copies));
+  // To the LLVM dialect. With threads, scf.parallel becomes OpenMP before the
+  // memref lowering; convert-scf-to-cf must come after finalize-memref-to-llvm
+  // then, or OpenMP's alloca_scope ends up with several blocks.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
   pm.addNestedPass<func::FuncOp>(memref::createExpandReallocPass());
@@ -192,10 +193,10 @@ std::string snn::validateCpuPipelineOptions(const CpuPipelineOptions &options) {
   std::string message;
   llvm::raw_string_ostream os(message);
   StringRef report = options.report;
-  if (options.vectorLength < -1 || options.vectorLength > 1024)
+  if (options.vectorLength < -1 || options.vectorLength > kMaxVectorLength)
     os << "vl=" << options.vectorLength
-       << " is out of range: -1 (the host's), 0 (no vectors) or 1 to 1024 "
-          "lanes";
+       << " is out of range: -1 (the host's), 0 (no vectors) or 1 to "
+       << kMaxVectorLength << " lanes";
   else if (options.threads < 1)
     os << "threads=" << options.threads << " is out of range: 1 or more";
   else if (options.batchSize < 1)

@@ -20,9 +20,9 @@ std::string snn::buildTargetPipeline(MLIRContext *ctx, OpPassManager &pm,
            "'";
   if (options.threads == 0)
     return "threads must be at least 1";
-  if (options.vectorLength < -1 || options.vectorLength > 1024)
-    return "vl must be -1 (host CPU), 0 (off) or a vector length of 1 to "
-           "1024";
+  if (options.vectorLength < -1 || options.vectorLength > kMaxVectorLength)
+    return "vl must be -1 (host CPU), 0 (off) or a vector length of 1 to " +
+           std::to_string(kMaxVectorLength);
   if (!report.empty() && report != "text" && report != "json")
     return "report must be text or json, got '" + options.report + "'";
   if (options.batchSize < 1)

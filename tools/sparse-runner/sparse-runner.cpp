@@ -493,9 +493,9 @@ int main(int argc, char **argv) {
     fatal("--stats must be text or json, got '" + stats + "'");
   if (!accel && (stats.getNumOccurrences() || archOption.getNumOccurrences()))
     fatal("--arch and --stats need --target=accel");
-  if (vectorLength < -1 || vectorLength > 1024)
-    fatal("--vl must be -1 (host CPU), 0 (off) or a vector length of 1 to "
-          "1024");
+  if (vectorLength < -1 || vectorLength > snn::kMaxVectorLength)
+    fatal("--vl must be -1 (host CPU), 0 (off) or a vector length of 1 to " +
+          std::to_string(snn::kMaxVectorLength));
 
   DialectRegistry registry;
   sparsenn::registerAllForTools(registry);

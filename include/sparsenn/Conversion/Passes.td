@@ -46,12 +46,17 @@ def ConvertSNNToLinalgPass : Pass<"convert-snn-to-linalg"> {
            "Without matmul-form, compute a convolution that needs an im2col "
            "copy one image at a time (an scf.forall over a batch of more "
            "than one) when the whole batch's im2col matrix would take at "
-           "least this many bytes (a dynamic batch counts as 16 images): "
+           "least this many bytes (a dynamic batch counts as batch-size "
+           "images): "
            "one image's matrix, then its product, so the batch's matrix is "
            "never written. An activation that is the convolution's only "
            "user runs per image inside the loop. Each image's product is "
            "copied into the output. -1 (default): never; the CPU pipeline "
-           "sets 4 MiB">
+           "sets 4 MiB">,
+    Option<"batchSize", "batch-size", "int64_t", "16",
+           "Images a dynamic batch dimension counts as for "
+           "conv-image-loop-min-bytes (the CPU pipeline passes its own "
+           "batch-size, which format selection assumes too)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

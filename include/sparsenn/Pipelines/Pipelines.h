@@ -14,6 +14,11 @@
 
 namespace mlir::snn {
 
+/// The widest vector length (lanes of 32 bits) the pipelines and the JIT
+/// front ends accept: a 32 Kib register, far beyond any CPU's; larger
+/// values are a mistake that would build enormous vector types.
+constexpr int kMaxVectorLength = 1024;
+
 /// Options of `sparsenn-cpu-pipeline`.
 struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
   PassOptions::Option<int> vectorLength{

@@ -47,16 +47,17 @@ static Value padSpatial(OpBuilder &b, Location loc, Value x, int64_t top,
 namespace {
 
 struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
-  Conv2DOpLowering(MLIRContext *ctx, bool matmulForm, int64_t imageLoopMinBytes)
-      : OpRewritePattern(ctx), matmulForm(matmulForm),
-        imageLoopMinBytes(imageLoopMinBytes) {}
+  Conv2DOpLowering(MLIRContext *ctx,
+                   const ConvertSNNToLinalgPassOptions &options)
+      : OpRewritePattern(ctx), matmulForm(options.matmulForm),
+        imageLoopMinBytes(options.convImageLoopMinBytes),
+        dynamicBatch(options.batchSize) {}
   bool matmulForm;
   /// Compute one image at a time (an scf.forall over the batch) when the
   /// batch's im2col matrix takes at least this many bytes; < 0: never.
   int64_t imageLoopMinBytes;
-
-  /// A dynamic batch counts as this many images for imageLoopMinBytes.
-  static constexpr int64_t kAssumedDynamicBatch = 16;
+  /// The images a dynamic batch counts as for imageLoopMinBytes.
+  int64_t dynamicBatch;
 
   /// The matmul form of an ungrouped convolution: cols[c, kh, kw, n, oh, ow]
   /// = x[n, c, oh*sh + kh*dh, ow*sw + kw*dw] of the padded input, seen as the
@@ -266,7 +267,7 @@ struct Conv2DOpLowering : OpRewritePattern<Conv2DOp> {
     } else {
       Value x = padSpatial(rewriter, loc, op.getInput(), p[0], p[1], p[2], p[3],
                            0.0f);
-      int64_t images = ShapedType::isDynamic(n) ? kAssumedDynamicBatch : n;
+      int64_t images = ShapedType::isDynamic(n) ? dynamicBatch : n;
       int64_t matrixBytes =
           images * kPadded * q * int64_t(elt.getIntOrFloatBitWidth() / 8);
       bool imageLoop =
@@ -477,9 +478,8 @@ template <typename PoolOp> struct Pool2DOpLowering : OpRewritePattern<PoolOp> {
 } // namespace
 
 void mlir::snn::detail::populateConvPoolLoweringPatterns(
-    RewritePatternSet &patterns, bool matmulForm, int64_t imageLoopMinBytes) {
-  patterns.add<Conv2DOpLowering>(patterns.getContext(), matmulForm,
-                                 imageLoopMinBytes);
+    RewritePatternSet &patterns, const ConvertSNNToLinalgPassOptions &options) {
+  patterns.add<Conv2DOpLowering>(patterns.getContext(), options);
   patterns.add<Pool2DOpLowering<MaxPool2DOp>, Pool2DOpLowering<AvgPool2DOp>>(
       patterns.getContext());
 }

@@ -7,6 +7,8 @@
 #ifndef SPARSENN_LIB_CONVERSION_SNNTOLINALG_LOWERINGUTILS_H
 #define SPARSENN_LIB_CONVERSION_SNNTOLINALG_LOWERINGUTILS_H
 
+#include "sparsenn/Conversion/SNNToLinalg/SNNToLinalg.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
@@ -79,14 +81,14 @@ Value lowerActivation(OpBuilder &b, Location loc, Operation *activation,
                       Value input, RankedTensorType resultType);
 
 /// Adds the lowerings of snn.conv2d, snn.maxpool2d and snn.avgpool2d. With
-/// `matmulForm`, an ungrouped convolution is one 2-D linalg.matmul W . cols
-/// with the im2col matrix cols laid out [C*KH*KW, N*OH*OW]. Otherwise a
-/// convolution whose batch's im2col matrix takes at least `imageLoopMinBytes`
-/// (>= 0; a dynamic batch counts as 16 images) computes one image at a time
-/// in an scf.forall over the batch.
-void populateConvPoolLoweringPatterns(RewritePatternSet &patterns,
-                                      bool matmulForm,
-                                      int64_t imageLoopMinBytes);
+/// `options.matmulForm`, an ungrouped convolution is one 2-D linalg.matmul
+/// W . cols with the im2col matrix cols laid out [C*KH*KW, N*OH*OW].
+/// Otherwise a convolution whose batch's im2col matrix takes at least
+/// `options.convImageLoopMinBytes` (>= 0; a dynamic batch counts as
+/// `options.batchSize` images) computes one image at a time in an
+/// scf.forall over the batch.
+void populateConvPoolLoweringPatterns(
+    RewritePatternSet &patterns, const ConvertSNNToLinalgPassOptions &options);
 
 } // namespace mlir::snn::detail
 

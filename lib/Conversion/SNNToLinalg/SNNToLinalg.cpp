@@ -763,7 +763,11 @@ struct ConvertSNNToLinalgPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    populateSNNToLinalgPatterns(patterns, matmulForm, convImageLoopMinBytes);
+    ConvertSNNToLinalgPassOptions options;
+    options.matmulForm = matmulForm;
+    options.convImageLoopMinBytes = convImageLoopMinBytes;
+    options.batchSize = batchSize;
+    populateSNNToLinalgPatterns(patterns, options);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<SNNDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
@@ -787,14 +791,12 @@ Value mlir::snn::detail::lowerActivation(OpBuilder &b, Location loc,
   return lowerActivationAs<TanhOp>(b, loc, activation, input, resultType);
 }
 
-void mlir::snn::populateSNNToLinalgPatterns(RewritePatternSet &patterns,
-                                            bool matmulForm,
-                                            int64_t imageLoopMinBytes) {
-  patterns.add<LinearOpLowering>(patterns.getContext(), matmulForm);
+void mlir::snn::populateSNNToLinalgPatterns(
+    RewritePatternSet &patterns, const ConvertSNNToLinalgPassOptions &options) {
+  patterns.add<LinearOpLowering>(patterns.getContext(), options.matmulForm);
   patterns.add<MatmulOpLowering, UnaryOpLowering<ReluOp>,
                UnaryOpLowering<SigmoidOp>, UnaryOpLowering<TanhOp>,
                AddOpLowering, SoftmaxOpLowering, FlattenOpLowering>(
       patterns.getContext());
-  detail::populateConvPoolLoweringPatterns(patterns, matmulForm,
-                                           imageLoopMinBytes);
+  detail::populateConvPoolLoweringPatterns(patterns, options);
 }

@@ -1,5 +1,6 @@
 // RUN: sparse-opt %s --convert-snn-to-linalg=conv-image-loop-min-bytes=0 --split-input-file | FileCheck %s
 // RUN: sparse-opt %s --convert-snn-to-linalg=conv-image-loop-min-bytes=18433 --split-input-file | FileCheck %s --check-prefix=BOUND
+// RUN: sparse-opt %s --convert-snn-to-linalg="conv-image-loop-min-bytes=18433 batch-size=2" --split-input-file | FileCheck %s --check-prefix=SMALLBATCH
 
 // conv-image-loop: one image at a time. The padded batch is sliced per
 // image, the image's im2col matrix [1, G, K, OH*OW] and product start from
@@ -12,6 +13,10 @@
 // BOUND-NOT: scf.forall
 // BOUND-LABEL: func.func @dynamic
 // BOUND: scf.forall
+// With batch-size=2 the dynamic batch counts as 2 images (5184 bytes).
+// SMALLBATCH-LABEL: func.func @dynamic
+// SMALLBATCH-NOT: scf.forall
+// SMALLBATCH-LABEL: func.func @one_image
 // CHECK-LABEL: func.func @batch4
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: %[[OUT:.*]] = tensor.empty() : tensor<4x1x8x64xf32>

@@ -16,14 +16,14 @@ class RewritePatternSet;
 #include "sparsenn/Conversion/Passes.h.inc"
 
 namespace snn {
-/// Adds the patterns that lower every snn op to linalg on tensors. With
-/// `matmulForm`, linear layers and ungrouped convolutions become a 2-D
-/// linalg.matmul with the sparse weight on the left (the GPU form). A
-/// convolution whose batch's im2col matrix takes at least
-/// `imageLoopMinBytes` (>= 0) runs one image at a time.
-void populateSNNToLinalgPatterns(RewritePatternSet &patterns,
-                                 bool matmulForm = false,
-                                 int64_t imageLoopMinBytes = -1);
+/// Adds the patterns that lower every snn op to linalg on tensors, with the
+/// pass's options: `matmulForm` (linear layers and ungrouped convolutions as
+/// a 2-D linalg.matmul with the sparse weight on the left, the GPU form),
+/// `convImageLoopMinBytes` and `batchSize` (convolutions one image at a
+/// time when the batch's im2col matrix is that large).
+void populateSNNToLinalgPatterns(
+    RewritePatternSet &patterns,
+    const ConvertSNNToLinalgPassOptions &options = {});
 } // namespace snn
 } // namespace mlir
 

@@ -78,8 +78,8 @@ struct SNNVectorizeCopiesPass
     : snn::impl::SNNVectorizeCopiesPassBase<SNNVectorizeCopiesPass> {
   using Base::Base;
 
-  /// 32-bit lanes of the widest vector the pass emits (a 32 Kib register,
-  /// far beyond any CPU's; larger values are a mistake).
+  /// 32-bit lanes of the widest vector the pass emits (a 32 Kib register;
+  /// the pipelines accept no more, snn::kMaxVectorLength).
   static constexpr unsigned kMaxVectorLength = 1024;
 
   /// Whether `op` is a copy this pass rewrites; sets the access and lanes.
@@ -136,6 +136,9 @@ struct SNNVectorizeCopiesPass
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     Value step = arith::ConstantIndexOp::create(b, loc, lanes);
+    // The pass-through value of the masked loads.
+    Value zeroVec = arith::ConstantOp::create(
+        b, loc, vecType, DenseElementsAttr::get(vecType, b.getZeroAttr(elt)));
     // Inside a parallel loop (a convolution's loop over images) the copy's
     // own loops stay sequential.
     bool insideParallelLoop = op->getParentOfType<scf::ParallelOp>() ||
@@ -166,9 +169,6 @@ struct SNNVectorizeCopiesPass
         splat = vector::BroadcastOp::create(nb, loc, vecType, scalar);
         ivs.pop_back();
       }
-      Value zeroVec = arith::ConstantOp::create(
-          nb, loc, vecType,
-          DenseElementsAttr::get(vecType, nb.getZeroAttr(elt)));
       auto maskedLoad = [&](OpBuilder &lb, ArrayRef<Value> src, Value m) {
         return vector::MaskedLoadOp::create(lb, loc, vecType, in, src, m,
                                             zeroVec)
