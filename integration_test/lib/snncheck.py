@@ -61,9 +61,11 @@ def hex_blob(a, dtype="<f4"):
 
 def resources_text(blobs):
     """The dialect_resources section holding each array of `blobs` (a name
-    -> array dict) as a builtin blob."""
+    -> array dict) as a builtin blob: f16 for float16 arrays, f32 else."""
+    def blob(v):
+        return hex_blob(v, "<f2" if np.asarray(v).dtype == np.float16 else "<f4")
     return ("{-#\n  dialect_resources: {\n    builtin: {\n" +
-            ",\n".join(f'      {k}: "{hex_blob(v)}"' for k, v in blobs.items()) +
+            ",\n".join(f'      {k}: "{blob(v)}"' for k, v in blobs.items()) +
             "\n    }\n  }\n#-}\n")
 
 
@@ -212,7 +214,7 @@ def cmd_mlp(args):
     params = [f"%x: {tensor([xdim, sizes[0]])}"]
     inputs = [f"--input=@{args.workdir}/x.npy"]
     np.save(f"{args.workdir}/x.npy", x)
-    body, blobs = [], []
+    body, blobs = [], {}
     if args.half:
         body.append(f"  %xh = arith.truncf %x : {tensor([xdim, sizes[0]])} to "
                     f"{tensor([xdim, sizes[0]], elt=elt)}")
@@ -220,7 +222,7 @@ def cmd_mlp(args):
         wt = tensor(w.shape, "W" if enc else None, elt)
         if args.mode == "const":
             body.append(f"  %w{i} = arith.constant dense_resource<w{i}> : {wt}")
-            blobs.append(f"      w{i}: \"{hex_blob(w, '<f2' if args.half else '<f4')}\"")
+            blobs[f"w{i}"] = w.astype(np.float16) if args.half else w
         else:
             params.append(f"%w{i}: {wt}")
             path = f"{args.workdir}/w{i}"
@@ -237,7 +239,7 @@ def cmd_mlp(args):
                 inputs.append(f"--input=@{path}.npy")
         if args.const_bias:
             body.append(f"  %b{i} = arith.constant dense_resource<b{i}> : {tensor([b.shape[0]])}")
-            blobs.append(f"      b{i}: \"{hex_blob(b)}\"")
+            blobs[f"b{i}"] = b
         else:
             params.append(f"%b{i}: {tensor([b.shape[0]])}")
             np.save(f"{args.workdir}/b{i}.npy", b)
@@ -270,13 +272,9 @@ def cmd_mlp(args):
     lines += body
     lines.append(f"  return {h} : {out_t}")
     lines.append("}")
-    if blobs:
-        lines.append("{-#\n  dialect_resources: {\n    builtin: {")
-        lines.append(",\n".join(blobs))
-        lines.append("    }\n  }\n#-}")
     mlir = f"{args.workdir}/mlp.mlir"
     with open(mlir, "w") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write("\n".join(lines) + "\n" + (resources_text(blobs) if blobs else ""))
 
     if args.channel_prune:
         # SparseNN prunes (and shrinks) the model; the reference prunes the
@@ -425,8 +423,7 @@ def cmd_conv(args):
                   f"  %y = snn.conv2d %x, %w bias %b {{{attrs}}} : ({xt}, {wtype}, {tensor([o])}) -> {yt}",
                   *act,
                   f"  return {'%a' if act else '%y'} : {yt}", "}",
-                  "{-#\n  dialect_resources: {\n    builtin: {",
-                  f"      w: \"{hex_blob(wval)}\"", "    }\n  }\n#-}"]
+                  resources_text({"w": wval}).rstrip("\n")]
         np.save(f"{args.workdir}/b.npy", b)
         inputs = [f"--input=@{args.workdir}/x.npy", f"--input=@{args.workdir}/b.npy"]
     mlir = f"{args.workdir}/conv.mlir"
