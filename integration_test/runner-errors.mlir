@@ -65,6 +65,8 @@
 // RUN: not sparse-runner %s --vl=-5 --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=VL
 // RUN: not sparse-runner %s --vl=5000 --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=VL
 // VL: sparse-runner: error: --vl must be -1 (host CPU), 0 (off) or a vector length of 1 to 1024
+// RUN: not sparse-runner %s --gather=-2 --input=@%t/x.npy --input=3x4xf32=0,0,0,0,0,0,0,0,0,0,0,0 2>&1 | FileCheck %s --check-prefix=GATHER
+// GATHER: sparse-runner: error: gather=-2 is out of range: -1 (the host's choice), 0 (scalar loads) or 1 (vector gathers)
 // A NaN weight read from .mtx propagates as IEEE says (x is all ones: row 0
 // of W holds the NaN, so column 0 of y is NaN; the others are 0).
 // RUN: printf '%%%%%%%%MatrixMarket matrix coordinate real general\n3 4 1\n1 2 nan\n' > %t/nan.mtx

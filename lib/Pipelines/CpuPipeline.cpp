@@ -36,6 +36,10 @@ unsigned snn::getHostVectorLength() {
   return 4;
 }
 
+bool snn::hostPrefersGathers() {
+  return !llvm::sys::getHostCPUName().starts_with("znver");
+}
+
 bufferization::OneShotBufferizationOptions
 snn::getSparseBufferizationOptions() {
   // Buffer copies (padding, slices) as linalg.copy: lowered to loops that
@@ -109,6 +113,8 @@ void snn::buildCpuPipeline(OpPassManager &pm,
     SNNSparseKernelsPassOptions kernels;
     kernels.vectorLength = vl;
     kernels.parallel = parallel;
+    kernels.gather =
+        options.gather < 0 ? hostPrefersGathers() : options.gather == 1;
     pm.addNestedPass<func::FuncOp>(createSNNSparseKernelsPass(kernels));
   }
   SparseParallelizationStrategy parallelization =
@@ -199,6 +205,10 @@ std::string snn::validateCpuPipelineOptions(const CpuPipelineOptions &options) {
        << kMaxVectorLength << " lanes";
   else if (options.threads < 1)
     os << "threads=" << options.threads << " is out of range: 1 or more";
+  else if (options.gather < -1 || options.gather > 1)
+    os << "gather=" << options.gather
+       << " is out of range: -1 (the host's choice), 0 (scalar loads) or 1 "
+          "(vector gathers)";
   else if (options.batchSize < 1)
     os << "batch-size=" << options.batchSize << " is out of range: 1 or more";
   else if (report != "none" && report != "text" && report != "json")

@@ -66,6 +66,7 @@ std::string snn::buildTargetPipeline(MLIRContext *ctx, OpPassManager &pm,
 
   CpuPipelineOptions cpu;
   cpu.vectorLength = options.vectorLength;
+  cpu.gather = options.gather;
   cpu.threads = options.threads;
   cpu.enableRuntimeLibrary = options.enableRuntimeLibrary;
   cpu.packWeights = options.packWeights;
@@ -73,6 +74,9 @@ std::string snn::buildTargetPipeline(MLIRContext *ctx, OpPassManager &pm,
   cpu.batchSize = options.batchSize;
   if (!report.empty())
     cpu.report = options.report;
+  std::string invalid = validateCpuPipelineOptions(cpu);
+  if (!invalid.empty())
+    return invalid;
   buildCpuPipeline(pm, cpu);
   return "";
 }

@@ -12,10 +12,12 @@
 // RUN: not sparse-opt %s --sparsenn-cpu-pipeline="threads=0" 2>&1 | FileCheck %s --check-prefix=BADTHREADS
 // RUN: not sparse-opt %s --sparsenn-cpu-pipeline="batch-size=0" 2>&1 | FileCheck %s --check-prefix=BADBATCH
 // RUN: not sparse-opt %s --sparsenn-cpu-pipeline="report=xml" 2>&1 | FileCheck %s --check-prefix=BADREPORT
+// RUN: not sparse-opt %s --sparsenn-cpu-pipeline="gather=2" 2>&1 | FileCheck %s --check-prefix=BADGATHER
 // BADVL: error: sparsenn-cpu-pipeline: vl={{-2|2000}} is out of range: -1 (the host's), 0 (no vectors) or 1 to 1024 lanes
 // BADTHREADS: error: sparsenn-cpu-pipeline: threads=0 is out of range: 1 or more
 // BADBATCH: error: sparsenn-cpu-pipeline: batch-size=0 is out of range: 1 or more
 // BADREPORT: error: sparsenn-cpu-pipeline: report='xml' is not one of none, text, json
+// BADGATHER: error: sparsenn-cpu-pipeline: gather=2 is out of range: -1 (the host's choice), 0 (scalar loads) or 1 (vector gathers)
 
 // Both CSR layers get snn-sparse-kernels' register-blocked loops (each a
 // chunk of 64 batch lanes: 4 vectors of 16); with sparse-kernels=false the

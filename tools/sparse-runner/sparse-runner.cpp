@@ -76,6 +76,12 @@ static cl::opt<int> vectorLength(
     cl::desc("Vector length of sparse loops: -1 (default) from the host CPU, "
              "0 off"),
     cl::init(-1), cl::cat(runnerCat));
+static cl::opt<int> gather(
+    "gather",
+    cl::desc("How matrix-vector rows load the activations by coordinate: 1 "
+             "vector gathers, 0 scalar loads put together into a vector; -1 "
+             "(default) the host CPU's choice (scalar loads on AMD Zen)"),
+    cl::init(-1), cl::cat(runnerCat));
 static cl::opt<unsigned>
     threads("num-threads",
             cl::desc("OpenMP threads for the outer dense loops (default 1)"),
@@ -588,6 +594,7 @@ int main(int argc, char **argv) {
   options.gpuThreads = gpuThreads;
   options.gpuStrategy = gpuStrategy;
   options.vectorLength = vectorLength;
+  options.gather = gather;
   options.selectFormats = selectFormats;
   options.report = report;
   options.enableRuntimeLibrary = enableRuntimeLibrary;

@@ -80,6 +80,15 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "whole batch's matrix is always written before the "
                      "product"),
       llvm::cl::init(true)};
+  PassOptions::Option<int> gather{
+      *this, "gather",
+      llvm::cl::desc("How a matrix-vector row loads the activations by "
+                     "coordinate (snn-sparse-kernels gather): 1 vector "
+                     "gathers, 0 scalar loads put together into a vector; -1 "
+                     "(the default) picks from the host CPU: scalar loads on "
+                     "AMD Zen (its gathers deliver fewer elements per cycle), "
+                     "gathers on others"),
+      llvm::cl::init(-1)};
 };
 
 /// Options of `sparsenn-accel-pipeline`: the accelerator, and the CPU
@@ -182,6 +191,12 @@ bufferization::OneShotBufferizationOptions getSparseBufferizationOptions();
 /// AVX-512F, 8 with AVX2, 4 otherwise.
 unsigned getHostVectorLength();
 
+/// Whether the host CPU's vector gathers beat scalar loads at fetching the
+/// activations of a matrix-vector row: false on AMD Zen (LLVM's znver*
+/// CPUs; Zen 5: 3.3 G elements/s by zmm gather, 4.8 by scalar loads from
+/// L1, bench/micro/gather.cpp), true on the others.
+bool hostPrefersGathers();
+
 /// snn -> linalg -> legality check -> upstream sparsifier -> LLVM dialect.
 /// Public functions are exported with the C interface and take sparse
 /// arguments as their format's buffers (--sparse-assembler).
@@ -213,6 +228,8 @@ struct TargetPipelineOptions {
   std::string gpuStrategy = "codegen"; ///< gpu-emulated: codegen, library
                                        ///< or auto.
   int vectorLength = -1;               ///< -1: from the host CPU; 0: off.
+  int gather = -1; ///< cpu: matrix-vector gathers (1) or scalar loads (0);
+                   ///< -1: the host CPU's choice.
   bool selectFormats = false; ///< cpu, gpu-emulated: the cost model chooses.
   int64_t batchSize = 16;     ///< The batch the format choice assumes.
   std::string report;         ///< "", text or json (implies selectFormats).

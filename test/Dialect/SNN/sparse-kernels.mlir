@@ -2,6 +2,7 @@
 // RUN: sparse-opt %s --snn-sparse-kernels=parallel=true --split-input-file | FileCheck %s --check-prefix=PAR
 // RUN: sparse-opt %s --snn-sparse-kernels=max-vectors=1 --canonicalize --split-input-file | FileCheck %s --check-prefix=NARROW
 // RUN: not sparse-opt %s --snn-sparse-kernels=vector-length=0 --split-input-file 2>&1 | FileCheck %s --check-prefix=BADVL
+// RUN: sparse-opt %s --snn-sparse-kernels=gather=false --split-input-file | FileCheck %s --check-prefix=SCALAR
 
 // BADVL: error: snn-sparse-kernels: vector-length must be > 0
 
@@ -303,6 +304,95 @@ func.func @not_a_contraction(%w: tensor<4x8xf32, #CSR>, %x: tensor<8x16xf32>, %i
 #y = affine_map<(b, o, i) -> (b, o)>
 func.func @csr_matvec(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #CSR>, %init: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %0 = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<1x16xf32>, tensor<8x16xf32, #CSR>) outs(%init : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+// With gather=false, a matrix-vector row whose slice of x fits 32 KiB loads
+// the 16 values of x of each of its 4 vectors of entries one by one and
+// puts them together (vector.from_elements); the masked tail still gathers. A row
+// 16384 columns wide (64 KiB of x) gathers in the main loop too.
+// SCALAR-LABEL: func.func @scalar_loads(
+// SCALAR: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// SCALAR-COUNT-16: memref.load %{{.*}} : memref<1x2048xf32, strided<[?, 1], offset: ?>>
+// SCALAR: %[[XV:.*]] = vector.from_elements {{.*}} : vector<16xf32>
+// SCALAR: vector.fma %{{.*}}, %[[XV]], %{{.*}}
+// SCALAR-COUNT-3: vector.from_elements
+// SCALAR: vector.create_mask
+// SCALAR: vector.gather
+// SCALAR-NOT: vector.from_elements
+// SCALAR-LABEL: func.func @wide_gathers(
+// SCALAR-NOT: vector.from_elements
+// SCALAR: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// SCALAR: vector.gather
+#CSR = #sparse_tensor.encoding<{ map = (d0, d1) -> (d0 : dense, d1 : compressed), posWidth = 32, crdWidth = 32 }>
+#x = affine_map<(b, o, i) -> (b, i)>
+#w = affine_map<(b, o, i) -> (o, i)>
+#y = affine_map<(b, o, i) -> (b, o)>
+func.func @scalar_loads(%x: tensor<1x2048xf32>, %w: tensor<8x2048xf32, #CSR>, %init: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<1x2048xf32>, tensor<8x2048xf32, #CSR>) outs(%init : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+func.func @wide_gathers(%x: tensor<1x16384xf32>, %w: tensor<8x16384xf32, #CSR>, %init: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<1x16384xf32>, tensor<8x16384xf32, #CSR>) outs(%init : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+// A csr-tiled weight at a batch of one runs panel by panel over a tile of
+// rows (all 8 here), so the panel's slice of x stays in L1: panel kt's part
+// of row r is at position kt * 8 + r; panel 0 starts from C's initial value
+// (the fill's zero), the later panels from the sum stored before them.
+// 8-bit coordinates are widened before they index the gather (its offsets
+// are signed). With threads (PAR) the tiles of rows are the parallel loop.
+// CHECK-LABEL: func.func @csr_tiled_matvec(
+// CHECK-DAG: %[[POS:.*]] = sparse_tensor.positions %arg1 {level = 2 : index}
+// CHECK-DAG: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8xf32>
+// CHECK: scf.for %[[KT:.*]] = %c0 to %c2 step %c1 {
+// CHECK: scf.for %[[ROW:.*]] = %c0 to %c8 step %c1 {
+// CHECK: %[[SEG0:.*]] = arith.muli %[[KT]], %c8
+// CHECK: %[[SEG:.*]] = arith.addi %[[SEG0]], %[[ROW]]
+// CHECK: memref.load %[[POS]][%[[SEG]]]
+// CHECK: %[[CRD8:.*]] = vector.load %{{.*}} : memref<?xi8>, vector<16xi8>
+// CHECK: %[[CRD32:.*]] = arith.extui %[[CRD8]] : vector<16xi8> to vector<16xi32>
+// CHECK: vector.gather %{{.*}} [%[[CRD32]]]
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[KT]], %c0
+// CHECK: %[[START:.*]] = scf.if %[[FIRST]] -> (f32) {
+// CHECK: scf.yield %cst
+// CHECK: } else {
+// CHECK: %[[PREV:.*]] = memref.load %[[OUT]][%c0, %[[ROW]]]
+// CHECK: scf.yield %[[PREV]]
+// CHECK: vector.reduction <add>
+// CHECK: memref.store %{{.*}}, %[[OUT]][%c0, %[[ROW]]]
+// PAR-LABEL: func.func @csr_tiled_matvec(
+// PAR: scf.parallel (%{{.*}}, %[[RT:.*]]) =
+// PAR: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
+#T = #sparse_tensor.encoding<{ map = (i, j) -> (j floordiv 64 : dense, i : dense, j mod 64 : compressed), crdWidth = 8 }>
+#x = affine_map<(b, o, i) -> (b, i)>
+#w = affine_map<(b, o, i) -> (o, i)>
+#y = affine_map<(b, o, i) -> (b, o)>
+func.func @csr_tiled_matvec(%x: tensor<1x128xf32>, %w: tensor<8x128xf32, #T>) -> tensor<1x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8xf32>
+  %init = linalg.fill ins(%z : f32) outs(%e : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<1x128xf32>, tensor<8x128xf32, #T>) outs(%init : tensor<1x8xf32>) {
   ^bb0(%a: f32, %b: f32, %c: f32):
     %m = arith.mulf %a, %b : f32
     %s = arith.addf %c, %m : f32

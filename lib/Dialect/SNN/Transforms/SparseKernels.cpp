@@ -309,12 +309,11 @@ constexpr int64_t kMinParallelRowTiles = 8;
 constexpr int64_t kCacheLine = 64;
 /// Vector accumulators of a matrix-vector row (independent chains).
 constexpr int64_t kMatVecSets = 4;
-/// Stored rows of a matrix-vector product shorter than this run as a scalar
-/// loop (see emitMatVecRow). Measured at batch 1, us, vector -> scalar:
-/// 1024x1024 99% (10 entries a row) 6.4 -> 3.9, 4096x4096 99% (41) 72 ->
-/// 53, 1024x1024 95% (51) 21 -> 15; at 102 entries (2048x2048 95%) the
-/// scalar loop lost, 62 -> 70.
-constexpr int64_t kMatVecScalarBelow = 64;
+/// Stored rows of a matrix-vector product shorter than kMatVecMinSegment
+/// run as a scalar loop (see emitMatVecRow). Measured at batch 1, us,
+/// vector -> scalar: 1024x1024 99% (10 entries a row) 6.4 -> 3.9, 4096x4096
+/// 99% (41) 72 -> 53, 1024x1024 95% (51) 21 -> 15; at 102 entries
+/// (2048x2048 95%) the scalar loop lost, 62 -> 70.
 /// Entries ahead of the current one whose weight data a matrix-vector row
 /// prefetches.
 constexpr int64_t kPrefetchAhead = 1024;
@@ -343,8 +342,9 @@ constexpr int64_t kBRowPrefetchMinBytes = 256;
 class KernelEmitter {
 public:
   KernelEmitter(RewriterBase &rewriter, const Contraction &c, Location loc,
-                unsigned vl, unsigned maxVectors, bool parallel)
-      : b(rewriter), c(c), loc(loc), vl(vl), parallel(parallel) {
+                unsigned vl, unsigned maxVectors, bool parallel, bool gather)
+      : b(rewriter), c(c), loc(loc), vl(vl), parallel(parallel),
+        gather(gather) {
     elt = getElementTypeOrSelf(c.a.getType());
     vecType = VectorType::get({static_cast<int64_t>(vl)}, elt);
     // A block of rows shares every loaded row of B: BSR's R rows, and 4
@@ -383,8 +383,11 @@ public:
       numKTiles = llvm::divideCeil(c.cols, c.panel);
       if (numKTiles > 1) {
         int64_t eltBytes = elt.getIntOrFloatBitWidth() / 8;
-        rowTile = std::max<int64_t>(kRowTile,
-                                    kTiledRowTileBytes / (chunk * eltBytes));
+        // A matrix-vector row tile keeps one sum per row.
+        rowTile = c.kind == Contraction::MatVec
+                      ? kTiledRowTileBytes / eltBytes
+                      : std::max<int64_t>(kRowTile, kTiledRowTileBytes /
+                                                        (chunk * eltBytes));
         if (parallel)
           rowTile = std::min(
               rowTile,
@@ -483,7 +486,12 @@ private:
   void prefetchNextTile(Value row0, Value next);
   /// One row of a matrix-vector product: C[outer, row] = init +
   /// sum over the row's entries of A * B[outer, column] (a gather for CSR).
-  void emitMatVecRow(ValueRange outer, Value row);
+  /// With `panel` (csr-tiled), only that panel's entries, added to what the
+  /// panels before it stored (init for panel 0).
+  void emitMatVecRow(ValueRange outer, Value row, Value panel = Value());
+  /// The tile `rowTileIv` of rows of a csr-tiled matrix-vector product,
+  /// panel after panel.
+  void emitMatVecPanels(ValueRange outer, Value rowTileIv);
   /// One block row of a BSR matrix-vector product whose R x C blocks fill
   /// one vector: each block times C values of B repeated R times, summed
   /// per row at the end.
@@ -505,6 +513,7 @@ private:
   Location loc;
   unsigned vl;
   bool parallel;
+  bool gather; ///< Matrix-vector rows load B by vector gathers.
   Type elt;
   VectorType vecType;
   int64_t chunk;
@@ -1029,6 +1038,14 @@ Value KernelEmitter::emit() {
     lbs.push_back(index(0));
     ubs.push_back(index(c.rows / rowsPerBlock));
     steps.push_back(index(1));
+    if (c.format == WeightFormat::TiledCSR && numKTiles > 1) {
+      // Loops: outer dims, row tiles; panels and rows within (below).
+      ubs.back() = index(llvm::divideCeil(c.rows, rowTile));
+      buildLoops([&](ValueRange ivs) {
+        emitMatVecPanels(ivs.drop_back(), ivs.back());
+      });
+      return result();
+    }
     buildLoops([&](ValueRange ivs) {
       if (c.format == WeightFormat::BSR)
         emitMatVecBlockRow(ivs.drop_back(), ivs.back());
@@ -1071,12 +1088,40 @@ Value KernelEmitter::emit() {
   return result();
 }
 
-void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
+void KernelEmitter::emitMatVecPanels(ValueRange outer, Value rowTileIv) {
+  // Panel-major, as the format stores its entries: the panel's slice of B
+  // stays in L1 while the tile's rows run over it, where a row running over
+  // all panels walks all of B every row (16384x16384 at 90% in panels of
+  // 8192, with gathers: 7.9 ms row by row, 6.9 panel by panel).
+  Value lo = arith::MulIOp::create(b, loc, rowTileIv, index(rowTile));
+  Value hi = arith::MinUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, lo, index(rowTile)), index(c.rows));
+  scf::ForOp::create(b, loc, index(0), index(numKTiles), index(1), ValueRange{},
+                     [&](OpBuilder &, Location, Value kt, ValueRange) {
+                       scf::ForOp::create(
+                           b, loc, lo, hi, index(1), ValueRange{},
+                           [&](OpBuilder &, Location, Value row, ValueRange) {
+                             emitMatVecRow(outer, row, kt);
+                             scf::YieldOp::create(b, loc);
+                           });
+                       scf::YieldOp::create(b, loc);
+                     });
+}
+
+void KernelEmitter::emitMatVecRow(ValueRange outer, Value row, Value panel) {
   SmallVector<Value> bDims(c.numLoops), cDims(c.numLoops);
   for (auto [d, v] : llvm::zip(c.outerDims, outer))
     bDims[d] = cDims[d] = v;
   cDims[c.dimO] = row;
 
+  // With gather=false, rows whose slice of B (the weight's columns, or a
+  // csr-tiled panel's) fits kMatVecSliceBytes load it by scalar loads;
+  // wider ones still gather. Zen 5, 90% sparse, one thread, ms gather ->
+  // scalar loads: 4096 columns 0.40 -> 0.36, 8192 1.75 -> 1.62; 16384 8.41
+  // -> 8.68 (B from L2), in panels of 8192 6.89 -> 5.93.
+  int64_t slice = c.format == WeightFormat::TiledCSR ? c.panel : c.cols;
+  bool scalarLoads = !gather && slice * (elt.getIntOrFloatBitWidth() / 8) <=
+                                    snn::kMatVecSliceBytes;
   // vl entries of the row at p (the first `left` of them when masked):
   // acc + values[p..] * B[outer, column(p..)], where a stored column is
   // colBase + crd[p] (CSR: colBase = 0; csr-tiled: the panel's first
@@ -1085,10 +1130,28 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
   auto step = [&](Value p, Value lo, Value colBase, Value acc, Value mask) {
     Value w = load(vecType, values, p, mask);
     Value x;
-    if (coordinates) {
+    if (coordinates && scalarLoads && !mask) {
+      // One scalar load of B per lane (LLVM: loads and inserts).
+      SmallVector<Value> lanes;
+      for (int64_t l = 0; l < static_cast<int64_t>(vl); ++l) {
+        Value at =
+            l ? arith::AddIOp::create(b, loc, p, index(l)).getResult() : p;
+        bDims[c.dimK] =
+            arith::AddIOp::create(b, loc, colBase, loadIndex(coordinates, at));
+        lanes.push_back(
+            memref::LoadOp::create(b, loc, bMem, indices(c.bMap, bDims)));
+      }
+      x = vector::FromElementsOp::create(b, loc, vecType, lanes);
+    } else if (coordinates) {
       Type crdElt = cast<MemRefType>(coordinates.getType()).getElementType();
       Value crd = load(VectorType::get({static_cast<int64_t>(vl)}, crdElt),
                        coordinates, p, mask);
+      // The gather's offsets are signed: coordinates narrower than 32 bits
+      // are unsigned, so widen them first (an 8-bit 200 would read x[-56]).
+      if (crdElt.isInteger() && crdElt.getIntOrFloatBitWidth() < 32)
+        crd = arith::ExtUIOp::create(
+            b, loc, VectorType::get({static_cast<int64_t>(vl)}, b.getI32Type()),
+            crd);
       bDims[c.dimK] = colBase;
       Value all = mask ? mask
                        : vector::ConstantMaskOp::create(
@@ -1149,7 +1212,7 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
     out[0] = rest.getResult(0);
     return out;
   };
-  // A stored row (or panel segment) shorter than kMatVecScalarBelow entries
+  // A stored row (or panel segment) shorter than kMatVecMinSegment entries
   // runs as a scalar loop into accsIn's last element, a scalar: a gather
   // costs about as much for 3 lanes as for 16, and scalar rows overlap each
   // other out of order. Longer ones take the vector loop.
@@ -1158,7 +1221,7 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
       return vectorSegment(lo, hi, colBase, accsIn);
     Value count = arith::SubIOp::create(b, loc, hi, lo);
     Value isShort = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          count, index(kMatVecScalarBelow));
+                                          count, index(snn::kMatVecMinSegment));
     SmallVector<Type> types(accsIn.getTypes());
     auto branch = scf::IfOp::create(b, loc, types, isShort,
                                     /*withElseRegion=*/true);
@@ -1192,7 +1255,17 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
   SmallVector<Value> init(kMatVecSets, zero), accs;
   if (coordinates)
     init.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(elt)));
-  if (c.format == WeightFormat::TiledCSR) {
+  if (panel) {
+    // Panel `panel` only: entries pos[panel * rows + row] to the next,
+    // columns panel * T + crd[p].
+    Value seg = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, panel, index(c.rows)), row);
+    Value lo = loadIndex(positions, seg);
+    Value hi = loadIndex(
+        positions, arith::AddIOp::create(b, loc, seg, index(1)).getResult());
+    accs = segment(lo, hi, arith::MulIOp::create(b, loc, panel, index(c.panel)),
+                   init);
+  } else if (c.format == WeightFormat::TiledCSR) {
     // Panel after panel: the row's entries in panel kt are
     // pos[kt * rows + row] to the next, columns kt * T + crd[p].
     auto panels = scf::ForOp::create(
@@ -1223,9 +1296,31 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row) {
   Value sum = accs[0];
   for (int64_t u = 1; u < kMatVecSets; ++u)
     sum = arith::AddFOp::create(b, loc, sum, accs[u]);
-  Value start = rowInit(row);
-  if (!start)
-    start = memref::LoadOp::create(b, loc, cInitMem, indices(c.cMap, cDims));
+  auto initial = [&]() -> Value {
+    if (Value v = rowInit(row))
+      return v;
+    return memref::LoadOp::create(b, loc, cInitMem, indices(c.cMap, cDims));
+  };
+  Value start;
+  if (panel) {
+    // Panel 0 starts from C's initial value, the others from the sum the
+    // panels before them stored.
+    Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, panel,
+                                        index(0));
+    auto branch = scf::IfOp::create(b, loc, TypeRange{elt}, first,
+                                    /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&branch.getThenRegion().front());
+    scf::YieldOp::create(b, loc, initial());
+    b.setInsertionPointToStart(&branch.getElseRegion().front());
+    scf::YieldOp::create(
+        b, loc,
+        memref::LoadOp::create(b, loc, outMem, indices(c.cMap, cDims))
+            .getResult());
+    start = branch.getResult(0);
+  } else {
+    start = initial();
+  }
   if (coordinates)
     start = arith::AddFOp::create(b, loc, start, accs.back());
   // Reassociable: a tree of shuffles and adds instead of 16 dependent scalar
@@ -1493,7 +1588,7 @@ struct SNNSparseKernelsPass
         continue;
       rewriter.setInsertionPoint(op);
       KernelEmitter emitter(rewriter, *c, op.getLoc(), vectorLength, maxVectors,
-                            parallel);
+                            parallel, gather);
       SmallVector<Operation *> reshapes;
       linalg::GenericOp epilogue = emitter.storesOnce()
                                        ? fusableEpilogue(op, reshapes)

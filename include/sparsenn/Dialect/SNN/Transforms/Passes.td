@@ -226,8 +226,11 @@ def SNNSparseKernelsPass : Pass<"snn-sparse-kernels", "func::FuncOp"> {
     csr-tiled weights tile the reduction so a tile's rows of B stay in L1,
     prefetching the next tile's weights (csr-tiled: the format's panels,
     under row tiles of 256 KiB of C). Matrix-vector products gather B by
-    coordinate (CSR), multiply one-vector blocks (BSR 4x4 with 16 lanes) or
-    stream dense rows; a matrix product whose `v` is 1 becomes one (its
+    coordinate (CSR; with `gather=false`, scalar loads put together into a
+    vector), multiply one-vector blocks (BSR 4x4 with 16 lanes) or stream
+    dense rows; csr-tiled ones run panel after panel over a tile of rows,
+    so the panel's slice of B stays in L1 while the tile's sums build up in
+    C. A matrix product whose `v` is 1 becomes a matrix-vector product (its
     unit dim dropped). A bias broadcast, or a fill, as C's initial value
     becomes a per-row splat.
 
@@ -255,7 +258,12 @@ def SNNSparseKernelsPass : Pass<"snn-sparse-kernels", "func::FuncOp"> {
            "max(1, 16 / R) per row)">,
     Option<"parallel", "parallel", "bool", "false",
            "Emit scf.parallel over the dims A does not index, the chunks and "
-           "A's rows">
+           "A's rows">,
+    Option<"gather", "gather", "bool", "true",
+           "Load a matrix-vector row's values of B by coordinate with vector "
+           "gathers (true, the default), or with scalar loads put together "
+           "into a vector (false: faster where gathers deliver fewer "
+           "elements per cycle than scalar loads, as on AMD Zen 4/5)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
