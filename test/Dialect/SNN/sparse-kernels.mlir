@@ -316,12 +316,20 @@ func.func @csr_matvec(%x: tensor<1x16xf32>, %w: tensor<8x16xf32, #CSR>, %init: t
 
 // With gather=false, a matrix-vector row whose slice of x fits 32 KiB loads
 // the 16 values of x of each of its 4 vectors of entries one by one and
-// puts them together (vector.from_elements); the masked tail still gathers. A row
+// puts them together (vector.from_elements), its coordinates read 64 bits
+// (two 32-bit ones) at a time and split by a shift; the masked tail still
+// gathers. A row
 // 16384 columns wide (64 KiB of x) gathers in the main loop too.
 // SCALAR-LABEL: func.func @scalar_loads(
 // SCALAR: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
-// SCALAR-COUNT-16: memref.load %{{.*}} : memref<1x2048xf32, strided<[?, 1], offset: ?>>
-// SCALAR: %[[XV:.*]] = vector.from_elements {{.*}} : vector<16xf32>
+// SCALAR: %[[PAIR:.*]] = vector.load %{{.*}} : memref<?xi32>, vector<2xi32>
+// SCALAR: %[[WORD:.*]] = vector.bitcast %[[PAIR]] : vector<2xi32> to vector<1xi64>
+// SCALAR: %[[LO:.*]] = vector.extract %[[WORD]][0] : i64 from vector<1xi64>
+// SCALAR: arith.trunci %[[LO]] : i64 to i32
+// SCALAR: %[[HI:.*]] = arith.shrui %[[LO]], %{{.*}} : i64
+// SCALAR: arith.trunci %[[HI]] : i64 to i32
+// SCALAR: memref.load %{{.*}} : memref<1x2048xf32, strided<[?, 1], offset: ?>>
+// SCALAR: %[[XV:.*]] = vector.from_elements {{(%[^,]+, ){15}%[^,]+}} : vector<16xf32>
 // SCALAR: vector.fma %{{.*}}, %[[XV]], %{{.*}}
 // SCALAR-COUNT-3: vector.from_elements
 // SCALAR: vector.create_mask
