@@ -6,6 +6,11 @@
 // RUN: sparse-opt %s --sparsenn-cpu-pipeline="vl=16" --mlir-print-ir-after=snn-sparse-kernels 2>&1 | FileCheck %s --check-prefix=KERNELS
 // RUN: sparse-opt %s --sparsenn-cpu-pipeline="vl=16 sparse-kernels=false" --mlir-print-ir-after=snn-sparse-kernels 2>&1 | FileCheck %s --check-prefix=NOKERNELS
 // RUN: sparse-opt %s --sparsenn-cpu-pipeline="vl=16" | FileCheck %s --check-prefix=FREE
+// gather= reaches snn-sparse-kernels (-1, the default, picks by host CPU).
+// RUN: sparse-opt %s --sparsenn-cpu-pipeline="gather=0" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=GATHER0
+// RUN: sparse-opt %s --sparsenn-cpu-pipeline="gather=1" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=GATHER1
+// GATHER0: snn-sparse-kernels{gather=false
+// GATHER1: snn-sparse-kernels{gather=true
 // Invalid options are errors, not ignored.
 // RUN: not sparse-opt %s --sparsenn-cpu-pipeline="vl=2000" 2>&1 | FileCheck %s --check-prefix=BADVL
 // RUN: not sparse-opt %s --sparsenn-cpu-pipeline="vl=-2" 2>&1 | FileCheck %s --check-prefix=BADVL
