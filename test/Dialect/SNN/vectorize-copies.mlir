@@ -21,10 +21,24 @@
 // PAR: vector.load
 // OFF-LABEL: func.func @im2col
 // OFF: linalg.generic
+// One image, one group: the parallel loop takes the leading unit dims and
+// the channels (64 iterations), not a batch of one.
+// PAR-LABEL: func.func @im2col_one_image
+// PAR: %[[C64:.*]] = arith.constant 64 : index
+// PAR: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}}, %[[C64]])
+// PAR-COUNT-3: scf.for
+// PAR: vector.load
 #in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 * 64 + d2, d3 + d5, d4 + d6)>
 #out = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4, d5, d6)>
 func.func @im2col(%x: memref<8x64x18x18xf32>, %o: memref<8x1x64x3x3x16x16xf32>) {
   linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%x : memref<8x64x18x18xf32>) outs(%o : memref<8x1x64x3x3x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+func.func @im2col_one_image(%x: memref<1x64x18x18xf32>, %o: memref<1x1x64x3x3x16x16xf32>) {
+  linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%x : memref<1x64x18x18xf32>) outs(%o : memref<1x1x64x3x3x16x16xf32>) {
   ^bb0(%in: f32, %out: f32):
     linalg.yield %in : f32
   }

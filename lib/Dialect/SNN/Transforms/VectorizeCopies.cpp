@@ -251,11 +251,32 @@ struct SNNVectorizeCopiesPass
       });
     };
 
-    // Loops over the outer dimensions; the outermost one parallel on demand.
+    // Loops over the outer dimensions. On demand the outermost ones are
+    // one scf.parallel: up to the first whose size is not 1, so a batch of
+    // one image still spreads over its channels (3x3, 128 channels, 28x28,
+    // one image, 2 threads: 0.24 -> 0.21-0.22 ms).
+    unsigned parallelDims = 0;
+    if (parallel && !insideParallelLoop)
+      while (parallelDims < inner &&
+             isConstantIntValue(ranges[parallelDims++].size, 1))
+        ;
     std::function<void(OpBuilder &, unsigned, SmallVector<Value>)> nest =
         [&](OpBuilder &nb, unsigned d, SmallVector<Value> ivs) {
           if (d == inner) {
             emitRow(nb, ivs);
+            return;
+          }
+          if (d == 0 && parallelDims > 0) {
+            SmallVector<Value> lbs(parallelDims, zero),
+                steps(parallelDims, one), ubs;
+            for (unsigned k = 0; k < parallelDims; ++k)
+              ubs.push_back(
+                  getValueOrCreateConstantIndexOp(nb, loc, ranges[k].size));
+            scf::ParallelOp::create(
+                nb, loc, lbs, ubs, steps,
+                [&](OpBuilder &lb, Location, ValueRange pivs) {
+                  nest(lb, parallelDims, SmallVector<Value>(pivs));
+                });
             return;
           }
           Value ub = getValueOrCreateConstantIndexOp(nb, loc, ranges[d].size);
@@ -264,13 +285,6 @@ struct SNNVectorizeCopiesPass
             next.push_back(iv);
             nest(lb, d + 1, next);
           };
-          if (d == 0 && parallel && !insideParallelLoop) {
-            scf::ParallelOp::create(nb, loc, ValueRange{zero}, ValueRange{ub},
-                                    ValueRange{one},
-                                    [&](OpBuilder &lb, Location,
-                                        ValueRange iv) { inside(lb, iv[0]); });
-            return;
-          }
           scf::ForOp::create(
               nb, loc, zero, ub, one, ValueRange{},
               [&](OpBuilder &lb, Location, Value iv, ValueRange) {
