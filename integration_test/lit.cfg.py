@@ -26,6 +26,13 @@ llvm_config.add_tool_substitutions(
     [config.sparsenn_tools_dir])
 # Debian's NumPy lives under /usr/bin/python3, pinned at configure time.
 config.substitutions.append(("%python", config.python_executable))
+
+# A test that hangs (a deadlock in generated parallel code, say) fails after
+# 20 minutes instead of stalling CI; lit needs psutil for that
+# (python3-psutil, scripts/lib.sh). lit --timeout overrides it.
+if (lit_config.maxIndividualTestTime == 0
+        and lit_config.maxIndividualTestTimeIsSupported[0]):
+    lit_config.maxIndividualTestTime = 1200
 config.substitutions.append(
     ("%snncheck", config.python_executable + " " +
      os.path.join(config.test_source_root, "lib", "snncheck.py") +

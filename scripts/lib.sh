@@ -13,7 +13,7 @@ PACKAGES=(
   libomp-22-dev cmake ninja-build ccache clang-format-22 libgtest-dev
   pybind11-dev python3-pybind11 python3-numpy python3-pytest python3-scipy
   python3-sklearn libclang-rt-22-dev libopenblas0-pthread python3-matplotlib
-  python3-dev python3-torch python3-onnx
+  python3-dev python3-torch python3-onnx python3-psutil
 )
 
 install_packages() {

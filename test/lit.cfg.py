@@ -23,3 +23,10 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, [config.sparsenn_tools_dir])
 config.substitutions.append(("%python", config.python_executable))
+
+# A test that hangs (a deadlock in generated parallel code, say) fails after
+# 20 minutes instead of stalling CI; lit needs psutil for that
+# (python3-psutil, scripts/lib.sh). lit --timeout overrides it.
+if (lit_config.maxIndividualTestTime == 0
+        and lit_config.maxIndividualTestTimeIsSupported[0]):
+    lit_config.maxIndividualTestTime = 1200
