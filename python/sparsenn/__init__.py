@@ -232,7 +232,7 @@ class Model:
     def compile(self, target: str = "cpu", arch: str = "scnn", threads: int = 1,
                 vl: int = -1, select_formats: bool = False,
                 batch_size: int = 16, gpu_threads: int = 256,
-                gpu_strategy: str = "codegen") -> "CompiledModel":
+                gpu_strategy: str = "codegen", gather: int = -1) -> "CompiledModel":
         """JIT-compiles the entry for this CPU (target='cpu': `threads`
         OpenMP threads, vector length `vl`, -1 from the host, and optional
         automatic formats), for the accelerator simulator (target='accel',
@@ -241,10 +241,13 @@ class Model:
         (target='gpu-emulated': the GPU pipeline's code generation, checked
         without a GPU; `gpu_threads` per block, `gpu_strategy` codegen,
         library or auto, cuSPARSE's products run as host loops, and
-        optional formats from the GPU cost model). Invalid combinations
-        raise ValueError."""
+        optional formats from the GPU cost model). `gather`: how a CPU
+        matrix-vector row loads the activations, 1 vector gathers, 0 scalar
+        loads, -1 the host's choice (scalar loads on AMD Zen). Invalid
+        combinations raise ValueError."""
         program = Program(self.mlir, self.entry, target, arch, threads, vl,
-                          select_formats, batch_size, gpu_threads, gpu_strategy)
+                          select_formats, batch_size, gpu_threads, gpu_strategy,
+                          gather)
         return CompiledModel(self, program, target, arch, batch_size)
 
 

@@ -195,7 +195,7 @@ public:
   Program(const std::string &text, const std::string &entry,
           const std::string &target, const std::string &arch, unsigned threads,
           int vl, bool selectFormats, int64_t batchSize, unsigned gpuThreads,
-          const std::string &gpuStrategy)
+          const std::string &gpuStrategy, int gather)
       : entry(entry), accel(target == "accel") {
     snn::TargetPipelineOptions options;
     options.target = target;
@@ -204,6 +204,7 @@ public:
     options.gpuThreads = gpuThreads;
     options.gpuStrategy = gpuStrategy;
     options.vectorLength = vl;
+    options.gather = gather;
     options.selectFormats = selectFormats;
     options.batchSize = batchSize;
     PassManager pm(&context());
@@ -418,12 +419,13 @@ PYBIND11_MODULE(_sparsenn, m) {
   py::class_<Program>(m, "Program")
       .def(py::init<const std::string &, const std::string &,
                     const std::string &, const std::string &, unsigned, int,
-                    bool, int64_t, unsigned, const std::string &>(),
+                    bool, int64_t, unsigned, const std::string &, int>(),
            py::arg("mlir"), py::arg("entry") = "main",
            py::arg("target") = "cpu", py::arg("arch") = "scnn",
            py::arg("threads") = 1, py::arg("vl") = -1,
            py::arg("select_formats") = false, py::arg("batch_size") = 16,
-           py::arg("gpu_threads") = 256, py::arg("gpu_strategy") = "codegen")
+           py::arg("gpu_threads") = 256, py::arg("gpu_strategy") = "codegen",
+           py::arg("gather") = -1)
       .def("__call__", &Program::call)
       .def("time", &Program::time, py::arg("reps"))
       .def_readonly("entry", &Program::entry)

@@ -344,8 +344,23 @@ def test_bad_arguments():
         run()
 
 
+@pytest.mark.parametrize("gather", [0, 1])
+def test_batch_one_gathers_or_scalar_loads_match_numpy(gather):
+    # A 90%-pruned layer at batch 1 (the matrix-vector kernels, rows of about
+    # 100 entries: the vector loop), x loaded by gathers or scalar loads.
+    layers, ws = mlp_layers(sizes=(1000, 48, 8))
+    model = snn.Model.sequential(layers, input_shape=(1, 1000)).prune(
+        "magnitude", sparsity=0.9)
+    x = rand(1, 1000)
+    want = mlp_ref(x, [(magnitude_prune(w, 0.9), b) for w, b in ws])
+    got = model.compile(select_formats=True, batch_size=1, gather=gather)(x)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
 def test_bad_options():
     model = snn.Model.sequential([snn.Linear(rand(4, 8))], input_shape=(2, 8))
+    with pytest.raises(ValueError, match="gather=3 is out of range"):
+        model.compile(gather=3)
     with pytest.raises(ValueError, match="unknown pruning recipe"):
         model.prune("random")
     with pytest.raises(ValueError, match="unknown accelerator 'tpu'"):
