@@ -35,20 +35,27 @@ inline std::string checkNulBytes(llvm::StringRef source) {
          "whitespace, hiding what follows from these checks)";
 }
 
+/// The length of what MLIR's lexer skips at `i` as one piece: a whitespace
+/// character or NUL byte (1), a `//` comment up to its newline, or 0 at a
+/// token. Callers outside strings only.
+inline size_t lexedSpaceAt(llvm::StringRef source, size_t i) {
+  if (i >= source.size())
+    return 0;
+  char c = source[i];
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0')
+    return 1;
+  if (c == '/' && i + 1 < source.size() && source[i + 1] == '/') {
+    size_t end = source.find('\n', i);
+    return (end == llvm::StringRef::npos ? source.size() : end) - i;
+  }
+  return 0;
+}
+
 /// The first position from `i` on that is not whitespace, a NUL byte or
 /// in a `//` comment: where MLIR's lexer finds the next token.
 inline size_t skipLexedSpace(llvm::StringRef source, size_t i) {
-  while (i < source.size()) {
-    char c = source[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0') {
-      ++i;
-    } else if (c == '/' && i + 1 < source.size() && source[i + 1] == '/') {
-      while (i < source.size() && source[i] != '\n')
-        ++i;
-    } else {
-      break;
-    }
-  }
+  while (size_t n = lexedSpaceAt(source, i))
+    i += n;
   return i;
 }
 
@@ -72,11 +79,9 @@ inline std::string lexedWindow(llvm::StringRef source, size_t pos,
     }
     if (c == '"') {
       inString = true;
-    } else if (c == '/' && i + 1 < source.size() && source[i + 1] == '/') {
-      while (i < source.size() && source[i] != '\n')
-        ++i;
-      c = '\n';
-    } else if (c == '\0') {
+    } else if (c == '\0' || (c == '/' && lexedSpaceAt(source, i) > 1)) {
+      // A NUL byte or a comment (up to, not including, its newline).
+      i += lexedSpaceAt(source, i) - 1;
       c = ' ';
     }
     out += c;
