@@ -9,15 +9,12 @@
 #define SPARSENN_PIPELINES_PIPELINES_H
 
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "sparsenn/Dialect/SNN/Transforms/Passes.h" // kMaxVectorLength
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir::snn {
-
-/// The widest vector length (lanes of 32 bits) the pipelines and the JIT
-/// front ends accept: a 32 Kib register, far beyond any CPU's; larger
-/// values are a mistake that would build enormous vector types.
-constexpr int kMaxVectorLength = 1024;
 
 /// Options of `sparsenn-cpu-pipeline`.
 struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {

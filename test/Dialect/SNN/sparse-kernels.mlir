@@ -2,9 +2,11 @@
 // RUN: sparse-opt %s --snn-sparse-kernels=parallel=true --split-input-file | FileCheck %s --check-prefix=PAR
 // RUN: sparse-opt %s --snn-sparse-kernels=max-vectors=1 --canonicalize --split-input-file | FileCheck %s --check-prefix=NARROW
 // RUN: not sparse-opt %s --snn-sparse-kernels=vector-length=0 --split-input-file 2>&1 | FileCheck %s --check-prefix=BADVL
+// RUN: not sparse-opt %s --snn-sparse-kernels=vector-length=2048 --split-input-file 2>&1 | FileCheck %s --check-prefix=BIGVL
 // RUN: sparse-opt %s --snn-sparse-kernels=gather=false --split-input-file | FileCheck %s --check-prefix=SCALAR
 
-// BADVL: error: snn-sparse-kernels: vector-length must be > 0
+// BADVL: error: snn-sparse-kernels: vector-length=0 is out of range (1 to 1024)
+// BIGVL: error: snn-sparse-kernels: vector-length=2048 is out of range (1 to 1024)
 
 // CSR: C's 32-lane row chunk (2 vectors) in registers across the row's
 // entries, in a loop unrolled 4 times into 4 sets of accumulators (8

@@ -1575,8 +1575,12 @@ struct SNNSparseKernelsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (vectorLength == 0) {
-      getOperation().emitError("snn-sparse-kernels: vector-length must be > 0");
+    if (vectorLength == 0 ||
+        vectorLength > static_cast<unsigned>(snn::kMaxVectorLength)) {
+      getOperation().emitError()
+          << "snn-sparse-kernels: vector-length="
+          << static_cast<unsigned>(vectorLength) << " is out of range (1 to "
+          << snn::kMaxVectorLength << ")";
       return signalPassFailure();
     }
     SmallVector<linalg::GenericOp> ops;

@@ -78,10 +78,6 @@ struct SNNVectorizeCopiesPass
     : snn::impl::SNNVectorizeCopiesPassBase<SNNVectorizeCopiesPass> {
   using Base::Base;
 
-  /// 32-bit lanes of the widest vector the pass emits (a 32 Kib register;
-  /// the pipelines accept no more, snn::kMaxVectorLength).
-  static constexpr unsigned kMaxVectorLength = 1024;
-
   /// Whether `op` is a copy this pass rewrites; sets the access and lanes.
   bool matches(linalg::GenericOp op, RowAccess &access, int64_t &lanes) {
     if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 1 ||
@@ -299,11 +295,11 @@ struct SNNVectorizeCopiesPass
   void runOnOperation() override {
     if (vectorLength == 0)
       return;
-    if (vectorLength > kMaxVectorLength) {
+    if (vectorLength > static_cast<unsigned>(snn::kMaxVectorLength)) {
       getOperation().emitError()
           << "snn-vectorize-copies: vector-length="
           << static_cast<unsigned>(vectorLength) << " is out of range (0 to "
-          << kMaxVectorLength << ")";
+          << snn::kMaxVectorLength << ")";
       return signalPassFailure();
     }
     SmallVector<std::tuple<linalg::GenericOp, RowAccess, int64_t>> copies;

@@ -20,6 +20,12 @@
 
 namespace mlir::snn {
 
+/// The widest vector length (lanes of 32 bits) the vectorizing passes, the
+/// pipelines and the JIT front ends accept: a 32 Kib register, far beyond
+/// any CPU's; larger values are a mistake that would build enormous vector
+/// types.
+constexpr int kMaxVectorLength = 1024;
+
 #define GEN_PASS_DECL
 #include "sparsenn/Dialect/SNN/Transforms/Passes.h.inc"
 
