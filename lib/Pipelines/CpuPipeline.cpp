@@ -216,47 +216,46 @@ std::string snn::validateCpuPipelineOptions(const CpuPipelineOptions &options) {
   return message;
 }
 
-void snn::registerPipelines() {
-  // The pipelines report invalid options instead of ignoring them.
+/// Registers pipeline `name` so that invalid options are errors ("name:
+/// why", from `validate`) instead of being ignored.
+template <typename Options>
+static void registerValidatedPipeline(StringRef name, StringRef description,
+                                      std::string (*validate)(const Options &),
+                                      void (*build)(OpPassManager &,
+                                                    const Options &)) {
+  std::string prefix = name.str() + ": ";
   registerPassPipeline(
+      name, description,
+      [=](OpPassManager &pm, StringRef text,
+          function_ref<LogicalResult(const Twine &)> errorHandler) {
+        Options options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::string invalid = validate(options);
+        if (!invalid.empty())
+          return errorHandler(prefix + invalid);
+        build(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(Options());
+      });
+}
+
+void snn::registerPipelines() {
+  registerValidatedPipeline<CpuPipelineOptions>(
       "sparsenn-cpu-pipeline",
       "Compile snn (or linalg + sparse_tensor) IR for the host CPU down to "
       "the LLVM dialect: pack weights, lower snn to linalg, check legality, "
       "sparsify with vectors and OpenMP threads, lower to LLVM",
-      [](OpPassManager &pm, StringRef text,
-         function_ref<LogicalResult(const Twine &)> errorHandler) {
-        CpuPipelineOptions options;
-        if (failed(options.parseFromString(text)))
-          return failure();
-        std::string invalid = validateCpuPipelineOptions(options);
-        if (!invalid.empty())
-          return errorHandler("sparsenn-cpu-pipeline: " + invalid);
-        buildCpuPipeline(pm, options);
-        return success();
-      },
-      [](function_ref<void(const detail::PassOptions &)> optHandler) {
-        optHandler(CpuPipelineOptions());
-      });
-  registerPassPipeline(
+      validateCpuPipelineOptions, buildCpuPipeline);
+  registerValidatedPipeline<GpuPipelineOptions>(
       "sparsenn-gpu-pipeline",
       "Compile snn IR for an NVIDIA GPU down to the LLVM dialect: layers in "
       "the matmul form, cuSPARSE calls and/or SparseNN's kernels (PTX "
       "embedded in a gpu.binary), host code calling runtime/cuda's mgpu* "
       "functions",
-      [](OpPassManager &pm, StringRef text,
-         function_ref<LogicalResult(const Twine &)> errorHandler) {
-        GpuPipelineOptions options;
-        if (failed(options.parseFromString(text)))
-          return failure();
-        std::string invalid = validateGpuPipelineOptions(options);
-        if (!invalid.empty())
-          return errorHandler("sparsenn-gpu-pipeline: " + invalid);
-        buildGpuPipeline(pm, options);
-        return success();
-      },
-      [](function_ref<void(const detail::PassOptions &)> optHandler) {
-        optHandler(GpuPipelineOptions());
-      });
+      validateGpuPipelineOptions, buildGpuPipeline);
   PassPipelineRegistration<AccelPipelineOptions>(
       "sparsenn-accel-pipeline",
       "Compile snn IR for a sparse accelerator (#sacc.arch) down to the LLVM "
