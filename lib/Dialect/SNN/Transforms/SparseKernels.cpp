@@ -381,7 +381,9 @@ public:
     if (c.format == WeightFormat::TiledCSR) {
       kTile = c.panel;
       numKTiles = llvm::divideCeil(c.cols, c.panel);
-      if (numKTiles > 1) {
+      // Matrix-vector products run in row tiles even with one panel
+      // (emitMatVecPanels).
+      if (numKTiles > 1 || c.kind == Contraction::MatVec) {
         int64_t eltBytes = elt.getIntOrFloatBitWidth() / 8;
         // A matrix-vector row tile keeps one sum per row.
         rowTile = c.kind == Contraction::MatVec
@@ -1038,7 +1040,7 @@ Value KernelEmitter::emit() {
     lbs.push_back(index(0));
     ubs.push_back(index(c.rows / rowsPerBlock));
     steps.push_back(index(1));
-    if (c.format == WeightFormat::TiledCSR && numKTiles > 1) {
+    if (c.format == WeightFormat::TiledCSR) {
       // Loops: outer dims, row tiles; panels and rows within (below).
       ubs.back() = index(llvm::divideCeil(c.rows, rowTile));
       buildLoops([&](ValueRange ivs) {
@@ -1297,24 +1299,6 @@ void KernelEmitter::emitMatVecRow(ValueRange outer, Value row, Value panel) {
         positions, arith::AddIOp::create(b, loc, seg, index(1)).getResult());
     accs = segment(lo, hi, arith::MulIOp::create(b, loc, panel, index(c.panel)),
                    init);
-  } else if (c.format == WeightFormat::TiledCSR) {
-    // Panel after panel: the row's entries in panel kt are
-    // pos[kt * rows + row] to the next, columns kt * T + crd[p].
-    auto panels = scf::ForOp::create(
-        b, loc, index(0), index(llvm::divideCeil(c.cols, c.panel)), index(1),
-        init, [&](OpBuilder &, Location, Value kt, ValueRange accsIn) {
-          Value seg = arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, kt, index(c.rows)), row);
-          Value lo = loadIndex(positions, seg);
-          Value hi = loadIndex(
-              positions,
-              arith::AddIOp::create(b, loc, seg, index(1)).getResult());
-          scf::YieldOp::create(
-              b, loc,
-              segment(lo, hi, arith::MulIOp::create(b, loc, kt, index(c.panel)),
-                      accsIn));
-        });
-    accs.assign(panels.getResults().begin(), panels.getResults().end());
   } else if (c.format == WeightFormat::CSR) {
     Value lo = loadIndex(positions, row);
     Value hi = loadIndex(
