@@ -83,8 +83,9 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "coordinate (snn-sparse-kernels gather): 1 vector "
                      "gathers, 0 scalar loads put together into a vector; -1 "
                      "(the default) picks from the host CPU: scalar loads on "
-                     "AMD Zen (its gathers deliver fewer elements per cycle), "
-                     "gathers on others"),
+                     "AMD Zen (LLVM's znver* CPUs; measured on Zen 5, whose "
+                     "gathers deliver fewer elements per second), gathers on "
+                     "others"),
       llvm::cl::init(-1)};
 };
 

@@ -263,7 +263,7 @@ def SNNSparseKernelsPass : Pass<"snn-sparse-kernels", "func::FuncOp"> {
            "Load a matrix-vector row's values of B by coordinate with vector "
            "gathers (true, the default), or with scalar loads put together "
            "into a vector (false: faster where gathers deliver fewer "
-           "elements per cycle than scalar loads, as on AMD Zen 4/5)">
+           "elements per cycle than scalar loads; measured on AMD Zen 5)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
